@@ -1,0 +1,56 @@
+# Starling — the two commands a newcomer needs are `make run` and `make test`.
+# Both install what is missing first (scripts/install-deps.sh), then build.
+
+PRESET  ?= release
+BUILD   := build/$(PRESET)
+BIN     := $(BUILD)/starling
+JOBS    ?= 2
+WEB_SRC := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig*.json web/package-lock.json -type f 2>/dev/null)
+
+.PHONY: all deps configure build native web run test test-unit test-integration test-e2e bench fmt clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt CMakePresets.json
+	cmake --preset $(PRESET) >/dev/null
+
+configure: $(BUILD)/build.ninja
+
+native: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+web/dist/index.html: $(WEB_SRC)
+	cd web && npm run build --silent
+
+web: web/dist/index.html
+
+build: deps native web
+
+# Starts Starling on http://127.0.0.1:8080 with its embedded database in ./data.
+run: build
+	$(BIN) serve --data-dir data
+
+# Unit + integration (ctest) and end-to-end (Playwright) tests, with one summary at the end.
+test: build
+	@scripts/run-tests.sh $(BUILD)
+
+test-unit: build
+	cd $(BUILD) && ctest -L unit --output-on-failure -j$(JOBS)
+
+test-integration: build
+	cd $(BUILD) && ctest -L integration --output-on-failure
+
+test-e2e: build
+	cd web && STARLING_BIN=$(abspath $(BIN)) npm run e2e
+
+bench: build
+	bench/http_baseline/run.sh $(BIN)
+
+fmt:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build web/dist web/test-results

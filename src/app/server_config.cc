@@ -1,0 +1,142 @@
+#include "app/server_config.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "base/config.h"
+
+namespace starling::app {
+namespace fs = std::filesystem;
+
+const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
+  static const std::vector<std::pair<std::string, std::string>> keys = {
+      {"listen", "address to serve on, host:port (default 127.0.0.1:8080; port 0 picks a free port)"},
+      {"data_dir", "directory for the embedded database and other data (default ./data)"},
+      {"db", "database URL (default sqlite:<data_dir>/starling.db)"},
+      {"web_dir", "directory of the built web UI (default: web/dist of the source tree)"},
+      {"log_level", "trace, debug, info, warn, error or off (default info)"},
+      {"threads", "HTTP worker threads (default: one per core)"},
+      {"max_header_bytes", "largest accepted request header block (default 16KiB)"},
+      {"max_body_bytes", "largest accepted request body (default 1MiB)"},
+      {"read_timeout", "time allowed to receive a request once it started (default 15s)"},
+      {"idle_timeout", "keep-alive connection closed after this long without a request (default 60s)"},
+      {"shutdown_grace", "longest wait for in-flight requests on SIGTERM (default 10s)"},
+      {"access_log", "log one line per request, true or false (default true)"},
+  };
+  return keys;
+}
+
+namespace {
+
+Status Apply(ServerConfig& config, const ConfigEntry& entry) {
+  const std::string& key = entry.key;
+  const std::string& value = entry.value;
+  auto with_origin = [&](Error error) {
+    error.message = fmt::format("{} ({})", error.message, entry.origin);
+    return error;
+  };
+  if (key == "listen") {
+    auto hp = ParseHostPort(value, key);
+    if (!hp) return with_origin(hp.error());
+    config.http.host = hp->host;
+    config.http.port = hp->port;
+  } else if (key == "data_dir") {
+    if (value.empty()) return with_origin(Error::InvalidArgument("setting `data_dir` must not be empty", key));
+    config.data_dir = value;
+  } else if (key == "db") {
+    config.db_url = value;
+  } else if (key == "web_dir") {
+    config.web_dir = value;
+  } else if (key == "log_level") {
+    static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
+    if (std::find(levels.begin(), levels.end(), value) == levels.end()) {
+      return with_origin(Error::InvalidArgument(
+          fmt::format("setting `log_level`: expected trace, debug, info, warn, error or off, got `{}`",
+                      value),
+          key));
+    }
+    config.log_level = value;
+  } else if (key == "threads") {
+    auto n = ParseInteger(value, key, 1, 256);
+    if (!n) return with_origin(n.error());
+    config.http.threads = static_cast<int>(*n);
+  } else if (key == "max_header_bytes" || key == "max_body_bytes") {
+    auto n = ParseByteSize(value, key);
+    if (!n) return with_origin(n.error());
+    if (*n < 1024) {
+      return with_origin(Error::InvalidArgument(
+          fmt::format("setting `{}`: must be at least 1KiB, got `{}`", key, value), key));
+    }
+    (key == "max_header_bytes" ? config.http.max_header_bytes : config.http.max_body_bytes) = *n;
+  } else if (key == "read_timeout" || key == "idle_timeout" || key == "shutdown_grace") {
+    auto d = ParseDuration(value, key);
+    if (!d) return with_origin(d.error());
+    if (key == "read_timeout") config.http.read_timeout = *d;
+    if (key == "idle_timeout") config.http.idle_timeout = *d;
+    if (key == "shutdown_grace") config.http.shutdown_grace = *d;
+  } else if (key == "access_log") {
+    auto b = ParseBool(value, key);
+    if (!b) return with_origin(b.error());
+    config.http.access_log = *b;
+  } else {
+    std::string known;
+    for (const auto& [k, help] : ServerConfigKeys()) known += (known.empty() ? "" : ", ") + k;
+    return Error::InvalidArgument(
+        fmt::format("unknown setting `{}` ({}); known settings: {}", key, entry.origin, known), key);
+  }
+  return Ok();
+}
+
+std::string EnvName(const std::string& key) {
+  std::string name = "STARLING_";
+  for (char c : key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+}  // namespace
+
+Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs) {
+  ServerConfig config;
+  std::optional<std::string> file = inputs.config_file;
+  if (!file) {
+    if (auto it = inputs.environment.find("STARLING_CONFIG"); it != inputs.environment.end()) {
+      file = it->second;
+    }
+  }
+  if (file) {
+    STARLING_ASSIGN_OR_RETURN(std::vector<ConfigEntry> entries, ReadConfigFile(*file));
+    for (const ConfigEntry& entry : entries) STARLING_TRY(Apply(config, entry));
+  }
+  for (const auto& [key, help] : ServerConfigKeys()) {
+    std::string env = EnvName(key);
+    if (auto it = inputs.environment.find(env); it != inputs.environment.end()) {
+      STARLING_TRY(Apply(config, {key, it->second, "environment " + env}));
+    }
+  }
+  // STARLING_* variables that are not settings: probably a typo; warn rather than refuse, since tools
+  // around the server (tests, scripts) use the prefix for their own variables too.
+  for (const auto& [name, value] : inputs.environment) {
+    if (!name.starts_with("STARLING_") || name == "STARLING_CONFIG") continue;
+    bool known = std::any_of(ServerConfigKeys().begin(), ServerConfigKeys().end(),
+                             [&](const auto& k) { return EnvName(k.first) == name; });
+    if (!known) config.warnings.push_back(fmt::format("environment variable {} is not a setting", name));
+  }
+  for (const auto& [key, value] : inputs.flags) {
+    STARLING_TRY(Apply(config, {key, value, "flag --" + key}));
+  }
+  if (config.db_url.empty()) {
+    config.db_url = "sqlite:" + (fs::path(config.data_dir) / "starling.db").string();
+  }
+  if (config.web_dir.empty()) {
+    // build/<preset>/starling → <source>/web/dist; otherwise ./web/dist.
+    std::error_code ec;
+    fs::path beside = inputs.executable.parent_path().parent_path().parent_path() / "web" / "dist";
+    config.web_dir = !inputs.executable.empty() && fs::is_directory(beside, ec) ? beside.string()
+                                                                                  : "web/dist";
+  }
+  return config;
+}
+
+}  // namespace starling::app

@@ -1,0 +1,41 @@
+// ServerConfig: every setting of `starling serve`, and where it comes from.
+//
+// Precedence: defaults < config file (--config or STARLING_CONFIG) < environment (STARLING_<KEY>, e.g.
+// STARLING_LISTEN) < command-line flags (--listen). Unknown keys in the file and bad values anywhere are
+// start-up errors that name the key and its origin. docs/configuration.md lists the keys.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "http/server.h"
+
+namespace starling::app {
+
+struct ServerConfig {
+  http::ServerOptions http;     // listen, threads, limits, timeouts, access_log
+  std::string data_dir = "./data";
+  std::string db_url;           // default: sqlite:<data_dir>/starling.db
+  std::string web_dir;          // default: web/dist beside the binary's source tree, else ./web/dist
+  std::string log_level = "info";
+  std::vector<std::string> warnings;  // non-fatal findings (unknown STARLING_* variables), logged at start
+};
+
+struct ConfigInputs {
+  std::optional<std::string> config_file;          // --config
+  std::map<std::string, std::string> environment;  // the process environment
+  std::map<std::string, std::string> flags;        // key -> value, only flags given on the command line
+  std::filesystem::path executable;                // to locate web/dist next to a build tree
+};
+
+// The keys `serve` accepts, with one-line help, for --help and docs.
+const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys();
+
+Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs);
+
+}  // namespace starling::app

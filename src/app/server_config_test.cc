@@ -1,0 +1,86 @@
+#include "app/server_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace starling::app {
+namespace {
+
+TEST(ServerConfigTest, Defaults) {
+  auto config = LoadServerConfig({});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->http.host, "127.0.0.1");
+  EXPECT_EQ(config->http.port, 8080);
+  EXPECT_EQ(config->data_dir, "./data");
+  EXPECT_EQ(config->db_url, "sqlite:./data/starling.db");
+}
+
+TEST(ServerConfigTest, FileThenEnvironmentThenFlags) {
+  std::string path = ::testing::TempDir() + "/starling_cfg_test.conf";
+  std::ofstream(path) << "listen = 0.0.0.0:9000\ndata_dir = /tmp/a\nthreads = 3\nmax_body_bytes = 2MiB\n";
+  ConfigInputs inputs;
+  inputs.config_file = path;
+  inputs.environment = {{"STARLING_DATA_DIR", "/tmp/b"}, {"STARLING_THREADS", "5"}};
+  inputs.flags = {{"threads", "7"}};
+  auto config = LoadServerConfig(inputs);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->http.host, "0.0.0.0");
+  EXPECT_EQ(config->http.port, 9000);
+  EXPECT_EQ(config->data_dir, "/tmp/b");               // environment beats file
+  EXPECT_EQ(config->http.threads, 7);                  // flag beats environment
+  EXPECT_EQ(config->http.max_body_bytes, 2u << 20);    // file value kept
+  EXPECT_EQ(config->db_url, "sqlite:/tmp/b/starling.db");  // derived from the final data_dir
+}
+
+TEST(ServerConfigTest, UnknownFileKeyIsAnErrorNamingIt) {
+  std::string path = ::testing::TempDir() + "/starling_cfg_unknown.conf";
+  std::ofstream(path) << "listen = 127.0.0.1:1\nlisten_adress = x\n";
+  ConfigInputs inputs;
+  inputs.config_file = path;
+  auto config = LoadServerConfig(inputs);
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().field, "listen_adress");
+  EXPECT_NE(config.error().message.find("unknown setting `listen_adress`"), std::string::npos);
+  EXPECT_NE(config.error().message.find(":2"), std::string::npos);  // the line
+}
+
+TEST(ServerConfigTest, BadValuesNameTheKeyAndOrigin) {
+  ConfigInputs env_inputs;
+  env_inputs.environment = {{"STARLING_LISTEN", "8080"}};
+  auto from_env = LoadServerConfig(env_inputs);
+  ASSERT_FALSE(from_env);
+  EXPECT_EQ(from_env.error().field, "listen");
+  EXPECT_NE(from_env.error().message.find("environment STARLING_LISTEN"), std::string::npos);
+
+  ConfigInputs flag_inputs;
+  flag_inputs.flags = {{"read_timeout", "soon"}};
+  auto from_flag = LoadServerConfig(flag_inputs);
+  ASSERT_FALSE(from_flag);
+  EXPECT_EQ(from_flag.error().field, "read_timeout");
+  EXPECT_NE(from_flag.error().message.find("flag --read_timeout"), std::string::npos);
+
+  ConfigInputs level;
+  level.flags = {{"log_level", "loud"}};
+  EXPECT_EQ(LoadServerConfig(level).error().field, "log_level");
+}
+
+TEST(ServerConfigTest, UnknownStarlingVariablesAreWarnings) {
+  ConfigInputs inputs;
+  inputs.environment = {{"STARLING_LISTN", "x"}, {"HOME", "/root"}};
+  auto config = LoadServerConfig(inputs);
+  ASSERT_TRUE(config);
+  ASSERT_EQ(config->warnings.size(), 1u);
+  EXPECT_NE(config->warnings[0].find("STARLING_LISTN"), std::string::npos);
+}
+
+TEST(ServerConfigTest, MissingConfigFileIsAnError) {
+  ConfigInputs inputs;
+  inputs.config_file = "/nonexistent/starling.conf";
+  auto config = LoadServerConfig(inputs);
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("/nonexistent/starling.conf"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace starling::app

@@ -1,0 +1,10 @@
+#include "base/clock.h"
+
+namespace starling {
+
+SystemClock& SystemClock::Instance() {
+  static SystemClock clock;
+  return clock;
+}
+
+}  // namespace starling

@@ -1,0 +1,50 @@
+// Clock: the one source of time. Injected everywhere so tests can move time by hand.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace starling {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Thread-safe. `Now()` is wall time (UTC); `Monotonic()` only ever increases and measures durations.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimePoint Now() const = 0;
+  virtual std::chrono::steady_clock::time_point Monotonic() const = 0;
+};
+
+// The real clock.
+class SystemClock final : public Clock {
+ public:
+  TimePoint Now() const override { return std::chrono::system_clock::now(); }
+  std::chrono::steady_clock::time_point Monotonic() const override {
+    return std::chrono::steady_clock::now();
+  }
+  // A process-wide instance; lives for the whole program.
+  static SystemClock& Instance();
+};
+
+// A clock that only moves when told to. Thread-safe.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(TimePoint start = TimePoint(std::chrono::seconds(1'700'000'000)))
+      : now_us_(ToMicros(start)) {}
+  TimePoint Now() const override { return TimePoint(std::chrono::microseconds(now_us_.load())); }
+  std::chrono::steady_clock::time_point Monotonic() const override {
+    return std::chrono::steady_clock::time_point(std::chrono::microseconds(now_us_.load()));
+  }
+  void Advance(std::chrono::microseconds by) { now_us_ += by.count(); }
+  void Set(TimePoint t) { now_us_ = ToMicros(t); }
+
+ private:
+  static int64_t ToMicros(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  }
+  std::atomic<int64_t> now_us_;
+};
+
+}  // namespace starling

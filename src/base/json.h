@@ -1,0 +1,36 @@
+// JSON helpers over Boost.JSON, for general (non hot-path) JSON: API bodies, settings, errors.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "base/error.h"
+#include "base/result.h"
+
+namespace starling {
+
+namespace json = boost::json;
+
+// Parses `text`; the error says where it broke ("invalid JSON at byte 17: …").
+Result<json::value> ParseJson(std::string_view text);
+// Parses `text` and requires an object at the top level.
+Result<json::object> ParseJsonObject(std::string_view text);
+
+// Compact serialization.
+std::string ToJson(const json::value& value);
+
+// The one error body shape of the API: {"error":{"code":"…","message":"…","field":"…"}}.
+// `field` is omitted when the error names none.
+json::value ErrorToJson(const Error& error);
+
+// Typed field access with errors that name the field ("field `name`: expected string, got number").
+Result<std::string> GetString(const json::object& object, std::string_view field);
+Result<int64_t> GetInt(const json::object& object, std::string_view field);
+Result<bool> GetBool(const json::object& object, std::string_view field);
+
+// "string", "number", "object"… — for error messages.
+std::string_view JsonKindName(const json::value& value);
+
+}  // namespace starling

@@ -1,0 +1,62 @@
+// HttpServer: HTTP/1.1 with keep-alive on a pool of threads, one C++20 coroutine per connection.
+//
+// Dispatch order for a request: the Router; then, for paths outside /api/, the static web UI; otherwise a
+// JSON 404 in the API error shape. Every request is counted in metrics (by route pattern and status),
+// timed into a latency histogram, and logged on one line.
+//
+// Lifecycle: Start() binds; Run() blocks serving on `threads` threads until Shutdown() completes.
+// Shutdown() (thread-safe, callable from a signal handler's strand) stops accepting, lets in-flight requests
+// finish (their responses carry `Connection: close`), closes idle keep-alive connections, and returns from
+// Run() once no request is in flight or `shutdown_grace` has passed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/metrics.h"
+#include "base/result.h"
+#include "http/router.h"
+#include "http/static_files.h"
+
+namespace starling::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port; see HttpServer::port()
+  int threads = 0;       // 0: one per core
+  uint64_t max_header_bytes = 16 * 1024;
+  uint64_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{15'000};   // to receive a whole request once it started
+  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive connection with no request
+  std::chrono::milliseconds shutdown_grace{10'000};  // longest wait for in-flight requests on shutdown
+  bool access_log = true;  // one log line per request
+};
+
+class HttpServer final {
+ public:
+  // `router`, `metrics` and `static_files` (may be null: no web UI) must outlive the server.
+  HttpServer(ServerOptions options, const Router& router, MetricsRegistry& metrics,
+             StaticFiles* static_files);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens. Errors name the address ("cannot listen on 127.0.0.1:8080: Address in use").
+  Status Start();
+  // The bound port (after Start), useful with port 0.
+  uint16_t port() const;
+  // Serves until shutdown; also stops on SIGINT/SIGTERM when `handle_signals` (then calls `on_signal`
+  // first, on a server thread, with the signal number).
+  void Run(bool handle_signals, std::function<void(int)> on_signal = {});
+  // Begins a graceful shutdown. Thread-safe; idempotent.
+  void Shutdown();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace starling::http

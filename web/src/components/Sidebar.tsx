@@ -1,0 +1,47 @@
+import { NavLink } from 'react-router-dom';
+import { AREA_LIST, type Area } from '../navigation';
+import { Icon } from './Icon';
+import styles from './Sidebar.module.css';
+import markUrl from '../assets/starling-mark.svg';
+
+function NavItem({ area }: { area: Area }) {
+  return (
+    <li>
+      <NavLink
+        to={area.path}
+        end={area.path === '/'}
+        className={({ isActive }) => (isActive ? `${styles.link} ${styles.active}` : styles.link)}
+        title={area.label}
+      >
+        <Icon name={area.icon} className={styles.icon} />
+        <span className={styles.label}>{area.label}</span>
+      </NavLink>
+    </li>
+  );
+}
+
+/** Left column: product name and the main navigation, one entry per area. */
+export function Sidebar() {
+  const primary = AREA_LIST.filter((area) => area.group === 'primary');
+  const secondary = AREA_LIST.filter((area) => area.group === 'secondary');
+  return (
+    <aside className={styles.sidebar}>
+      <div className={styles.brand}>
+        <img className={styles.mark} src={markUrl} alt="" width={26} height={26} />
+        <span className={styles.brandName}>Starling</span>
+      </div>
+      <nav className={styles.nav} aria-label="Main">
+        <ul className={styles.list}>
+          {primary.map((area) => (
+            <NavItem key={area.path} area={area} />
+          ))}
+        </ul>
+        <ul className={`${styles.list} ${styles.secondary}`}>
+          {secondary.map((area) => (
+            <NavItem key={area.path} area={area} />
+          ))}
+        </ul>
+      </nav>
+    </aside>
+  );
+}
