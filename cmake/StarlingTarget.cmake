@@ -1,7 +1,8 @@
 # Warnings for Starling's own code (third-party headers are included as SYSTEM by their targets).
 function(starling_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
-    -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
+    -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough
+    -Wno-missing-field-initializers)  # designated initializers leave the rest defaulted on purpose
   if(STARLING_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
