@@ -49,9 +49,10 @@ void Router::AddAsync(Method method, std::string_view pattern, AsyncHandler hand
 }
 
 void Router::Add(Method method, std::string_view pattern, Handler handler) {
-  AddAsync(method, pattern, [handler = std::move(handler)](Request& request, Reply reply) {
-    reply(handler(request));
-  });
+  AddAsync(method, pattern, [handler](Request& request, Reply reply) { reply(handler(request)); });
+  for (auto& route : routes_) {
+    if (route->method == method && route->pattern == pattern) route->sync_handler = std::move(handler);
+  }
 }
 
 bool Router::MatchSegments(const Route& route, const std::vector<std::string_view>& parts,
@@ -79,6 +80,7 @@ RouteMatch Router::Match(Request& request) const {
     if (route->method == request.method) {
       MatchSegments(*route, parts, &request.path_params);
       result.handler = &route->handler;
+      result.sync_handler = route->sync_handler ? &route->sync_handler : nullptr;
       result.pattern = route->pattern;
       result.method_not_allowed = false;
       result.allowed.clear();
@@ -93,6 +95,7 @@ RouteMatch Router::Match(Request& request) const {
   if (head_fallback) {
     MatchSegments(*head_fallback, parts, &request.path_params);
     result.handler = &head_fallback->handler;
+    result.sync_handler = head_fallback->sync_handler ? &head_fallback->sync_handler : nullptr;
     result.pattern = head_fallback->pattern;
     result.method_not_allowed = false;
     result.allowed.clear();

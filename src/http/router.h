@@ -22,6 +22,9 @@ using Handler = std::function<Response(Request&)>;
 
 struct RouteMatch {
   const AsyncHandler* handler = nullptr;  // null: no route for this path (or method, see below)
+  // Set as well when the route was added with a synchronous Handler: the server calls it directly,
+  // without the machinery that lets an async handler answer later.
+  const Handler* sync_handler = nullptr;
   std::string_view pattern;               // the matched route's pattern, for metrics and logs
   bool method_not_allowed = false;        // the path matches a route, but not with this method
   std::vector<Method> allowed;            // methods the path accepts, when method_not_allowed
@@ -48,6 +51,7 @@ class Router final {
     std::string pattern;
     std::vector<Segment> segments;
     AsyncHandler handler;
+    Handler sync_handler;  // empty for routes added with AddAsync
   };
   static bool MatchSegments(const Route& route, const std::vector<std::string_view>& parts,
                             std::vector<std::pair<std::string, std::string>>* params);

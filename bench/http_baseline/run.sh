@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# HTTP baseline: wrk against Starling's GET /healthz and, in the same run, against nginx returning 204
+# on loopback. Prints both rates and the ratio (target: Starling >= 0.8 x nginx).
+#
+#   bench/http_baseline/run.sh [path/to/starling]
+# Environment: DURATION (default 10s), CONNECTIONS (64), WRK_THREADS (2), ROUNDS (3), SERVER_THREADS (2),
+#              ACCESS_LOG (false: both servers without per-request logging; true: both with it).
+# Runs nginx and Starling alternately ROUNDS times and reports the median of each, because this machine
+# is noisy; wrk, nginx and Starling share the same cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=$(realpath "${1:-build/release/starling}")
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+ROUNDS=${ROUNDS:-3}
+SERVER_THREADS=${SERVER_THREADS:-2}
+ACCESS_LOG=${ACCESS_LOG:-false}
+
+for tool in wrk nginx; do
+  command -v $tool >/dev/null || [[ -x /usr/sbin/$tool ]] || { echo "missing $tool: run scripts/install-deps.sh" >&2; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+WORK=$(mktemp -d /tmp/starling-bench-XXXXXX)
+cleanup() {
+  [[ -n ${STARLING_PID:-} ]] && kill "$STARLING_PID" 2>/dev/null || true
+  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  sleep 0.2
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- nginx: same number of workers as Starling has threads, keep-alive without a request cap.
+NGINX_PORT=$(free_port)
+if [[ $ACCESS_LOG == true ]]; then NGINX_LOG="access_log $WORK/access.log;"; else NGINX_LOG="access_log off;"; fi
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes $SERVER_THREADS;
+daemon on;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  $NGINX_LOG
+  keepalive_requests 10000000;
+  client_body_temp_path $WORK/nginx-body;
+  proxy_temp_path $WORK/nginx-proxy;
+  fastcgi_temp_path $WORK/nginx-fastcgi;
+  uwsgi_temp_path $WORK/nginx-uwsgi;
+  scgi_temp_path $WORK/nginx-scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { return 204; }
+  }
+}
+CONF
+"$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log"
+
+# --- Starling
+"$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --threads "$SERVER_THREADS" \
+  --access-log "$ACCESS_LOG" --log-level warn >"$WORK/starling.out" 2>"$WORK/starling.err" &
+STARLING_PID=$!
+for _ in $(seq 200); do grep -q 'listening on' "$WORK/starling.out" 2>/dev/null && break; sleep 0.05; done
+STARLING_URL=$(sed -n 's/^starling listening on //p' "$WORK/starling.out")
+[[ -n $STARLING_URL ]] || { echo "starling did not start:"; cat "$WORK/starling.err"; exit 1; }
+curl -sf "$STARLING_URL/healthz" >/dev/null
+curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT/" | grep -q 204
+
+run_wrk() {  # prints requests/s
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1" >"$WORK/wrk.txt"
+  grep -q 'Non-2xx' "$WORK/wrk.txt" && { echo "non-2xx responses from $1" >&2; cat "$WORK/wrk.txt" >&2; exit 1; }
+  awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt"
+  awk '/ 99%/ {print $2}' "$WORK/wrk.txt" >"$WORK/p99"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; server threads/workers: $SERVER_THREADS; access log: $ACCESS_LOG"
+wrk -t1 -c8 -d2s "$STARLING_URL/healthz" >/dev/null  # warm-up
+wrk -t1 -c8 -d2s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
+: >"$WORK/nginx.rates"; : >"$WORK/starling.rates"
+for round in $(seq "$ROUNDS"); do
+  n=$(run_wrk "http://127.0.0.1:$NGINX_PORT/"); np99=$(cat "$WORK/p99")
+  s=$(run_wrk "$STARLING_URL/healthz"); sp99=$(cat "$WORK/p99")
+  echo "$n" >>"$WORK/nginx.rates"; echo "$s" >>"$WORK/starling.rates"
+  printf 'round %d: nginx %10.0f req/s (p99 %s)   starling %10.0f req/s (p99 %s)\n' "$round" "$n" "$np99" "$s" "$sp99"
+done
+N=$(median <"$WORK/nginx.rates"); S=$(median <"$WORK/starling.rates")
+RSS=$(awk '/VmRSS/ {print $2" "$3}' /proc/$STARLING_PID/status)
+printf 'median: nginx %.0f req/s, starling %.0f req/s, ratio starling/nginx = %.2f (target >= 0.80); starling RSS %s\n' \
+  "$N" "$S" "$(echo "$S / $N" | bc -l)" "$RSS"
