@@ -17,7 +17,7 @@ void RegisterSystemRoutes(http::Router& router, db::Database& db, MetricsRegistr
           Error::Unavailable("database not reachable: " + ping.error().message));
     }
     return http::Response::Json(200, json::object{{"status", "ready"}, {"database", db.backend()}});
-  });
+  }, http::Dispatch::kBlocking);
   router.Get("/metrics", [&metrics](http::Request&) {
     return http::Response::Text(200, metrics.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
   });

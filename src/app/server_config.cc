@@ -18,6 +18,7 @@ const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
       {"web_dir", "directory of the built web UI (default: web/dist of the source tree)"},
       {"log_level", "trace, debug, info, warn, error or off (default info)"},
       {"threads", "HTTP worker threads (default: one per core)"},
+      {"blocking_threads", "threads for request handlers that wait for the database (default 4)"},
       {"max_header_bytes", "largest accepted request header block (default 16KiB)"},
       {"max_body_bytes", "largest accepted request body (default 1MiB)"},
       {"read_timeout", "time allowed to receive a request once it started (default 15s)"},
@@ -62,6 +63,10 @@ Status Apply(ServerConfig& config, const ConfigEntry& entry) {
     auto n = ParseInteger(value, key, 1, 256);
     if (!n) return with_origin(n.error());
     config.http.threads = static_cast<int>(*n);
+  } else if (key == "blocking_threads") {
+    auto n = ParseInteger(value, key, 1, 256);
+    if (!n) return with_origin(n.error());
+    config.http.blocking_threads = static_cast<int>(*n);
   } else if (key == "max_header_bytes" || key == "max_body_bytes") {
     auto n = ParseByteSize(value, key);
     if (!n) return with_origin(n.error());

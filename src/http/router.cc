@@ -48,10 +48,13 @@ void Router::AddAsync(Method method, std::string_view pattern, AsyncHandler hand
   });
 }
 
-void Router::Add(Method method, std::string_view pattern, Handler handler) {
+void Router::Add(Method method, std::string_view pattern, Handler handler, Dispatch dispatch) {
   AddAsync(method, pattern, [handler](Request& request, Reply reply) { reply(handler(request)); });
   for (auto& route : routes_) {
-    if (route->method == method && route->pattern == pattern) route->sync_handler = std::move(handler);
+    if (route->method == method && route->pattern == pattern) {
+      route->sync_handler = std::move(handler);
+      route->dispatch = dispatch;
+    }
   }
 }
 
@@ -81,6 +84,7 @@ RouteMatch Router::Match(Request& request) const {
       MatchSegments(*route, parts, &request.path_params);
       result.handler = &route->handler;
       result.sync_handler = route->sync_handler ? &route->sync_handler : nullptr;
+      result.dispatch = route->dispatch;
       result.pattern = route->pattern;
       result.method_not_allowed = false;
       result.allowed.clear();
@@ -96,6 +100,7 @@ RouteMatch Router::Match(Request& request) const {
     MatchSegments(*head_fallback, parts, &request.path_params);
     result.handler = &head_fallback->handler;
     result.sync_handler = head_fallback->sync_handler ? &head_fallback->sync_handler : nullptr;
+    result.dispatch = head_fallback->dispatch;
     result.pattern = head_fallback->pattern;
     result.method_not_allowed = false;
     result.allowed.clear();

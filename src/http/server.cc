@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -120,6 +121,7 @@ class HttpServer::Impl {
         metrics_(metrics),
         static_files_(static_files),
         ioc_(options_.threads > 0 ? options_.threads : 1),
+        blocking_pool_(static_cast<size_t>(std::max(1, options_.blocking_threads))),
         acceptor_(ioc_),
         signals_(ioc_),
         drain_timer_(ioc_) {}
@@ -164,6 +166,9 @@ class HttpServer::Impl {
     for (int i = 1; i < threads; ++i) pool.emplace_back([this] { RunLoop(); });
     RunLoop();
     for (auto& t : pool) t.join();
+    // A blocking handler still running refers to a request owned by a connection coroutine: let it
+    // finish before the coroutines can be destroyed with the io_context.
+    blocking_pool_.join();
   }
 
   void Shutdown() {
@@ -362,7 +367,22 @@ class HttpServer::Impl {
       RouteMatch match = router_.Match(request);
       if (match.handler) {
         route = match.pattern;
-        response = co_await CallHandler(*match.handler, request);
+        if (match.sync_handler && match.dispatch == Dispatch::kBlocking) {
+          const Handler* handler = match.sync_handler;
+          AsyncHandler on_pool = [this, handler](Request& r, Reply reply) {
+            asio::post(blocking_pool_, [handler, &r, reply = std::move(reply)] {
+              try {
+                reply((*handler)(r));
+              } catch (const std::exception& e) {
+                spdlog::error("http: handler for {} threw: {}", r.path, e.what());
+                reply(Response::FromError(Error::Internal("the server failed to handle this request")));
+              }
+            });
+          };
+          response = co_await CallHandler(on_pool, request);
+        } else {
+          response = co_await CallHandler(*match.handler, request);
+        }
       } else if (match.method_not_allowed) {
         route = "method_not_allowed";
         std::string allow;
@@ -474,6 +494,7 @@ class HttpServer::Impl {
   MetricsRegistry& metrics_;
   StaticFiles* static_files_;
   asio::io_context ioc_;
+  asio::thread_pool blocking_pool_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer drain_timer_;

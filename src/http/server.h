@@ -27,6 +27,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port; see HttpServer::port()
   int threads = 0;       // 0: one per core
+  int blocking_threads = 4;  // run handlers added with Dispatch::kBlocking (database work)
   uint64_t max_header_bytes = 16 * 1024;
   uint64_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds read_timeout{15'000};   // to receive a whole request once it started
