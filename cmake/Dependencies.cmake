@@ -22,3 +22,6 @@ target_compile_definitions(starling_asio_defs INTERFACE
   BOOST_ASIO_NO_DEPRECATED
   BOOST_BEAST_USE_STD_STRING_VIEW)
 target_link_libraries(starling_asio_defs INTERFACE Boost::headers Threads::Threads)
+
+# libsodium: Argon2id password hashing, random tokens, SHA-256 (base/crypto.h).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
