@@ -176,8 +176,9 @@ Uint128 HostMask(int width, int prefix_len) {
 }
 
 Error PrefixOutOfRange(std::string_view prefix_text, bool v6) {
+  std::string_view range = v6 ? "IPv6 (0–128)" : "IPv4 (0–32)";
   return Error::InvalidArgument("prefix length " + Quote("/" + std::string(prefix_text)) +
-                                " is out of range for " + (v6 ? "IPv6 (0–128)" : "IPv4 (0–32)"));
+                                " is out of range for " + std::string(range));
 }
 
 Error HostBitsSet(const WrittenAddress& written, int prefix_len, Uint128 host_mask) {
