@@ -13,7 +13,6 @@
 namespace starling::accounts {
 namespace {
 
-constexpr Uint128 kMappedPrefix = Uint128{0xffff} << 32;  // ::ffff:0:0/96
 constexpr int kV4Bits = 32;
 constexpr int kV6Bits = 128;
 // The longest IPv6 text: "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255".
@@ -21,6 +20,7 @@ constexpr size_t kMaxAddressText = 45;
 // Quoted user text is cut here, so a pasted paragraph does not come back whole in the error.
 constexpr size_t kMaxQuoted = 60;
 
+// In ::ffff:0:0/96, the IPv4-mapped addresses.
 bool IsMapped(Uint128 bits) { return (bits >> 32) == 0xffff; }
 
 // An address as written, before IPv4-mapped addresses become IPv4: ParseCidr needs the written
