@@ -13,6 +13,9 @@ find_package(SQLite3 REQUIRED)
 if(STARLING_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
+if(STARLING_BUILD_BENCH)
+  find_package(benchmark REQUIRED)  # Google Benchmark, for the *_bench.cc programs
+endif()
 
 # Asio/Beast separate compilation: every target that may include their headers gets these.
 add_library(starling_asio_defs INTERFACE)
