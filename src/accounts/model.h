@@ -106,6 +106,14 @@ struct Organization {
   std::string created_at, updated_at;
 };
 
+// Options of the tracking script (docs/integration.md §1).
+struct ScriptOptions {
+  std::vector<std::string> include_urls;  // glob patterns; empty: every page
+  std::vector<std::string> exclude_urls;
+  double sampling = 1.0;                  // 0…1
+  friend bool operator==(const ScriptOptions&, const ScriptOptions&) = default;
+};
+
 struct StoreSettings {
   int64_t id = 0;
   int64_t organization_id = 0;
@@ -118,6 +126,7 @@ struct StoreSettings {
   std::string integration_type = "custom";  // module | custom | api
   int64_t cart_abandonment_minutes = 30;
   std::vector<std::string> authorized_domains;
+  ScriptOptions script_options;
   std::string tracking_token;
   std::string created_at, updated_at;
 };
@@ -129,6 +138,7 @@ struct StorePatch {
   std::optional<Address> address;
   std::optional<int64_t> cart_abandonment_minutes;
   std::optional<std::vector<std::string>> authorized_domains;
+  std::optional<ScriptOptions> script_options;
 };
 
 struct OrganizationPatch {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "accounts/accounts.h"
 #include "accounts/internal.h"
@@ -39,7 +40,34 @@ Organization OrganizationFromRow(const db::Row& row) {
 
 constexpr std::string_view kStoreColumns =
     "id, organization_id, name, site_url, logo_url, language, time_zone, currency, address, legal_info, "
-    "integration_type, cart_abandonment_minutes, tracking_token, created_at, updated_at";
+    "integration_type, cart_abandonment_minutes, tracking_token, created_at, updated_at, script_options";
+
+std::string ScriptOptionsToJson(const ScriptOptions& o) {
+  json::array include, exclude;
+  for (const std::string& u : o.include_urls) include.emplace_back(u);
+  for (const std::string& u : o.exclude_urls) exclude.emplace_back(u);
+  return ToJson(json::object{{"include_urls", std::move(include)}, {"exclude_urls", std::move(exclude)},
+                             {"sampling", o.sampling}});
+}
+
+ScriptOptions ScriptOptionsFromJson(std::string_view text) {
+  ScriptOptions o;
+  auto parsed = ParseJsonObject(text);
+  if (!parsed) return o;
+  auto list = [&](std::string_view key, std::vector<std::string>& out) {
+    if (auto it = parsed->find(key); it != parsed->end() && it->value().is_array()) {
+      for (const auto& v : it->value().as_array()) {
+        if (v.is_string()) out.emplace_back(v.as_string());
+      }
+    }
+  };
+  list("include_urls", o.include_urls);
+  list("exclude_urls", o.exclude_urls);
+  if (auto it = parsed->find("sampling"); it != parsed->end() && it->value().is_number()) {
+    o.sampling = it->value().to_number<double>();
+  }
+  return o;
+}
 
 StoreSettings StoreFromRow(const db::Row& row) {
   StoreSettings s;
@@ -58,6 +86,7 @@ StoreSettings StoreFromRow(const db::Row& row) {
   s.tracking_token = row.GetText(12);
   s.created_at = row.GetText(13);
   s.updated_at = row.GetText(14);
+  s.script_options = ScriptOptionsFromJson(row.GetText(15));
   return s;
 }
 
@@ -144,6 +173,28 @@ Status ApplyStorePatch(const StorePatch& patch, StoreSettings& store, json::arra
     std::sort(domains.begin(), domains.end());
     if (domains != store.authorized_domains) changed.emplace_back("authorized_domains");
     store.authorized_domains = std::move(domains);
+  }
+  if (patch.script_options) {
+    const ScriptOptions& o = *patch.script_options;
+    ScriptOptions clean;
+    for (const auto& [list, out, name] :
+         {std::tuple{&o.include_urls, &clean.include_urls, "script_options.include_urls"},
+          std::tuple{&o.exclude_urls, &clean.exclude_urls, "script_options.exclude_urls"}}) {
+      if (list->size() > 50) return Error::InvalidArgument(fmt::format("field `{}`: at most 50 patterns", name), name);
+      for (const std::string& pattern : *list) {
+        STARLING_ASSIGN_OR_RETURN(std::string v, ValidateName(pattern, name, 500));
+        out->push_back(v);
+      }
+    }
+    if (!(o.sampling >= 0 && o.sampling <= 1)) {
+      return Error::InvalidArgument(
+          fmt::format("field `script_options.sampling`: expected a share from 0 to 1 (1 = every visitor), got {}",
+                      o.sampling),
+          "script_options.sampling");
+    }
+    clean.sampling = o.sampling;
+    if (!(clean == store.script_options)) changed.emplace_back("script_options");
+    store.script_options = std::move(clean);
   }
   return Ok();
 }
@@ -321,11 +372,11 @@ Result<StoreSettings> Accounts::UpdateStore(int64_t store_id, const StorePatch& 
     store.updated_at = now;
     STARLING_TRY(conn.Execute(
         "UPDATE stores SET name = ?, site_url = ?, logo_url = ?, language = ?, time_zone = ?, currency = ?, "
-        "address = ?, legal_info = ?, integration_type = ?, cart_abandonment_minutes = ?, updated_at = ? "
-        "WHERE id = ?",
+        "address = ?, legal_info = ?, integration_type = ?, cart_abandonment_minutes = ?, updated_at = ?, "
+        "script_options = ? WHERE id = ?",
         {store.name, store.site_url, store.logo_url, store.language, store.time_zone, store.currency,
          internal::AddressToJson(store.address), store.legal_info, store.integration_type,
-         store.cart_abandonment_minutes, now, store_id}));
+         store.cart_abandonment_minutes, now, ScriptOptionsToJson(store.script_options), store_id}));
     if (patch.authorized_domains) STARLING_TRY(SaveDomains(conn, store_id, store.authorized_domains));
     STARLING_TRY(WriteAudit(conn, actor,
                             AuditRecord{store.organization_id, store_id, "store.updated", std::to_string(store_id),

@@ -79,6 +79,14 @@ json::object StoreJson(const accounts::StoreSettings& s, std::optional<accounts:
                       {"role", role ? json::value(accounts::RoleName(*role)) : json::value(nullptr)}};
 }
 
+json::object ScriptOptionsJson(const accounts::ScriptOptions& o) {
+  json::array include, exclude;
+  for (const std::string& u : o.include_urls) include.emplace_back(u);
+  for (const std::string& u : o.exclude_urls) exclude.emplace_back(u);
+  return json::object{{"include_urls", std::move(include)}, {"exclude_urls", std::move(exclude)},
+                      {"sampling", o.sampling}};
+}
+
 json::object StoreSettingsJson(const accounts::StoreSettings& s) {
   json::array domains;
   for (const std::string& d : s.authorized_domains) domains.emplace_back(d);
@@ -97,6 +105,7 @@ json::object StoreSettingsJson(const accounts::StoreSettings& s) {
        json::object{{"integration_type", s.integration_type},
                     {"cart_abandonment_minutes", s.cart_abandonment_minutes}}},
       {"authorized_domains", std::move(domains)},
+      {"script_options", ScriptOptionsJson(s.script_options)},
       {"tracking_token", s.tracking_token},
       {"created_at", s.created_at},
       {"updated_at", s.updated_at}};
@@ -206,6 +215,24 @@ Result<accounts::StorePatch> ParseStorePatch(const json::object& body) {
   if (address) {
     STARLING_ASSIGN_OR_RETURN(accounts::Address a, ParseAddress(*address));
     patch.address = a;
+  }
+  STARLING_ASSIGN_OR_RETURN(const json::object* script, GetOptionalObject(body, "script_options"));
+  if (script) {
+    accounts::ScriptOptions o;
+    STARLING_ASSIGN_OR_RETURN(auto include, GetOptionalStringArray(*script, "include_urls", "script_options.include_urls"));
+    STARLING_ASSIGN_OR_RETURN(auto exclude, GetOptionalStringArray(*script, "exclude_urls", "script_options.exclude_urls"));
+    if (include) o.include_urls = *include;
+    if (exclude) o.exclude_urls = *exclude;
+    if (auto it = script->find("sampling"); it != script->end() && !it->value().is_null()) {
+      if (!it->value().is_number()) {
+        return Error::InvalidArgument(
+            fmt::format("field `script_options.sampling`: expected a number from 0 to 1, got {}",
+                        JsonKindName(it->value())),
+            "script_options.sampling");
+      }
+      o.sampling = it->value().to_number<double>();
+    }
+    patch.script_options = o;
   }
   STARLING_ASSIGN_OR_RETURN(const json::object* ecommerce, GetOptionalObject(body, "ecommerce"));
   if (ecommerce) {

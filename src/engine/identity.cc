@@ -1,0 +1,55 @@
+#include "engine/identity.h"
+
+namespace starling::engine {
+
+IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
+                                 const std::function<std::string()>& new_tracker) {
+  using Kind = IdentityDecision::Kind;
+  IdentityDecision d;
+  // Contact ids are positive; 0 stands for "no contact" (a plain integer keeps GCC 12's
+  // maybe-uninitialized analysis quiet).
+  int64_t by_tracker = 0;
+  if (!tracker_id.empty()) by_tracker = index.FindByTracker(tracker_id).value_or(0);
+  d.tracker_id = tracker_id.empty() ? new_tracker() : tracker_id;
+
+  if (email.empty()) {
+    if (by_tracker) {
+      d.kind = Kind::kExisting;
+      d.contact_id = by_tracker;
+    } else {
+      d.kind = Kind::kNewAnonymous;
+      d.bind_tracker = true;
+    }
+    return d;
+  }
+
+  int64_t by_email = index.FindByEmail(email).value_or(0);
+  if (by_email) {
+    d.contact_id = by_email;
+    if (!by_tracker) {
+      d.kind = Kind::kExisting;
+      d.bind_tracker = true;
+    } else if (by_tracker == by_email) {
+      d.kind = Kind::kExisting;
+    } else if (index.EmailOf(by_tracker).empty()) {
+      d.kind = Kind::kMerge;
+      d.merged_contact_id = by_tracker;
+      d.bind_tracker = true;
+    } else {
+      d.kind = Kind::kExisting;
+      d.bind_tracker = true;
+    }
+    return d;
+  }
+
+  if (by_tracker && index.EmailOf(by_tracker).empty()) {
+    d.kind = Kind::kIdentify;
+    d.contact_id = by_tracker;
+    return d;
+  }
+  d.kind = Kind::kNewIdentified;
+  d.bind_tracker = true;
+  return d;
+}
+
+}  // namespace starling::engine

@@ -1,0 +1,59 @@
+// Identity resolution: which contact a request is about, from its tracker id and email
+// (PRODUCT.md §2). A pure function over the store's contact index, so the rules are table-tested apart
+// from storage:
+//
+//   keys                                     | result
+//   -----------------------------------------+------------------------------------------------------
+//   no tracker, no email                     | new anonymous contact (entity-created), new tracker
+//   unknown tracker, no email                | new anonymous contact owning that tracker
+//   known tracker, no email                  | the tracker's contact
+//   known email (no tracker / unknown)       | that contact; an unknown tracker is bound to it
+//   known email + tracker of the same contact| that contact
+//   known email + an anonymous contact's     | the anonymous contact is MERGED into the email's
+//     tracker                                |   contact (entity-merged; history kept); tracker rebound
+//   known email + another identified         | the email's contact; the tracker is rebound to it
+//     contact's tracker                      |
+//   new email, no tracker / unknown tracker  | new identified contact (entity-created)
+//   new email + an anonymous contact's       | that contact becomes identified (entity-identified)
+//     tracker                                |
+//   new email + an identified contact's      | new identified contact (entity-created); tracker
+//     tracker (different email)              |   rebound to it
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace starling::engine {
+
+// What the resolver needs to know about the store's contacts.
+class ContactIndex {
+ public:
+  virtual ~ContactIndex() = default;
+  virtual std::optional<int64_t> FindByEmail(const std::string& email) const = 0;
+  virtual std::optional<int64_t> FindByTracker(const std::string& tracker_id) const = 0;
+  // The contact's email; empty for an anonymous contact.
+  virtual std::string EmailOf(int64_t contact_id) const = 0;
+};
+
+struct IdentityDecision {
+  enum class Kind {
+    kExisting,           // contact_id as is
+    kNewAnonymous,       // create contact_id (anonymous)
+    kNewIdentified,      // create contact_id with the email
+    kIdentify,           // contact_id (anonymous) gets the email
+    kMerge,              // merge `merged_contact_id` (anonymous) into contact_id
+  };
+  Kind kind = Kind::kExisting;
+  int64_t contact_id = 0;         // 0 for the kNew* kinds until the caller assigns one
+  int64_t merged_contact_id = 0;  // kMerge
+  std::string tracker_id;         // the tracker to answer with (generated when none was usable)
+  bool bind_tracker = false;      // tracker_id must be (re)bound to contact_id
+};
+
+// `email` normalized or empty; `tracker_id` valid or empty. `new_tracker` makes a fresh tracker id.
+IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
+                                 const std::function<std::string()>& new_tracker);
+
+}  // namespace starling::engine

@@ -1,0 +1,74 @@
+// The identity rules of PRODUCT.md §2 as a table.
+#include "engine/identity.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace starling::engine {
+namespace {
+
+// Contacts 1 (anonymous, tracker "anon-tracker-1"), 2 (ana@x.example, tracker "ana-tracker-2"),
+// 3 (bo@x.example, no tracker).
+class FakeIndex final : public ContactIndex {
+ public:
+  std::optional<int64_t> FindByEmail(const std::string& email) const override {
+    if (email == "ana@x.example") return 2;
+    if (email == "bo@x.example") return 3;
+    return std::nullopt;
+  }
+  std::optional<int64_t> FindByTracker(const std::string& tracker) const override {
+    if (tracker == "anon-tracker-1") return 1;
+    if (tracker == "ana-tracker-2") return 2;
+    return std::nullopt;
+  }
+  std::string EmailOf(int64_t id) const override {
+    return id == 2 ? "ana@x.example" : id == 3 ? "bo@x.example" : "";
+  }
+};
+
+struct Row {
+  const char* name;
+  std::string tracker;
+  std::string email;
+  IdentityDecision::Kind kind;
+  int64_t contact_id;
+  int64_t merged;
+  std::string answer_tracker;
+  bool bind;
+};
+
+TEST(IdentityTest, RulesTable) {
+  using K = IdentityDecision::Kind;
+  const std::vector<Row> rows = {
+      {"no key → new anonymous", "", "", K::kNewAnonymous, 0, 0, "generated-0001", true},
+      {"unknown tracker → new anonymous owning it", "unknown-tracker", "", K::kNewAnonymous, 0, 0, "unknown-tracker", true},
+      {"known tracker → its contact", "anon-tracker-1", "", K::kExisting, 1, 0, "anon-tracker-1", false},
+      {"known email → that contact, tracker bound", "", "bo@x.example", K::kExisting, 3, 0, "generated-0001", true},
+      {"known email + unknown tracker → bound", "fresh-tracker", "bo@x.example", K::kExisting, 3, 0, "fresh-tracker", true},
+      {"known email + its own tracker", "ana-tracker-2", "ana@x.example", K::kExisting, 2, 0, "ana-tracker-2", false},
+      {"known email + anonymous tracker → merge", "anon-tracker-1", "ana@x.example", K::kMerge, 2, 1, "anon-tracker-1", true},
+      {"known email + other identified tracker → rebind", "ana-tracker-2", "bo@x.example", K::kExisting, 3, 0, "ana-tracker-2", true},
+      {"new email, no tracker → new identified", "", "new@x.example", K::kNewIdentified, 0, 0, "generated-0001", true},
+      {"new email + unknown tracker → new identified", "fresh-tracker", "new@x.example", K::kNewIdentified, 0, 0, "fresh-tracker", true},
+      {"new email + anonymous tracker → identify it", "anon-tracker-1", "new@x.example", K::kIdentify, 1, 0, "anon-tracker-1", false},
+      {"new email + identified tracker → new contact", "ana-tracker-2", "new@x.example", K::kNewIdentified, 0, 0, "ana-tracker-2", true},
+  };
+  FakeIndex index;
+  for (const Row& row : rows) {
+    int counter = 0;
+    IdentityDecision d = ResolveIdentity(index, row.tracker, row.email, [&] {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "generated-%04d", ++counter);
+      return std::string(buf);
+    });
+    EXPECT_EQ(d.kind, row.kind) << row.name;
+    EXPECT_EQ(d.contact_id, row.contact_id) << row.name;
+    EXPECT_EQ(d.merged_contact_id, row.merged) << row.name;
+    EXPECT_EQ(d.tracker_id, row.answer_tracker) << row.name;
+    EXPECT_EQ(d.bind_tracker, row.bind) << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace starling::engine

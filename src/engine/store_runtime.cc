@@ -1,0 +1,575 @@
+#include "engine/store_runtime.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "base/crypto.h"
+#include "base/json.h"
+#include "base/json_writer.h"
+
+namespace starling::engine {
+namespace {
+
+// Statements (static: WritePlan keeps views).
+constexpr std::string_view kInsertContact =
+    "INSERT INTO contacts (store_id, id, email, fields, created_at, updated_at) VALUES (?, ?, ?, '{}', ?, ?)";
+constexpr std::string_view kSetEmail = "UPDATE contacts SET email = ?, updated_at = ? WHERE store_id = ? AND id = ?";
+constexpr std::string_view kSetFields = "UPDATE contacts SET fields = ?, updated_at = ? WHERE store_id = ? AND id = ?";
+constexpr std::string_view kBindTracker =
+    "INSERT INTO contact_trackers (store_id, tracker_id, contact_id, created_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (store_id, tracker_id) DO UPDATE SET contact_id = excluded.contact_id";
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO events (store_id, id, contact_id, type, occurred_at, data) VALUES (?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kMoveEvents = "UPDATE events SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
+constexpr std::string_view kMoveTrackers =
+    "UPDATE contact_trackers SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
+constexpr std::string_view kMovePurchases = "UPDATE purchases SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
+constexpr std::string_view kMarkMerged =
+    "UPDATE contacts SET merged_into = ?, updated_at = ? WHERE store_id = ? AND id = ?";
+constexpr std::string_view kDeleteCart = "DELETE FROM carts WHERE store_id = ? AND contact_id = ?";
+constexpr std::string_view kUpsertCart =
+    "INSERT INTO carts (store_id, contact_id, cart_id, state, total_quantity, total_price, items, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id, contact_id) DO UPDATE SET cart_id = excluded.cart_id, "
+    "state = excluded.state, total_quantity = excluded.total_quantity, total_price = excluded.total_price, "
+    "items = excluded.items, updated_at = excluded.updated_at";
+constexpr std::string_view kInsertTimer =
+    "INSERT INTO timers (store_id, id, kind, contact_id, due_at, data) VALUES (?, ?, ?, ?, ?, '{}')";
+constexpr std::string_view kDeleteTimer = "DELETE FROM timers WHERE store_id = ? AND id = ?";
+constexpr std::string_view kUpsertProduct =
+    "INSERT INTO products (store_id, product_id, name, url, unit_price, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (store_id, product_id) DO UPDATE SET name = excluded.name, url = excluded.url, "
+    "unit_price = excluded.unit_price, data = excluded.data, updated_at = excluded.updated_at";
+constexpr std::string_view kInsertPurchase =
+    "INSERT INTO purchases (store_id, purchase_id, contact_id, total_price, total_quantity, payment_method, source, "
+    "items, purchased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+constexpr std::string_view kCartTimer = "cart-abandonment";
+
+uint64_t Fingerprint(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+std::string ItemsJson(const std::vector<CartItem>& items) {
+  JsonWriter w;
+  w.BeginArray();
+  for (const CartItem& item : items) {
+    w.BeginObject();
+    w.Key("product");
+    w.Raw(item.product_json);
+    w.Key("quantity");
+    w.Number(item.quantity);
+    w.Key("price");
+    w.Number(item.price);
+    w.EndObject();
+  }
+  w.EndArray();
+  return w.Take();
+}
+
+std::vector<CartItem> ItemsFromJson(std::string_view text) {
+  std::vector<CartItem> items;
+  auto parsed = ParseJson(text);
+  if (!parsed || !parsed->is_array()) return items;
+  for (const json::value& v : parsed->as_array()) {
+    if (!v.is_object()) continue;
+    const json::object& o = v.as_object();
+    CartItem item;
+    if (auto it = o.find("product"); it != o.end() && it->value().is_object()) {
+      item.product_json = ToJson(it->value());
+      const json::object& p = it->value().as_object();
+      if (auto id = p.find("productId"); id != p.end() && id->value().is_string()) {
+        item.product_id = std::string(id->value().as_string());
+      }
+    }
+    if (auto q = o.find("quantity"); q != o.end() && q->value().is_number()) item.quantity = q->value().to_number<double>();
+    if (auto pr = o.find("price"); pr != o.end() && pr->value().is_number()) item.price = pr->value().to_number<double>();
+    if (!item.product_id.empty()) items.push_back(std::move(item));
+  }
+  return items;
+}
+
+std::string FieldsJson(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out = "{";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += ',';
+    JsonWriter::AppendQuoted(out, fields[i].first);
+    out += ':';
+    out += fields[i].second;
+  }
+  out += '}';
+  return out;
+}
+
+void Totals(const std::vector<CartItem>& items, double& quantity, double& price) {
+  quantity = 0;
+  price = 0;
+  for (const CartItem& item : items) {
+    quantity += item.quantity;
+    price += item.quantity * item.price;
+  }
+}
+
+}  // namespace
+
+Status WritePlan::Run(db::Connection& conn) const {
+  for (const Op& op : ops) STARLING_TRY(conn.Execute(op.sql, op.params));
+  return Ok();
+}
+
+int64_t StoreRuntime::NowUs() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch()).count();
+}
+
+std::string StoreRuntime::NewTrackerId() const { return crypto::RandomToken(22); }
+
+// ---- Loading ------------------------------------------------------------------------------------------
+
+Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings) {
+  settings_ = settings;
+  contacts_.clear();
+  by_email_.clear();
+  by_tracker_.clear();
+  trackers_of_.clear();
+  carts_.clear();
+  timers_.clear();
+  cart_timer_.clear();
+  product_fingerprints_.clear();
+  purchase_ids_.clear();
+  STARLING_TRY(conn.QueryEach("SELECT id, email, fields, merged_into FROM contacts WHERE store_id = ?", {store_id_},
+                              [&](const db::Row& row) -> Status {
+                                Contact c;
+                                int64_t id = row.GetInt64(0);
+                                if (auto email = row.GetOptionalText(1)) c.email = *email;
+                                c.merged_into = row.GetOptionalInt64(3).value_or(0);
+                                if (auto fields = ParseJson(row.GetText(2)); fields && fields->is_object()) {
+                                  for (const auto& [k, v] : fields->as_object()) {
+                                    c.fields.emplace_back(std::string(k), ToJson(v));
+                                  }
+                                  std::sort(c.fields.begin(), c.fields.end());
+                                }
+                                if (!c.email.empty() && c.merged_into == 0) by_email_[c.email] = id;
+                                contacts_.emplace(id, std::move(c));
+                                next_contact_id_ = std::max(next_contact_id_, id + 1);
+                                return Ok();
+                              }));
+  STARLING_TRY(conn.QueryEach("SELECT tracker_id, contact_id FROM contact_trackers WHERE store_id = ?", {store_id_},
+                              [&](const db::Row& row) -> Status {
+                                by_tracker_[row.GetText(0)] = row.GetInt64(1);
+                                trackers_of_[row.GetInt64(1)].push_back(row.GetText(0));
+                                return Ok();
+                              }));
+  STARLING_TRY(conn.QueryEach(
+      "SELECT contact_id, cart_id, state, items, updated_at, total_quantity, total_price FROM carts WHERE store_id = ?",
+      {store_id_}, [&](const db::Row& row) -> Status {
+        CartState cart;
+        cart.cart_id = row.GetText(1);
+        cart.state = row.GetText(2);
+        cart.items = ItemsFromJson(row.GetText(3));
+        cart.updated_at_us = row.GetInt64(4);
+        cart.total_quantity = row.GetDouble(5);
+        cart.total_price = row.GetDouble(6);
+        carts_.emplace(row.GetInt64(0), std::move(cart));
+        return Ok();
+      }));
+  STARLING_TRY(conn.QueryEach("SELECT id, kind, contact_id, due_at FROM timers WHERE store_id = ?", {store_id_},
+                              [&](const db::Row& row) -> Status {
+                                Timer t{row.GetInt64(0), row.GetText(1), row.GetInt64(2)};
+                                int64_t due = row.GetInt64(3);
+                                if (t.kind == kCartTimer) cart_timer_[t.contact_id] = {due, t.id};
+                                timers_.emplace(due, std::move(t));
+                                next_timer_id_ = std::max(next_timer_id_, row.GetInt64(0) + 1);
+                                return Ok();
+                              }));
+  STARLING_TRY(conn.QueryEach("SELECT product_id, data FROM products WHERE store_id = ?", {store_id_},
+                              [&](const db::Row& row) -> Status {
+                                product_fingerprints_[row.GetText(0)] = Fingerprint(row.GetText(1));
+                                return Ok();
+                              }));
+  STARLING_TRY(conn.QueryEach("SELECT purchase_id FROM purchases WHERE store_id = ?", {store_id_},
+                              [&](const db::Row& row) -> Status {
+                                purchase_ids_.insert(row.GetText(0));
+                                return Ok();
+                              }));
+  STARLING_ASSIGN_OR_RETURN(auto max_event, conn.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events WHERE store_id = ?",
+                                                          {store_id_}));
+  next_event_id_ = max_event->GetInt64(0) + 1;
+  loaded = true;
+  needs_reload = false;
+  return Ok();
+}
+
+// ---- Contact index ------------------------------------------------------------------------------------
+
+std::optional<int64_t> StoreRuntime::FindByEmail(const std::string& email) const {
+  auto it = by_email_.find(email);
+  if (it == by_email_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<int64_t> StoreRuntime::FindByTracker(const std::string& tracker_id) const {
+  auto it = by_tracker_.find(tracker_id);
+  if (it == by_tracker_.end()) return std::nullopt;
+  int64_t id = it->second;
+  // Trackers of merged contacts were moved; follow a chain anyway, in case of an older merge.
+  for (int hops = 0; hops < 8; ++hops) {
+    auto c = contacts_.find(id);
+    if (c == contacts_.end() || c->second.merged_into == 0) break;
+    id = c->second.merged_into;
+  }
+  return id;
+}
+
+std::string StoreRuntime::EmailOf(int64_t contact_id) const {
+  auto it = contacts_.find(contact_id);
+  return it == contacts_.end() ? std::string() : it->second.email;
+}
+
+// ---- Writes -------------------------------------------------------------------------------------------
+
+int64_t StoreRuntime::AddEvent(int64_t contact_id, std::string_view type, int64_t at_us, std::string data_json,
+                               WritePlan& plan, AppliedBatch& applied) {
+  int64_t id = next_event_id_++;
+  plan.Add(kInsertEvent, {store_id_, id, contact_id, type, at_us, std::move(data_json)});
+  applied.typed_ids.emplace_back(std::string(type), id);
+  applied.live.event_types.emplace_back(type);
+  ++applied.outcome.events_stored;
+  return id;
+}
+
+void StoreRuntime::CreateContact(int64_t id, const std::string& email, int64_t now_us, WritePlan& plan) {
+  Contact c;
+  c.email = email;
+  contacts_.emplace(id, std::move(c));
+  if (!email.empty()) by_email_[email] = id;
+  plan.Add(kInsertContact, {store_id_, id, email.empty() ? db::Value() : db::Value(email), now_us, now_us});
+}
+
+void StoreRuntime::BindTracker(const std::string& tracker_id, int64_t contact_id, int64_t now_us, WritePlan& plan) {
+  auto it = by_tracker_.find(tracker_id);
+  if (it != by_tracker_.end()) {
+    if (it->second == contact_id) return;
+    auto& old_list = trackers_of_[it->second];
+    old_list.erase(std::remove(old_list.begin(), old_list.end(), tracker_id), old_list.end());
+  }
+  by_tracker_[tracker_id] = contact_id;
+  trackers_of_[contact_id].push_back(tracker_id);
+  plan.Add(kBindTracker, {store_id_, tracker_id, contact_id, now_us});
+}
+
+void StoreRuntime::WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan) {
+  plan.Add(kSetFields, {FieldsJson(contacts_[contact_id].fields), now_us, store_id_, contact_id});
+}
+
+void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePlan& plan) {
+  Contact& from = contacts_[source];
+  Contact& to = contacts_[target];
+  // Fields the identified contact lacks come from the anonymous one.
+  bool fields_changed = false;
+  for (const auto& [name, value] : from.fields) {
+    auto it = std::lower_bound(to.fields.begin(), to.fields.end(), name,
+                               [](const auto& pair, const std::string& key) { return pair.first < key; });
+    if (it == to.fields.end() || it->first != name) {
+      to.fields.insert(it, {name, value});
+      fields_changed = true;
+    }
+  }
+  from.merged_into = target;
+  for (const std::string& tracker : trackers_of_[source]) {
+    by_tracker_[tracker] = target;
+    trackers_of_[target].push_back(tracker);
+  }
+  trackers_of_.erase(source);
+  plan.Add(kMoveEvents, {target, store_id_, source});
+  plan.Add(kMoveTrackers, {target, store_id_, source});
+  plan.Add(kMovePurchases, {target, store_id_, source});
+  plan.Add(kMarkMerged, {target, now_us, store_id_, source});
+  if (fields_changed) WriteFields(target, now_us, plan);
+  // The anonymous visitor's cart becomes the contact's when the contact has no live cart of its own.
+  auto from_cart = carts_.find(source);
+  if (from_cart != carts_.end()) {
+    auto to_cart = carts_.find(target);
+    bool take = from_cart->second.state == "active" && (to_cart == carts_.end() || to_cart->second.state != "active");
+    CancelCartTimer(source, plan);
+    if (take) {
+      carts_[target] = from_cart->second;
+      SaveCart(target, carts_[target], plan);
+      ScheduleCartTimer(target, from_cart->second.updated_at_us, plan);
+    }
+    carts_.erase(source);
+    plan.Add(kDeleteCart, {store_id_, source});
+  }
+}
+
+void StoreRuntime::SaveCart(int64_t contact_id, const CartState& cart, WritePlan& plan) {
+  plan.Add(kUpsertCart, {store_id_, contact_id, cart.cart_id, cart.state, cart.total_quantity, cart.total_price,
+                         ItemsJson(cart.items), cart.updated_at_us});
+}
+
+void StoreRuntime::ScheduleCartTimer(int64_t contact_id, int64_t from_us, WritePlan& plan) {
+  CancelCartTimer(contact_id, plan);
+  int64_t due = from_us + settings_.cart_abandonment_minutes * 60 * 1'000'000;
+  int64_t id = next_timer_id_++;
+  timers_.emplace(due, Timer{id, std::string(kCartTimer), contact_id});
+  cart_timer_[contact_id] = {due, id};
+  plan.Add(kInsertTimer, {store_id_, id, kCartTimer, contact_id, due});
+}
+
+void StoreRuntime::CancelCartTimer(int64_t contact_id, WritePlan& plan) {
+  auto it = cart_timer_.find(contact_id);
+  if (it == cart_timer_.end()) return;
+  auto [due, id] = it->second;
+  auto range = timers_.equal_range(due);
+  for (auto t = range.first; t != range.second; ++t) {
+    if (t->second.id == id) {
+      timers_.erase(t);
+      break;
+    }
+  }
+  cart_timer_.erase(it);
+  plan.Add(kDeleteTimer, {store_id_, id});
+}
+
+void StoreRuntime::CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
+                               int64_t now_us, WritePlan& plan, AppliedBatch& applied) {
+  for (const CartChange& change : changes) {
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("cartId");
+    w.String(cart_id);
+    w.Key("product");
+    w.Raw(change.item.product_json);
+    w.Key("quantity");
+    w.Number(change.quantity);
+    w.Key("price");
+    w.Number(change.item.price);
+    w.EndObject();
+    AddEvent(contact_id, change.added ? "cart-product-added" : "cart-product-removed", now_us, w.Take(), plan, applied);
+  }
+}
+
+void StoreRuntime::UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan) {
+  uint64_t fingerprint = Fingerprint(product.json);
+  auto [it, inserted] = product_fingerprints_.try_emplace(product.id, fingerprint);
+  if (!inserted && it->second == fingerprint) return;
+  it->second = fingerprint;
+  plan.Add(kUpsertProduct, {store_id_, product.id, product.name, product.url, product.unit_price, product.json, now_us});
+}
+
+// ---- Apply ----------------------------------------------------------------------------------------------
+
+AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& plan) {
+  AppliedBatch applied;
+  applied.live.source = batch.source;
+  applied.live.ip = batch.ip;
+  applied.live.errors = batch.errors;
+  int64_t now_us = NowUs();
+  applied.live.at_us = now_us;
+  size_t plan_start = plan.ops.size();
+
+  // 1. Who is it?
+  int64_t contact_id = 0;
+  std::string tracker_id;
+  if (batch.keys.contact_id > 0) {
+    auto it = contacts_.find(batch.keys.contact_id);
+    if (it == contacts_.end()) {
+      applied.outcome.status = Error{ErrorCode::kNotFound,
+                                     fmt::format("contact {} does not exist in this store", batch.keys.contact_id),
+                                     "contactId"};
+      applied.live.status = applied.outcome.status.error().message;
+      return applied;
+    }
+    contact_id = it->second.merged_into != 0 ? it->second.merged_into : batch.keys.contact_id;
+  } else {
+    IdentityDecision d = ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, [this] { return NewTrackerId(); });
+    using Kind = IdentityDecision::Kind;
+    bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
+    if (creates && !batch.create_contact) {
+      applied.outcome.status = Error{ErrorCode::kNotFound,
+                                     fmt::format("no contact has the email `{}` in this store (contact_missing): "
+                                                 "create it first, or pass createContact=true",
+                                                 batch.keys.email),
+                                     "email"};
+      applied.live.status = applied.outcome.status.error().message;
+      return applied;
+    }
+    tracker_id = d.tracker_id;
+    switch (d.kind) {
+      case Kind::kExisting:
+        contact_id = d.contact_id;
+        break;
+      case Kind::kNewAnonymous:
+      case Kind::kNewIdentified: {
+        contact_id = next_contact_id_++;
+        std::string email = d.kind == Kind::kNewIdentified ? batch.keys.email : "";
+        CreateContact(contact_id, email, now_us, plan);
+        JsonWriter w;
+        w.BeginObject();
+        if (!email.empty()) {
+          w.Key("email");
+          w.String(email);
+        }
+        w.EndObject();
+        AddEvent(contact_id, "entity-created", now_us, w.Take(), plan, applied);
+        break;
+      }
+      case Kind::kIdentify: {
+        contact_id = d.contact_id;
+        contacts_[contact_id].email = batch.keys.email;
+        by_email_[batch.keys.email] = contact_id;
+        plan.Add(kSetEmail, {batch.keys.email, now_us, store_id_, contact_id});
+        JsonWriter w;
+        w.BeginObject();
+        w.Key("email");
+        w.String(batch.keys.email);
+        w.EndObject();
+        AddEvent(contact_id, "entity-identified", now_us, w.Take(), plan, applied);
+        break;
+      }
+      case Kind::kMerge: {
+        contact_id = d.contact_id;
+        Merge(contact_id, d.merged_contact_id, now_us, plan);
+        JsonWriter w;
+        w.BeginObject();
+        w.Key("mergedContactId");
+        w.Integer(d.merged_contact_id);
+        w.EndObject();
+        AddEvent(contact_id, "entity-merged", now_us, w.Take(), plan, applied);
+        break;
+      }
+    }
+    if (d.bind_tracker) BindTracker(d.tracker_id, contact_id, now_us, plan);
+  }
+  if (tracker_id.empty()) {
+    auto list = trackers_of_.find(contact_id);
+    if (list != trackers_of_.end() && !list->second.empty()) tracker_id = list->second.back();
+  }
+  applied.outcome.contact_id = contact_id;
+  applied.outcome.tracker_id = tracker_id;
+  applied.live.contact_id = contact_id;
+
+  // 2. Profile fields.
+  if (!batch.fields.empty()) {
+    Contact& c = contacts_[contact_id];
+    bool changed = false;
+    for (const auto& [name, value] : batch.fields) {
+      auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
+                                 [](const auto& pair, const std::string& key) { return pair.first < key; });
+      if (it != c.fields.end() && it->first == name) {
+        if (it->second == value) continue;
+        it->second = value;
+      } else {
+        c.fields.insert(it, {name, value});
+      }
+      changed = true;
+    }
+    if (changed) WriteFields(contact_id, now_us, plan);
+  }
+
+  // 3. Events, in the order sent.
+  for (const tracking::Event& event : batch.events) {
+    int64_t at = event.occurred_at_us > 0 ? event.occurred_at_us : now_us;
+    if (event.purchase) {
+      const tracking::Purchase& p = *event.purchase;
+      if (!purchase_ids_.insert(p.purchase_id).second) {
+        applied.live.errors.push_back({-1, "purchase.purchaseId",
+                                       fmt::format("purchase `{}` was already recorded: not stored again", p.purchase_id)});
+        continue;
+      }
+      std::vector<CartItem> items;
+      for (const tracking::CartLine& line : p.lines) {
+        items.push_back({line.product.id, line.quantity, line.price, line.product.json});
+      }
+      plan.Add(kInsertPurchase, {store_id_, p.purchase_id, contact_id, p.total_price, p.total_quantity,
+                                 p.payment_method, p.source, ItemsJson(items), at});
+    }
+    for (const tracking::Product& product : event.products) UpsertProduct(product, now_us, plan);
+    AddEvent(contact_id, event.type, at, event.data_json, plan, applied);
+    if (event.purchase) {
+      // A purchase closes the contact's cart.
+      auto cart = carts_.find(contact_id);
+      if (cart != carts_.end() && cart->second.state == "active") {
+        cart->second.state = "purchased";
+        cart->second.updated_at_us = now_us;
+        CancelCartTimer(contact_id, plan);
+        SaveCart(contact_id, cart->second, plan);
+      }
+    }
+  }
+
+  // 4. The cart: the full cart sent, or line changes.
+  if (batch.cart || !batch.cart_changes.empty()) {
+    CartState& cart = carts_[contact_id];
+    std::vector<CartItem> before = cart.state == "active" ? cart.items : std::vector<CartItem>{};
+    std::vector<CartItem> after;
+    std::string cart_id = cart.cart_id;
+    if (batch.cart) {
+      cart_id = batch.cart->cart_id;
+      for (const tracking::CartLine& line : batch.cart->lines) {
+        after.push_back({line.product.id, line.quantity, line.price, line.product.json});
+        UpsertProduct(line.product, now_us, plan);
+      }
+    } else {
+      after = before;
+    }
+    for (const tracking::CartLineChange& change : batch.cart_changes) {
+      if (!change.cart_id.empty()) cart_id = change.cart_id;
+      ApplyCartChange(after, {change.line.product.id, change.line.quantity, change.line.price, change.line.product.json},
+                      change.added);
+      UpsertProduct(change.line.product, now_us, plan);
+    }
+    if (cart_id.empty()) cart_id = fmt::format("contact-{}", contact_id);
+    std::vector<CartChange> changes = DiffCarts(before, after);
+    if (!changes.empty() || cart.cart_id != cart_id) {
+      CartChanged(contact_id, changes, cart_id, now_us, plan, applied);
+      cart.cart_id = cart_id;
+      cart.items = std::move(after);
+      Totals(cart.items, cart.total_quantity, cart.total_price);
+      if (batch.cart && batch.cart->total_price > 0) cart.total_price = batch.cart->total_price;
+      cart.updated_at_us = now_us;
+      cart.state = cart.items.empty() ? "empty" : "active";
+      SaveCart(contact_id, cart, plan);
+      if (cart.state == "active") {
+        ScheduleCartTimer(contact_id, now_us, plan);
+      } else {
+        CancelCartTimer(contact_id, plan);
+      }
+    }
+  }
+  (void)plan_start;
+  applied.live.status = "stored";
+  return applied;
+}
+
+std::vector<std::pair<std::string, int64_t>> StoreRuntime::FireDueTimers(int64_t now_us, WritePlan& plan) {
+  AppliedBatch applied;
+  while (!timers_.empty() && timers_.begin()->first <= now_us) {
+    auto node = timers_.extract(timers_.begin());
+    const Timer& timer = node.mapped();
+    plan.Add(kDeleteTimer, {store_id_, timer.id});
+    if (timer.kind != kCartTimer) continue;
+    auto owner = cart_timer_.find(timer.contact_id);
+    if (owner != cart_timer_.end() && owner->second.second == timer.id) cart_timer_.erase(owner);
+    auto cart = carts_.find(timer.contact_id);
+    if (cart == carts_.end() || cart->second.state != "active") continue;
+    CartState& c = cart->second;
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("cartId");
+    w.String(c.cart_id);
+    w.Key("totalQuantity");
+    w.Number(c.total_quantity);
+    w.Key("totalPrice");
+    w.Number(c.total_price);
+    w.Key("products");
+    w.Raw(ItemsJson(c.items));
+    w.Key("lastActivityAt");
+    w.String(FormatIsoUtc(TimePoint(std::chrono::microseconds(c.updated_at_us))));
+    w.EndObject();
+    AddEvent(timer.contact_id, "cart-abandoned", now_us, w.Take(), plan, applied);
+    c.state = "abandoned";
+    SaveCart(timer.contact_id, c, plan);
+  }
+  return applied.typed_ids;
+}
+
+}  // namespace starling::engine

@@ -1,0 +1,121 @@
+// StoreRuntime: one store's hot state and the rules that change it. Internal to the engine: used only by
+// the worker thread the store is pinned to (no locks), see engine.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "db/database.h"
+#include "engine/cart.h"
+#include "engine/engine.h"
+#include "engine/identity.h"
+#include "tracking/model.h"
+
+namespace starling::engine {
+
+// The statements one batch writes, in order, in one transaction item.
+struct WritePlan {
+  struct Op {
+    std::string_view sql;  // a static string
+    std::vector<db::Value> params;
+  };
+  std::vector<Op> ops;
+  void Add(std::string_view sql, std::vector<db::Value> params) { ops.push_back({sql, std::move(params)}); }
+  Status Run(db::Connection& conn) const;
+};
+
+// What applying one TrackBatch produced, reported after the commit.
+struct AppliedBatch {
+  TrackOutcome outcome;
+  LiveEntry live;
+  std::vector<std::pair<std::string, int64_t>> typed_ids;  // (event type, event id) stored
+};
+
+class StoreRuntime final : public ContactIndex {
+ public:
+  StoreRuntime(int64_t store_id, const Clock& clock) : store_id_(store_id), clock_(clock) {}
+
+  // Loads the store's state from the database (replacing anything in memory).
+  Status Load(db::Connection& conn, const RuntimeSettings& settings);
+  void set_settings(const RuntimeSettings& settings) { settings_ = settings; }
+
+  // Applies one batch to memory and appends its writes to `plan`.
+  AppliedBatch Apply(const tracking::TrackBatch& batch, WritePlan& plan);
+  // Fires the timers due at `now_us`; their writes go to `plan`; returns the (type, id) of stored events.
+  std::vector<std::pair<std::string, int64_t>> FireDueTimers(int64_t now_us, WritePlan& plan);
+  // The earliest timer due time, or INT64_MAX.
+  int64_t NextTimerDue() const { return timers_.empty() ? INT64_MAX : timers_.begin()->first; }
+
+  // ContactIndex.
+  std::optional<int64_t> FindByEmail(const std::string& email) const override;
+  std::optional<int64_t> FindByTracker(const std::string& tracker_id) const override;
+  std::string EmailOf(int64_t contact_id) const override;
+
+  // The engine's bookkeeping for this store.
+  bool loaded = false;
+  bool commit_in_flight = false;
+  bool needs_reload = false;
+  bool needs_settings = false;
+
+  size_t contact_count() const { return contacts_.size(); }
+
+ private:
+  struct Contact {
+    std::string email;
+    std::vector<std::pair<std::string, std::string>> fields;  // name → JSON value text, sorted by name
+    int64_t merged_into = 0;
+  };
+  struct CartState {
+    std::string cart_id;
+    std::string state = "empty";  // active | abandoned | purchased | empty
+    std::vector<CartItem> items;
+    double total_quantity = 0, total_price = 0;
+    int64_t updated_at_us = 0;
+  };
+  struct Timer {
+    int64_t id;
+    std::string kind;
+    int64_t contact_id;
+  };
+
+  int64_t NowUs() const;
+  int64_t AddEvent(int64_t contact_id, std::string_view type, int64_t at_us, std::string data_json, WritePlan& plan,
+                   AppliedBatch& applied);
+  void CreateContact(int64_t id, const std::string& email, int64_t now_us, WritePlan& plan);
+  void BindTracker(const std::string& tracker_id, int64_t contact_id, int64_t now_us, WritePlan& plan);
+  void Merge(int64_t target, int64_t source, int64_t now_us, WritePlan& plan);
+  void WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan);
+  void SaveCart(int64_t contact_id, const CartState& cart, WritePlan& plan);
+  void ScheduleCartTimer(int64_t contact_id, int64_t now_us, WritePlan& plan);
+  void CancelCartTimer(int64_t contact_id, WritePlan& plan);
+  void CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
+                   int64_t now_us, WritePlan& plan, AppliedBatch& applied);
+  void UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan);
+  std::string NewTrackerId() const;
+
+  const int64_t store_id_;
+  const Clock& clock_;
+  RuntimeSettings settings_;
+
+  std::unordered_map<int64_t, Contact> contacts_;
+  std::unordered_map<std::string, int64_t> by_email_;
+  std::unordered_map<std::string, int64_t> by_tracker_;
+  std::unordered_map<int64_t, std::vector<std::string>> trackers_of_;
+  std::unordered_map<int64_t, CartState> carts_;
+  std::multimap<int64_t, Timer> timers_;                              // by due time
+  std::unordered_map<int64_t, std::pair<int64_t, int64_t>> cart_timer_;  // contact → (due, timer id)
+  std::unordered_map<std::string, uint64_t> product_fingerprints_;
+  std::unordered_set<std::string> purchase_ids_;
+  int64_t next_contact_id_ = 1, next_event_id_ = 1, next_timer_id_ = 1;
+};
+
+}  // namespace starling::engine

@@ -1,0 +1,97 @@
+// What every way in (tracking script, REST API, Segment spec) turns a request into: a TrackBatch for one
+// contact — the keys that identify the contact, profile fields, the full cart if sent, and validated
+// events. The engine (engine/) applies batches; this module only parses and validates.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace starling::tracking {
+
+// A product as carried by events, carts and purchases. `json` is the product's normalized JSON
+// object (camelCase fields of docs/integration.md), stored in events and used to upsert the catalog.
+struct Product {
+  std::string id;
+  std::string name;
+  std::string url;
+  double unit_price = 0;
+  std::string json;
+};
+
+struct CartLine {
+  Product product;
+  double quantity = 1;
+  double price = 0;  // line unit price (defaults to the product's unit price)
+};
+
+struct Cart {
+  std::string cart_id;
+  double total_quantity = 0;
+  double total_price = 0;
+  std::vector<CartLine> lines;  // empty: the cart was emptied
+};
+
+struct Purchase {
+  std::string purchase_id;
+  double total_price = 0;
+  double total_quantity = 0;
+  std::string payment_method;
+  std::string source;  // marketplace | digital-store | point-of-sale | third-party | other
+  std::vector<CartLine> lines;
+  int64_t purchased_at_us = 0;  // 0: when received
+};
+
+// One event to store. `data_json` is a JSON object with the event's own fields (everything but its
+// type and time).
+struct Event {
+  std::string type;
+  std::string data_json = "{}";
+  int64_t occurred_at_us = 0;     // 0: when received
+  std::vector<Product> products;  // products to upsert into the catalog
+  std::optional<Purchase> purchase;
+};
+
+// An event refused for a bad field; the batch's other events are kept.
+struct EventError {
+  int index = -1;     // position in the request's event list; -1 for a request-level part (cart…)
+  std::string field;  // "events[2].product.unitPrice"
+  std::string message;
+};
+
+// Profile field updates: name → JSON value text ("\"Ana\"", "42", "null").
+using FieldUpdates = std::vector<std::pair<std::string, std::string>>;
+
+struct ContactKeys {
+  std::string tracker_id;  // may be empty
+  std::string email;       // normalized (lower-case); empty when unknown
+  int64_t contact_id = 0;  // REST callers may name the contact by id; 0: not given
+};
+
+// A change to one line of the current cart, for callers that send lines rather than whole carts
+// (Segment's Product Added / Product Removed).
+struct CartLineChange {
+  std::string cart_id;  // may be empty: the current cart
+  CartLine line;        // line.quantity: how many were added or removed (> 0)
+  bool added = true;
+};
+
+struct TrackBatch {
+  ContactKeys keys;
+  FieldUpdates fields;
+  std::optional<Cart> cart;
+  std::vector<CartLineChange> cart_changes;
+  std::vector<Event> events;
+  std::vector<EventError> errors;
+  // When no contact matches the keys: create one (script, Segment) or refuse (REST with
+  // createContact=false).
+  bool create_contact = true;
+  // Request context, for the live integration view.
+  std::string source;  // "script", "api", "segment"
+  std::string ip;
+  std::string user_agent;
+};
+
+}  // namespace starling::tracking

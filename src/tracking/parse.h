@@ -1,0 +1,44 @@
+// Parsing of the ways in: the tracking script's wire format, the REST endpoints and the Segment spec
+// (docs/integration.md §4–§6) into TrackBatches. simdjson on the hot path; every refused field gets a
+// message naming it ("events[1].product.unitPrice: expected a number ≥ 0, got \"abc\"").
+//
+// Whole-request problems (not JSON, not an object, too many events) are an Error; problems inside one
+// event are recorded in TrackBatch::errors and only that event is dropped; unknown fields are ignored.
+// Thread-safe (each thread keeps its own parser).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "tracking/model.h"
+
+namespace starling::tracking {
+
+struct ParseLimits {
+  size_t max_events = 100;        // per script request
+  size_t max_batch_events = 1000;  // per REST/Segment batch
+  size_t max_products = 200;      // per cart, purchase or search result
+  size_t max_text = 2000;         // characters of a text field
+  size_t max_long_text = 20000;   // descriptions, payloads
+};
+
+// The tracking script's body.
+Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& limits = {});
+
+// POST /api/v1/custom-events/alias/{alias}: {"email"|"trackerId", "payload"}.
+Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view body, bool create_contact,
+                                    const ParseLimits& limits = {});
+// POST /api/v1/purchases: a purchase with the buyer's email.
+Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, const ParseLimits& limits = {});
+// POST /api/v1/events/batch: {"events":[…]} with keys per event; one TrackBatch per contact, in order.
+Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const ParseLimits& limits = {});
+
+// Segment spec: one call ("identify", "track", "page") or a batch ({"batch":[…]}).
+Result<std::vector<TrackBatch>> ParseSegment(std::string_view kind, std::string_view body,
+                                             const ParseLimits& limits = {});
+
+// Every event type a request may carry (the script's and the REST API's).
+bool IsClientEventType(std::string_view type);
+
+}  // namespace starling::tracking
