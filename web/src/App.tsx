@@ -2,6 +2,7 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AppShell } from './components/AppShell';
 import { ToastProvider } from './components/Toasts';
 import { AREAS } from './navigation';
+import { AccountPage } from './pages/account/AccountPage';
 import { AnalyticsPage } from './pages/analytics/AnalyticsPage';
 import { InvitationPage } from './pages/auth/InvitationPage';
 import { LoginPage } from './pages/auth/LoginPage';
@@ -11,6 +12,7 @@ import { ContentsPage } from './pages/contents/ContentsPage';
 import { DashboardPage } from './pages/dashboard/DashboardPage';
 import { EcommercePage } from './pages/ecommerce/EcommercePage';
 import { NotFoundPage } from './pages/not-found/NotFoundPage';
+import { OrganizationPage } from './pages/organization/OrganizationPage';
 import { SegmentsPage } from './pages/segments/SegmentsPage';
 import { StoreSettingsPage } from './pages/settings/StoreSettingsPage';
 import { SupportPage } from './pages/support/SupportPage';
@@ -51,9 +53,11 @@ export function App() {
                 <Route path={AREAS.contents.path} element={<ContentsPage />} />
                 <Route path={AREAS.workflows.path} element={<WorkflowsPage />} />
                 <Route path={AREAS.analytics.path} element={<AnalyticsPage />} />
-                <Route path={AREAS.settings.path} element={<StoreSettingsPage />} />
+                <Route path={`${AREAS.settings.path}/*`} element={<StoreSettingsPage />} />
               </Route>
               <Route path={AREAS.support.path} element={<SupportPage />} />
+              <Route path="/organizations/:organizationId/*" element={<OrganizationPage />} />
+              <Route path="/account" element={<AccountPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>
