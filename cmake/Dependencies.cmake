@@ -13,6 +13,9 @@ find_package(SQLite3 REQUIRED)
 if(STARLING_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
+if(STARLING_BUILD_BENCH)
+  find_package(benchmark REQUIRED)  # Google Benchmark, for the *_bench.cc programs
+endif()
 
 # Asio/Beast separate compilation: every target that may include their headers gets these.
 add_library(starling_asio_defs INTERFACE)
@@ -22,3 +25,6 @@ target_compile_definitions(starling_asio_defs INTERFACE
   BOOST_ASIO_NO_DEPRECATED
   BOOST_BEAST_USE_STD_STRING_VIEW)
 target_link_libraries(starling_asio_defs INTERFACE Boost::headers Threads::Threads)
+
+# libsodium: Argon2id password hashing, random tokens, SHA-256 (base/crypto.h).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

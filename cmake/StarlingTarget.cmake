@@ -32,3 +32,15 @@ function(starling_test name)
   starling_warnings(${name})
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 30)
 endfunction()
+
+# starling_bench(NAME SOURCES ... DEPS ...): a Google Benchmark program (foo_bench.cc beside foo.cc).
+# Built only with STARLING_BUILD_BENCH; run it from a release build, it is not a test.
+function(starling_bench name)
+  if(NOT STARLING_BUILD_BENCH)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  starling_warnings(${name})
+endfunction()

@@ -4,6 +4,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
 
 namespace starling {
 
@@ -46,5 +50,11 @@ class FakeClock final : public Clock {
   }
   std::atomic<int64_t> now_us_;
 };
+
+// "2024-05-01T12:00:00.123Z": ISO 8601 UTC with milliseconds, the text form of every stored timestamp
+// (it sorts as text). Negative times (before 1970) are not supported.
+std::string FormatIsoUtc(TimePoint t);
+// Parses what FormatIsoUtc writes, also without milliseconds ("2024-05-01T12:00:00Z").
+Result<TimePoint> ParseIsoUtc(std::string_view text);
 
 }  // namespace starling

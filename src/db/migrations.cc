@@ -10,17 +10,6 @@
 namespace starling::db {
 namespace {
 
-// "2024-05-01T12:00:00.123Z"
-std::string IsoUtc(TimePoint t) {
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
-
 Error MigrationError(const Migration& m, std::string_view what, const Error& cause) {
   return Error{
       cause.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : ErrorCode::kInternal,
@@ -52,7 +41,7 @@ Result<bool> ApplyOne(Connection& conn, const Migration& m, const Clock& clock) 
   }
   auto recorded =
       conn.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                   {m.version, m.name, IsoUtc(clock.Now())});
+                   {m.version, m.name, FormatIsoUtc(clock.Now())});
   if (!recorded) return MigrationError(m, "could not be recorded", recorded.error());
   if (Status s = txn->Commit(); !s) return MigrationError(m, "could not be committed", s.error());
   return true;
