@@ -28,9 +28,6 @@ const INTEGRATIONS: readonly RadioCardOption<IntegrationType>[] = [
   },
 ];
 
-export const CART_MINUTES_MIN = 5;
-export const CART_MINUTES_MAX = 10080;
-
 interface Ecommerce {
   integration_type: IntegrationType;
   /** As typed; checked and converted on save. */
@@ -62,16 +59,11 @@ export function EcommerceForm({ settings, onSaved }: { settings: StoreSettings; 
       },
     }),
     fields: FIELDS,
-    check: (draft) => {
-      const text = draft.cart_abandonment_minutes.trim();
-      const minutes = Number(text);
-      if (!/^\d+$/.test(text) || minutes < CART_MINUTES_MIN || minutes > CART_MINUTES_MAX) {
-        return {
-          'ecommerce.cart_abandonment_minutes': `Enter a whole number of minutes from ${CART_MINUTES_MIN} to ${CART_MINUTES_MAX} (7 days).`,
-        };
-      }
-      return {};
-    },
+    // Only the format is checked here; the range (5 to 10080) is the server's to enforce and explain.
+    check: (draft) =>
+      /^\d+$/.test(draft.cart_abandonment_minutes.trim())
+        ? {}
+        : { 'ecommerce.cart_abandonment_minutes': 'Enter a whole number of minutes, such as 30.' },
     savedMessage: 'eCommerce settings saved.',
     onSaved,
   });
@@ -109,7 +101,7 @@ export function EcommerceForm({ settings, onSaved }: { settings: StoreSettings; 
             value={draft.cart_abandonment_minutes}
             onChange={(v) => update('cart_abandonment_minutes', v)}
             error={errors.fields['ecommerce.cart_abandonment_minutes']}
-            hint="A cart with no activity for this long is abandoned (default 30 minutes)."
+            hint="A cart with no activity for this long is abandoned: 5 minutes to 7 days (10080), 30 by default."
           />
           <Field label="Currency" error={errors.fields.currency} hint="Prices, revenue and reports are in this currency.">
             {(control) => (
