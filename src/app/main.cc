@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "app/admin_commands.h"
 #include "app/serve.h"
 #include "app/server_config.h"
 #include "base/version.h"
@@ -52,6 +53,40 @@ int main(int argc, char** argv) {
   add_settings(serve, true);
   CLI::App* migrate = cli.add_subcommand("migrate", "apply pending database migrations and exit");
   add_settings(migrate, false);
+
+  // Administration commands (app/admin_commands.h): JSON on stdout.
+  std::string email, name, owner, url, scopes;
+  int64_t org_id = 0, store_id = 0;
+  bool password_stdin = false;
+  CLI::App* user = cli.add_subcommand("user", "manage users")->require_subcommand(1);
+  CLI::App* user_create = user->add_subcommand("create", "create a user (password read from stdin)");
+  add_settings(user_create, false);
+  user_create->add_option("--email", email, "the user's email")->required();
+  user_create->add_option("--name", name, "the user's name");
+  user_create->add_flag("--password-stdin", password_stdin, "read the password from the first line of stdin")
+      ->required();
+  CLI::App* user_reset = user->add_subcommand("reset-link", "print a password-reset link for a user");
+  add_settings(user_reset, false);
+  user_reset->add_option("--email", email, "the user's email")->required();
+  CLI::App* org = cli.add_subcommand("org", "manage organizations")->require_subcommand(1);
+  CLI::App* org_create = org->add_subcommand("create", "create an organization");
+  add_settings(org_create, false);
+  org_create->add_option("--name", name, "the organization's name")->required();
+  org_create->add_option("--owner", owner, "email of an existing user who becomes its owner")->required();
+  CLI::App* store = cli.add_subcommand("store", "manage stores")->require_subcommand(1);
+  CLI::App* store_create = store->add_subcommand("create", "create a store; prints its id and tracking token");
+  add_settings(store_create, false);
+  store_create->add_option("--org", org_id, "organization id")->required();
+  store_create->add_option("--name", name, "the store's name")->required();
+  store_create->add_option("--url", url, "the shop's URL, e.g. https://shop.example")->required();
+  CLI::App* apikey = cli.add_subcommand("apikey", "manage API keys")->require_subcommand(1);
+  CLI::App* apikey_create = apikey->add_subcommand("create", "create an API key; prints keyId and secret");
+  add_settings(apikey_create, false);
+  apikey_create->add_option("--store", store_id, "store id")->required();
+  apikey_create->add_option("--name", name, "a name saying what the key is for")->required();
+  apikey_create->add_option("--scopes", scopes, "`all` or a comma-separated list like contacts:read,events:write")
+      ->required();
+
   cli.add_subcommand("version", "print the version")->callback([] {
     std::printf("starling %s\n", starling::kStarlingVersion);
   });
@@ -70,5 +105,11 @@ int main(int argc, char** argv) {
   }
   if (cli.got_subcommand(serve)) return starling::app::Serve(*config);
   if (cli.got_subcommand(migrate)) return starling::app::MigrateCommand(*config);
+  using namespace starling::app;
+  if (user_create->parsed()) return UserCreateCommand(*config, email, name, ReadPasswordFromStdin());
+  if (user_reset->parsed()) return UserResetLinkCommand(*config, email);
+  if (org_create->parsed()) return OrgCreateCommand(*config, name, owner);
+  if (store_create->parsed()) return StoreCreateCommand(*config, org_id, name, url);
+  if (apikey_create->parsed()) return ApiKeyCreateCommand(*config, store_id, name, scopes);
   return 0;
 }

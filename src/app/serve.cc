@@ -7,7 +7,13 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "accounts/accounts.h"
+#include "api/account_handlers.h"
+#include "api/auth.h"
+#include "api/openapi_handler.h"
 #include "api/system_handlers.h"
+#include "app/demo.h"
+#include "base/crypto.h"
 #include "base/json.h"
 #include "base/logging.h"
 #include "base/metrics.h"
@@ -51,6 +57,7 @@ Result<std::unique_ptr<db::Database>> OpenAndMigrate(const ServerConfig& config)
 
 int Serve(const ServerConfig& config) {
   if (Status s = ConfigureLogging(config.log_level); !s) return Fail(s.error());
+  if (Status s = crypto::InitCrypto(); !s) return Fail(s.error());
   for (const std::string& warning : config.warnings) spdlog::warn("config: {}", warning);
   spdlog::info("starling {} starting: data_dir={} db={}", kStarlingVersion, config.data_dir,
                config.db_url);
@@ -75,6 +82,37 @@ int Serve(const ServerConfig& config) {
 
   http::HttpServer server(config.http, router, metrics, static_files.get());
   if (Status s = server.Start(); !s) return Fail(s.error());
+  // Links in invitations use the address the server really listens on (port 0 picks one).
+  std::string public_url = PublicUrl(config, server.port());
+
+  accounts::Accounts accounts(**database, SystemClock::Instance(), {.public_url = public_url});
+  api::Auth auth(accounts, SystemClock::Instance(),
+                 {.public_url = public_url,
+                  .api_requests_per_minute = config.api_rate_limit,
+                  .sign_ins_per_minute = config.login_rate_limit});
+  api::ApiRoutes api_routes(router, auth);
+  api::RegisterAccountRoutes(api_routes);
+  api::RegisterOpenApiRoute(router, api_routes);
+
+  if (config.demo) {
+    auto demo = BootstrapDemo(accounts, public_url);
+    if (!demo) return Fail(demo.error());
+    if (*demo) {
+      std::string note = fmt::format(
+          "demo store created. Sign in at {} with\n  email:    {}\n  password: {}\n(also saved in {})",
+          public_url, (*demo)->email, (*demo)->password, (fs::path(config.data_dir) / "demo-credentials.txt").string());
+      std::FILE* f = std::fopen((fs::path(config.data_dir) / "demo-credentials.txt").c_str(), "w");
+      if (f) {
+        fs::permissions(fs::path(config.data_dir) / "demo-credentials.txt", fs::perms::owner_read | fs::perms::owner_write,
+                        ec);
+        std::fprintf(f, "Starling demo administrator\nurl:      %s\nemail:    %s\npassword: %s\n", public_url.c_str(),
+                     (*demo)->email.c_str(), (*demo)->password.c_str());
+        std::fclose(f);
+      }
+      std::printf("%s\n", note.c_str());
+    }
+  }
+
   std::string url = fmt::format("http://{}:{}",
                                 config.http.host.find(':') != std::string::npos
                                     ? "[" + config.http.host + "]"

@@ -17,6 +17,10 @@ const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
       {"db", "database URL (default sqlite:<data_dir>/starling.db)"},
       {"web_dir", "directory of the built web UI (default: web/dist of the source tree)"},
       {"log_level", "trace, debug, info, warn, error or off (default info)"},
+      {"public_url", "URL people use to reach this server, for links in invitations (default http://<listen>)"},
+      {"api_rate_limit", "requests per minute allowed to each API key (default 600)"},
+      {"login_rate_limit", "sign-in attempts per minute allowed from one IP address (default 20)"},
+      {"demo", "on an empty database, create a demo organization, store and administrator (default false)"},
       {"threads", "HTTP worker threads (default: one per core)"},
       {"blocking_threads", "threads for request handlers that wait for the database (default 4)"},
       {"max_header_bytes", "largest accepted request header block (default 16KiB)"},
@@ -59,6 +63,24 @@ Status Apply(ServerConfig& config, const ConfigEntry& entry) {
           key));
     }
     config.log_level = value;
+  } else if (key == "public_url") {
+    std::string url = value;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      return with_origin(Error::InvalidArgument(
+          fmt::format("setting `public_url`: expected an http(s) URL like https://starling.example.com, got `{}`",
+                      value),
+          key));
+    }
+    config.public_url = url;
+  } else if (key == "api_rate_limit" || key == "login_rate_limit") {
+    auto n = ParseInteger(value, key, 1, 1'000'000);
+    if (!n) return with_origin(n.error());
+    (key == "api_rate_limit" ? config.api_rate_limit : config.login_rate_limit) = static_cast<uint32_t>(*n);
+  } else if (key == "demo") {
+    auto b = ParseBool(value, key);
+    if (!b) return with_origin(b.error());
+    config.demo = *b;
   } else if (key == "threads") {
     auto n = ParseInteger(value, key, 1, 256);
     if (!n) return with_origin(n.error());
@@ -142,6 +164,13 @@ Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs) {
                                                                                   : "web/dist";
   }
   return config;
+}
+
+std::string PublicUrl(const ServerConfig& config, uint16_t bound_port) {
+  if (!config.public_url.empty()) return config.public_url;
+  std::string host = config.http.host == "0.0.0.0" || config.http.host == "::" ? "127.0.0.1" : config.http.host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("http://{}:{}", host, bound_port != 0 ? bound_port : config.http.port);
 }
 
 }  // namespace starling::app

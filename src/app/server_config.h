@@ -23,6 +23,10 @@ struct ServerConfig {
   std::string db_url;           // default: sqlite:<data_dir>/starling.db
   std::string web_dir;          // default: web/dist beside the binary's source tree, else ./web/dist
   std::string log_level = "info";
+  std::string public_url;       // empty: derived from `listen` (see PublicUrl)
+  uint32_t api_rate_limit = 600;     // requests per minute per API key
+  uint32_t login_rate_limit = 20;    // sign-in attempts per minute per client IP
+  bool demo = false;            // create a demo organization, store and administrator in an empty database
   std::vector<std::string> warnings;  // non-fatal findings (unknown STARLING_* variables), logged at start
 };
 
@@ -37,5 +41,9 @@ struct ConfigInputs {
 const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys();
 
 Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs);
+
+// The configured public_url, or http://<listen host>:<port> (`bound_port`, when not 0, replaces a
+// configured port 0; 0.0.0.0 and :: become 127.0.0.1).
+std::string PublicUrl(const ServerConfig& config, uint16_t bound_port = 0);
 
 }  // namespace starling::app

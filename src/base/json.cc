@@ -91,4 +91,66 @@ Result<bool> GetBool(const json::object& object, std::string_view field) {
   return v->as_bool();
 }
 
+namespace {
+
+// The value of an optional field, or nullptr when absent or null.
+const json::value* FindOptional(const json::object& object, std::string_view field) {
+  auto it = object.find(field);
+  if (it == object.end() || it->value().is_null()) return nullptr;
+  return &it->value();
+}
+
+std::string_view NameOr(std::string_view name, std::string_view field) { return name.empty() ? field : name; }
+
+}  // namespace
+
+Result<std::optional<std::string>> GetOptionalString(const json::object& object, std::string_view field,
+                                                     std::string_view name) {
+  const json::value* v = FindOptional(object, field);
+  if (!v) return std::optional<std::string>();
+  if (!v->is_string()) return WrongKind(NameOr(name, field), "string", *v);
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
+Result<std::optional<int64_t>> GetOptionalInt(const json::object& object, std::string_view field,
+                                              std::string_view name) {
+  const json::value* v = FindOptional(object, field);
+  if (!v) return std::optional<int64_t>();
+  if (v->is_int64()) return std::optional<int64_t>(v->as_int64());
+  if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
+    return std::optional<int64_t>(static_cast<int64_t>(v->as_uint64()));
+  }
+  return WrongKind(NameOr(name, field), "integer", *v);
+}
+
+Result<std::optional<bool>> GetOptionalBool(const json::object& object, std::string_view field,
+                                            std::string_view name) {
+  const json::value* v = FindOptional(object, field);
+  if (!v) return std::optional<bool>();
+  if (!v->is_bool()) return WrongKind(NameOr(name, field), "boolean", *v);
+  return std::optional<bool>(v->as_bool());
+}
+
+Result<const json::object*> GetOptionalObject(const json::object& object, std::string_view field,
+                                              std::string_view name) {
+  const json::value* v = FindOptional(object, field);
+  if (!v) return static_cast<const json::object*>(nullptr);
+  if (!v->is_object()) return WrongKind(NameOr(name, field), "object", *v);
+  return &v->as_object();
+}
+
+Result<std::optional<std::vector<std::string>>> GetOptionalStringArray(const json::object& object,
+                                                                       std::string_view field,
+                                                                       std::string_view name) {
+  const json::value* v = FindOptional(object, field);
+  if (!v) return std::optional<std::vector<std::string>>();
+  if (!v->is_array()) return WrongKind(NameOr(name, field), "array of strings", *v);
+  std::vector<std::string> out;
+  for (const json::value& item : v->as_array()) {
+    if (!item.is_string()) return WrongKind(NameOr(name, field), "array of strings", item);
+    out.emplace_back(item.as_string());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
 }  // namespace starling

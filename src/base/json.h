@@ -5,6 +5,8 @@
 
 #include <string>
 #include <string_view>
+#include <optional>
+#include <vector>
 
 #include "base/error.h"
 #include "base/result.h"
@@ -29,6 +31,20 @@ json::value ErrorToJson(const Error& error);
 Result<std::string> GetString(const json::object& object, std::string_view field);
 Result<int64_t> GetInt(const json::object& object, std::string_view field);
 Result<bool> GetBool(const json::object& object, std::string_view field);
+
+// Optional fields: nullopt when absent (or null); an error naming `name` (default: `field`) when present
+// with the wrong type. `name` lets nested objects report their full path ("address.city").
+Result<std::optional<std::string>> GetOptionalString(const json::object& object, std::string_view field,
+                                                     std::string_view name = {});
+Result<std::optional<int64_t>> GetOptionalInt(const json::object& object, std::string_view field,
+                                              std::string_view name = {});
+Result<std::optional<bool>> GetOptionalBool(const json::object& object, std::string_view field,
+                                            std::string_view name = {});
+Result<const json::object*> GetOptionalObject(const json::object& object, std::string_view field,
+                                              std::string_view name = {});  // nullptr when absent
+Result<std::optional<std::vector<std::string>>> GetOptionalStringArray(const json::object& object,
+                                                                       std::string_view field,
+                                                                       std::string_view name = {});
 
 // "string", "number", "object"… — for error messages.
 std::string_view JsonKindName(const json::value& value);

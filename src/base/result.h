@@ -1,7 +1,8 @@
 // Result<T>: a value or an Error, for failures the caller is expected to handle.
 //
 // The same shape as tl::expected / std::expected (value(), error(), operator bool, operator*), written here
-// because GCC 12 has no std::expected and Debian bookworm packages no tl::expected. Accessing the value of a
+// because GCC 12 has no std::expected. (Bookworm's libexpected-dev has tl::expected; ours adds implicit
+// construction from Error, which keeps `return Error::NotFound(…);` short.) Accessing the value of a
 // failed Result (or the error of a successful one) is a bug and aborts via CHECK.
 #pragma once
 
@@ -113,19 +114,21 @@ inline Status Ok() { return {}; }
 
 }  // namespace starling
 
-// Evaluates `expr` (a Result); on failure returns its error from the enclosing function.
-#define STARLING_TRY(expr)                                               \
-  do {                                                                   \
-    auto&& starling_try_result_ = (expr);                                \
-    if (!starling_try_result_) return ::starling::Unexpected(            \
-        std::move(starling_try_result_).error());                        \
-  } while (0)
-
 #define STARLING_CONCAT_INNER(a, b) a##b
 #define STARLING_CONCAT(a, b) STARLING_CONCAT_INNER(a, b)
+
+// Evaluates `expr` (a Result); on failure returns its error from the enclosing function. Each use gets
+// its own variable name (__COUNTER__), so uses nested inside a lambda in `expr` do not shadow.
+#define STARLING_TRY(expr) STARLING_TRY_IMPL(STARLING_CONCAT(starling_try_result_, __COUNTER__), expr)
+#define STARLING_TRY_IMPL(tmp, expr)                                             \
+  do {                                                                           \
+    auto&& tmp = (expr);                                                         \
+    if (!tmp) return ::starling::Unexpected(std::move(tmp).error());             \
+  } while (0)
+
 // STARLING_ASSIGN_OR_RETURN(auto x, Compute()); — binds the value or returns the error.
 #define STARLING_ASSIGN_OR_RETURN(lhs, expr) \
-  STARLING_ASSIGN_OR_RETURN_IMPL(STARLING_CONCAT(starling_result_, __LINE__), lhs, expr)
+  STARLING_ASSIGN_OR_RETURN_IMPL(STARLING_CONCAT(starling_result_, __COUNTER__), lhs, expr)
 #define STARLING_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)                            \
   auto tmp = (expr);                                                              \
   if (!tmp) return ::starling::Unexpected(std::move(tmp).error());                \

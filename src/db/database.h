@@ -54,6 +54,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -326,5 +327,26 @@ class Database {
  protected:
   Database() = default;
 };
+
+// Runs `work(Connection&)` in one transaction on the writer connection and commits when it succeeds;
+// when it returns an error, everything it did is rolled back and that error is returned. `work`
+// returns a Result<T> (or Status); the same type is returned. For occasional writes (settings,
+// administration); hot paths go through the GroupCommitter.
+template <typename Work>
+auto WriteTransaction(Database& db, Work&& work) -> decltype(work(std::declval<Connection&>())) {
+  STARLING_ASSIGN_OR_RETURN(ConnectionLease writer, db.Writer());
+  STARLING_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer));
+  auto result = work(*writer);
+  if (!result) return result;  // `txn` rolls back as it goes out of scope
+  if (Status committed = txn.Commit(); !committed) return Unexpected(std::move(committed).error());
+  return result;
+}
+
+// Runs `work(Connection&)` on a reader connection (one consistent snapshot per statement).
+template <typename Work>
+auto Read(Database& db, Work&& work) -> decltype(work(std::declval<Connection&>())) {
+  STARLING_ASSIGN_OR_RETURN(ConnectionLease reader, db.Reader());
+  return work(*reader);
+}
 
 }  // namespace starling::db

@@ -61,7 +61,7 @@ std::vector<std::string> Environment(const std::map<std::string, std::string>& e
 
 // fork+exec with stdout to `out_fd` and stderr to `err_fd`. Returns the pid.
 int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& envp, int out_fd,
-          int err_fd) {
+          int err_fd, const std::string& stdin_path = "/dev/null") {
   std::vector<char*> args, envs;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -71,8 +71,8 @@ int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
   if (pid == 0) {
     dup2(out_fd, STDOUT_FILENO);
     dup2(err_fd, STDERR_FILENO);
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, STDIN_FILENO);
+    int in = open(stdin_path.c_str(), O_RDONLY);
+    dup2(in, STDIN_FILENO);
     execve(args[0], args.data(), envs.data());
     _exit(127);
   }
@@ -231,6 +231,7 @@ Result<std::unique_ptr<StarlingProcess>> StarlingProcess::Start(const StartOptio
     size_t at = out.find(marker);
     if (at != std::string::npos && out.find('\n', at) != std::string::npos) {
       p->port_ = static_cast<uint16_t>(std::stoi(out.substr(at + marker.size())));
+      p->startup_output_ = out;
       break;
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
@@ -256,14 +257,16 @@ Result<std::unique_ptr<StarlingProcess>> StarlingProcess::Start(const StartOptio
 }
 
 StarlingProcess::RunResult StarlingProcess::Run(const std::vector<std::string>& args,
-                                                const std::map<std::string, std::string>& env) {
+                                                const std::map<std::string, std::string>& env,
+                                                const std::string& stdin_text) {
   std::string dir = MakeTempDir();
-  std::string out_path = dir + "/out", err_path = dir + "/err";
+  std::string out_path = dir + "/out", err_path = dir + "/err", in_path = dir + "/in";
+  std::ofstream(in_path) << stdin_text;
   int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   std::vector<std::string> argv = {StarlingBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
-  int pid = Spawn(argv, Environment(env), out_fd, err_fd);
+  int pid = Spawn(argv, Environment(env), out_fd, err_fd, in_path);
   close(out_fd);
   close(err_fd);
   int status = 0;

@@ -70,8 +70,10 @@ class StarlingProcess final {
     std::string out;
     std::string err;
   };
+  // `stdin_text` is what the command reads on standard input.
   static RunResult Run(const std::vector<std::string>& args,
-                       const std::map<std::string, std::string>& env = {});
+                       const std::map<std::string, std::string>& env = {},
+                       const std::string& stdin_text = {});
 
   ~StarlingProcess();  // SIGKILLs a server still running; removes its temp dir
   StarlingProcess(const StarlingProcess&) = delete;
@@ -82,6 +84,8 @@ class StarlingProcess final {
   const std::string& data_dir() const { return data_dir_; }
   const std::string& web_dir() const { return web_dir_; }
   std::string Stderr() const;  // everything the server logged so far
+  // What the server printed on stdout up to and including its "listening" line.
+  const std::string& StartupOutput() const { return startup_output_; }
 
   // One request on a fresh connection.
   HttpResponse Get(const std::string& target,
@@ -104,6 +108,7 @@ class StarlingProcess final {
   std::string data_dir_;
   std::string web_dir_;
   std::string stderr_path_;
+  std::string startup_output_;
   bool own_data_dir_ = true;
 };
 

@@ -1,0 +1,33 @@
+// Validation and normalization of account fields. Every error names the request field and says what
+// to fix ("field `email`: `ana@` is not an email address").
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace starling::accounts {
+
+// Trims and lower-cases; refuses what is not shaped like local@domain.tld (≤ 254 characters).
+Result<std::string> NormalizeEmail(std::string_view text, std::string_view field = "email");
+// 8 to 256 characters (bytes of UTF-8).
+Status ValidatePassword(std::string_view password, std::string_view field = "password");
+// Trims; 1 to `max_length` characters, no control characters.
+Result<std::string> ValidateName(std::string_view text, std::string_view field, size_t max_length = 200);
+// Optional free text: trims; at most `max_length`; no control characters other than newline and tab.
+Result<std::string> ValidateText(std::string_view text, std::string_view field, size_t max_length);
+// An absolute http(s) URL with a host, or empty when `allow_empty`.
+Result<std::string> ValidateUrl(std::string_view text, std::string_view field, bool allow_empty);
+// ISO 639-1 language code, two lower-case letters ("en", "fr"); "en-GB" style tags are accepted too.
+Result<std::string> ValidateLanguage(std::string_view text, std::string_view field = "language");
+// An IANA time zone known to this machine's tz database ("Europe/Madrid", "UTC").
+Result<std::string> ValidateTimeZone(std::string_view text, std::string_view field = "time_zone");
+// An ISO 4217 currency code in use ("EUR", "USD"); lower case is upper-cased.
+Result<std::string> ValidateCurrency(std::string_view text, std::string_view field = "currency");
+// A host name a shop is served from: "shop.example", "www.shop.example:8443", "localhost:8080". A
+// pasted URL ("https://shop.example/path") is reduced to its host[:port]. "*.shop.example" stands for
+// every subdomain. Lower-cased.
+Result<std::string> NormalizeDomain(std::string_view text, std::string_view field = "authorized_domains");
+
+}  // namespace starling::accounts
