@@ -23,7 +23,7 @@ export interface Seed {
   store: { id: number; name: string; trackingToken: string };
 }
 
-export const SEED_ADMIN = { email: 'ana@shop.example', password: 'ana-password-1' } as const;
+export const SEED_ADMIN = { email: 'ana@shop.example', name: 'Ana Lopez', password: 'ana-password-1' } as const;
 export const SEED_ORGANIZATION = 'Demo organization';
 export const SEED_STORE = { name: 'Demo store', url: 'https://shop.example' } as const;
 
@@ -85,11 +85,11 @@ const CLI_TIMEOUT_MS = 30_000;
  */
 export function runCli(bin: string, args: readonly string[], stdin?: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, [...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
     const describe = () => `starling ${args.join(' ')}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`;
     child.once('error', (error) => {
@@ -113,7 +113,11 @@ export function runCli(bin: string, args: readonly string[], stdin?: string): Pr
         reject(new Error(`Printed broken JSON: ${describe()}`));
       }
     });
-    child.stdin.end(stdin ?? '');
+    if (stdin !== undefined && child.stdin !== null) {
+      // A command may exit before reading its input; that is its exit code's business, not a crash here.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(stdin);
+    }
   });
 }
 
@@ -129,7 +133,11 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 /** Creates the seed accounts with the CLI: a user, their organization, one store. */
 async function seedAccounts(bin: string, dataDir: string): Promise<Seed> {
   const dir = ['--data-dir', dataDir];
-  const user = await runCli(bin, ['user', 'create', '--email', SEED_ADMIN.email, '--password-stdin', ...dir], SEED_ADMIN.password);
+  const user = await runCli(
+    bin,
+    ['user', 'create', '--email', SEED_ADMIN.email, '--name', SEED_ADMIN.name, '--password-stdin', ...dir],
+    SEED_ADMIN.password,
+  );
   const org = await runCli(bin, ['org', 'create', '--name', SEED_ORGANIZATION, '--owner', SEED_ADMIN.email, ...dir]);
   const orgId = field(org, 'id', isNumber, 'org create');
   const store = await runCli(bin, [

@@ -137,12 +137,16 @@ export const decodeAddress: Decoder<Address> = withDefault(
   EMPTY_ADDRESS,
 );
 
-/** Who did something: a user, an API key, or the system (CLI). */
+/**
+ * Who did something: a user, an API key, or the system (the command line). `null` in the API (a key made
+ * with the CLI has no creator) decodes to a `system` actor.
+ */
 export interface Actor {
   type: string;
   id: number | string | null;
   email: string | null;
-  name: string | null;
+  /** A readable name the server gives some actors (audit entries). */
+  label: string | null;
 }
 
 export const decodeActor: Decoder<Actor> = withDefault(
@@ -150,9 +154,9 @@ export const decodeActor: Decoder<Actor> = withDefault(
     type: str,
     id: nullable(either(int, str)),
     email: nullable(str),
-    name: nullable(str),
+    label: nullable(str),
   }),
-  { type: 'system', id: null, email: null, name: null },
+  { type: 'system', id: null, email: null, label: null },
 );
 
 /** A member of a store or an organization, or a pending invitation (`status: "invited"`). */

@@ -35,9 +35,10 @@ const ACTIONS: Record<string, string> = {
 };
 
 export function actorLabel(actor: Actor): string {
-  if (actor.type === 'user') return actor.email ?? actor.name ?? `User ${String(actor.id ?? '')}`.trim();
-  if (actor.type === 'api_key') return `API key ${String(actor.id ?? '')}`.trim();
-  return actor.email ?? actor.name ?? 'Starling (command line)';
+  if (actor.type === 'user') return actor.email ?? actor.label ?? `User ${String(actor.id ?? '')}`.trim();
+  if (actor.type === 'api_key') return `API key ${String(actor.id ?? actor.label ?? '')}`.trim();
+  if (actor.type === 'cli' || actor.type === 'system') return 'Command line';
+  return actor.label ?? actor.email ?? actor.type;
 }
 
 function detailText(value: unknown): string {

@@ -14,16 +14,8 @@ import { useCurrentStore } from '../../session/Workspace';
 import fieldStyles from '../../components/Field.module.css';
 import styles from './settings.module.css';
 
-/** "https://www.Shop.example/cart" → "www.shop.example": people paste addresses, the API wants host names. */
-export function hostOf(input: string): string {
-  const text = input.trim().toLowerCase();
-  if (text === '') return '';
-  try {
-    return new URL(text.includes('://') ? text : `http://${text}`).hostname;
-  } catch {
-    return text;
-  }
-}
+/** Marks the add button busy (domain buttons use their domain). */
+const ADDING = '\u0000adding';
 
 /** Authorized domains (where tracking may come from) and the tracking token of the store. */
 export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; onSaved: (s: StoreSettings) => void }) {
@@ -40,28 +32,43 @@ export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; 
     try {
       onSaved(await updateStoreSettings(store.id, { authorized_domains: domains }));
       notify(message);
-      return true;
     } catch (error) {
       setErrors(formErrors(error, ['authorized_domains'] as const));
-      return false;
     } finally {
       setBusyDomain(null);
     }
   };
 
+  // The server normalizes what was typed (a pasted URL becomes its host) and drops duplicates.
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    const host = hostOf(domain);
-    if (host === '') {
+    const typed = domain.trim();
+    if (typed === '') {
       setErrors({ fields: { authorized_domains: 'Enter a domain, such as shop.example.' }, banner: null });
       return;
     }
-    if (settings.authorized_domains.includes(host)) {
-      setErrors({ fields: { authorized_domains: `${host} is already authorized.` }, banner: null });
-      return;
+    setBusyDomain(ADDING);
+    setErrors(NO_ERRORS);
+    try {
+      const before = new Set(settings.authorized_domains);
+      const updated = await updateStoreSettings(store.id, { authorized_domains: [...settings.authorized_domains, typed] });
+      onSaved(updated);
+      const added = updated.authorized_domains.filter((d) => !before.has(d));
+      notify(added.length > 0 ? `${added.join(', ')} authorized.` : `${typed} was already authorized.`, added.length > 0 ? 'success' : 'info');
+      setDomain('');
+    } catch (error) {
+      setErrors(formErrors(error, ['authorized_domains'] as const));
+    } finally {
+      setBusyDomain(null);
     }
-    if (await saveDomains([...settings.authorized_domains, host], host, `${host} authorized.`)) setDomain('');
   };
+
+  const remove = (host: string) =>
+    void saveDomains(
+      settings.authorized_domains.filter((d) => d !== host),
+      host,
+      `${host} removed from the authorized domains.`,
+    );
 
   return (
     <Panel title="Authorized domains and tracking" description="Where the tracking script may send events from, and the token it sends them with.">
@@ -81,13 +88,7 @@ export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; 
                 aria-label={`Remove ${host}`}
                 loading={busyDomain === host}
                 disabled={busyDomain !== null}
-                onClick={() =>
-                  void saveDomains(
-                    settings.authorized_domains.filter((d) => d !== host),
-                    host,
-                    `${host} removed from the authorized domains.`,
-                  )
-                }
+                onClick={() => remove(host)}
               >
                 Remove
               </Button>
@@ -101,7 +102,11 @@ export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; 
         </Banner>
       )}
       <form className={styles.addRow} onSubmit={(e) => void add(e)} noValidate aria-label="Add authorized domain">
-        <Field label="Add a domain" error={errors.fields.authorized_domains} hint="A host name such as www.shop.example; pasted addresses are reduced to their host.">
+        <Field
+          label="Add a domain"
+          error={errors.fields.authorized_domains}
+          hint="A host name such as www.shop.example, *.shop.example for all its subdomains, or localhost:8080. A pasted address is reduced to its host."
+        >
           {(control) => (
             <input
               {...control}
@@ -114,7 +119,7 @@ export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; 
             />
           )}
         </Field>
-        <Button type="submit" icon="plus" loading={busyDomain !== null && busyDomain === hostOf(domain)} disabled={busyDomain !== null}>
+        <Button type="submit" icon="plus" loading={busyDomain === ADDING} disabled={busyDomain !== null}>
           Add domain
         </Button>
       </form>
