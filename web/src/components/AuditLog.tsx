@@ -36,17 +36,26 @@ const ACTIONS: Record<string, string> = {
 
 export function actorLabel(actor: Actor): string {
   if (actor.type === 'user') return actor.email ?? actor.label ?? `User ${String(actor.id ?? '')}`.trim();
-  if (actor.type === 'api_key') return `API key ${String(actor.id ?? actor.label ?? '')}`.trim();
-  if (actor.type === 'cli' || actor.type === 'system') return 'Command line';
+  if (actor.type === 'api_key') return actor.label !== null ? `API key “${actor.label}”` : `API key ${String(actor.id ?? '')}`.trim();
+  if (actor.type === 'cli') return 'Command line';
+  if (actor.type === 'system') return 'Starling';
   return actor.label ?? actor.email ?? actor.type;
 }
 
+const LIST_PREVIEW = 6;
+
 function detailText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map(detailText).join(', ');
+  if (Array.isArray(value)) {
+    const items = value.map(detailText).filter((item) => item !== '');
+    if (items.length <= LIST_PREVIEW) return items.join(', ');
+    return `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
+  }
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
-      .map(([key, inner]) => `${key.replaceAll('_', ' ')}: ${detailText(inner)}`)
+      .map(([key, inner]) => [key, detailText(inner)] as const)
+      .filter(([, text]) => text !== '')
+      .map(([key, text]) => `${key.replaceAll('_', ' ')}: ${text}`)
       .join(' · ');
   }
   return String(value);
@@ -57,10 +66,12 @@ interface AuditLogProps {
   description: string;
   /** One page of entries, newest first, after `cursor` (`null` for the newest). Keep it stable (`useCallback`). */
   load: (cursor: string | null, signal?: AbortSignal) => Promise<AuditPage>;
+  /** The id of the store or organization shown: a target equal to it is the page itself, not repeated. */
+  selfTarget?: string;
 }
 
 /** The activity of a store or organization: who did what, when; older pages load on demand. */
-export function AuditLog({ title = 'Activity', description, load }: AuditLogProps) {
+export function AuditLog({ title = 'Activity', description, load, selfTarget }: AuditLogProps) {
   const { state, reload } = useResource((signal) => load(null, signal), [load]);
   const [older, setOlder] = useState<{ entries: AuditEntry[]; cursor: string | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -144,7 +155,9 @@ export function AuditLog({ title = 'Activity', description, load }: AuditLogProp
                     </div>
                   </td>
                   <td className={styles.details}>
-                    {entry.target !== null && entry.target !== '' && <span className={styles.target}>{entry.target}</span>}
+                    {entry.target !== null && entry.target !== '' && entry.target !== selfTarget && (
+                      <span className={styles.target}>{entry.target}</span>
+                    )}
                     <Muted>{detailText(entry.details)}</Muted>
                   </td>
                 </tr>

@@ -160,7 +160,13 @@ export function OrganizationPage() {
         {canManage && (
           <Route
             path="activity"
-            element={<AuditLog description={`Changes to ${name} and its members, newest first.`} load={loadAudit} />}
+            element={
+              <AuditLog
+                description={`Changes to ${name} and its members, newest first.`}
+                load={loadAudit}
+                selfTarget={String(organizationId)}
+              />
+            }
           />
         )}
         <Route path="*" element={<NotFoundPage />} />

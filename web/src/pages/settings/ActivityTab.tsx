@@ -14,6 +14,7 @@ export function ActivityTab() {
     <AuditLog
       description={`Changes to ${store.name}: settings, members, invitations, API keys and excluded IPs, newest first.`}
       load={load}
+      selfTarget={String(store.id)}
     />
   );
 }
