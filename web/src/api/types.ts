@@ -138,8 +138,8 @@ export const decodeAddress: Decoder<Address> = withDefault(
 );
 
 /**
- * Who did something: a user, an API key, or the system (the command line). `null` in the API (a key made
- * with the CLI has no creator) decodes to a `system` actor.
+ * Who did something: a user, an API key, the command line or the system. `null` in the API (no user: made
+ * with the command line, or by a user since deleted) decodes to the type `none`.
  */
 export interface Actor {
   type: string;
@@ -156,7 +156,7 @@ export const decodeActor: Decoder<Actor> = withDefault(
     email: nullable(str),
     label: nullable(str),
   }),
-  { type: 'system', id: null, email: null, label: null },
+  { type: 'none', id: null, email: null, label: null },
 );
 
 /** A member of a store or an organization, or a pending invitation (`status: "invited"`). */

@@ -39,6 +39,7 @@ export function actorLabel(actor: Actor): string {
   if (actor.type === 'api_key') return actor.label !== null ? `API key “${actor.label}”` : `API key ${String(actor.id ?? '')}`.trim();
   if (actor.type === 'cli') return 'Command line';
   if (actor.type === 'system') return 'Starling';
+  if (actor.type === 'none') return '—';
   return actor.label ?? actor.email ?? actor.type;
 }
 

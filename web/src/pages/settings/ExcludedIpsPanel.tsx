@@ -74,7 +74,8 @@ export function ExcludedIpsPanel() {
                 </td>
                 <td>{entry.label === '' ? <Muted>—</Muted> : entry.label}</td>
                 <td>
-                  <RelativeTime iso={entry.created_at} /> <Muted>by {actorLabel(entry.created_by)}</Muted>
+                  <RelativeTime iso={entry.created_at} />{' '}
+                  {entry.created_by.type !== 'none' && <Muted>by {actorLabel(entry.created_by)}</Muted>}
                 </td>
                 <td data-align="end">
                   <Button size="sm" variant="ghost" icon="trash" aria-label={`Remove ${entry.ip}`} onClick={() => setRemoving(entry)}>
