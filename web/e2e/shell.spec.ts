@@ -106,10 +106,12 @@ test('an unknown API path answers 404 with a JSON error, not the UI', async ({ p
   expect(typeof body.error?.message).toBe('string');
 });
 
-// Its own server: the worker's server is shared with the other spec files.
+// Its own server: the worker's server is shared with the other spec files. The server installs its
+// SIGTERM handler just after printing its ready line; an answer to a request proves it has.
 test('the server exits with code 0 on SIGTERM', async () => {
   const server = await startStarling();
   try {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const exit = await server.stop();
     expect(exit).toEqual({ code: 0, signal: null });
   } finally {
