@@ -31,7 +31,7 @@ build: deps native web
 
 # Starts Starling on http://127.0.0.1:8080 with its embedded database in ./data.
 run: build
-	$(BIN) serve --data-dir data
+	$(BIN) serve --data-dir data --demo true
 
 # Unit + integration (ctest) and end-to-end (Playwright) tests, with one summary at the end.
 test: build

@@ -13,6 +13,8 @@ DEB_PACKAGES=(
   # C++ libraries (see docs/development.md for what each is used for)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev
+  # the IANA time-zone database: store time zones are validated against it
+  tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   libsodium-dev libssl-dev libsimdjson-dev
   # run time and tests: Node for the web UI build, Chromium for Playwright
