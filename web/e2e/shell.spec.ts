@@ -1,11 +1,16 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { signIn } from './support/auth';
 import { expect, test, type PageProblems } from './support/fixtures';
-import { resultsDir } from './support/paths';
+import { screenshot } from './support/screenshots';
+import { startStarling } from './support/server';
 
 // The admin UI shell served by the real server: navigation, routing, deep links, and API errors.
-// Tests share one server and run in order; the last one stops the server.
+// Tests share one server and run in order, signed in as the seed administrator (an organization owner,
+// so every area, Store settings included, is in the navigation).
 test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ browserContext, starling }) => {
+  await signIn(browserContext, starling);
+});
 
 /** The nine areas of the main navigation, as a person sees them. */
 const AREAS = [
@@ -44,8 +49,7 @@ test('the shell renders with navigation, dashboard and server version', async ({
   await expect(page.getByTestId('server-version')).toContainText(`v${info.version}`);
   await page.waitForLoadState('networkidle');
 
-  await mkdir(resultsDir, { recursive: true });
-  await page.screenshot({ path: path.join(resultsDir, 'shell.png'), fullPage: true });
+  await screenshot(page, 'shell');
   expectNoProblems(problems);
 });
 
@@ -102,7 +106,15 @@ test('an unknown API path answers 404 with a JSON error, not the UI', async ({ p
   expect(typeof body.error?.message).toBe('string');
 });
 
-test('the server exits with code 0 on SIGTERM', async ({ starling }) => {
-  const exit = await starling.stop();
-  expect(exit).toEqual({ code: 0, signal: null });
+// Its own server: the worker's server is shared with the other spec files. The server installs its
+// SIGTERM handler just after printing its ready line; an answer to a request proves it has.
+test('the server exits with code 0 on SIGTERM', async () => {
+  const server = await startStarling();
+  try {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const exit = await server.stop();
+    expect(exit).toEqual({ code: 0, signal: null });
+  } finally {
+    await server.dispose();
+  }
 });

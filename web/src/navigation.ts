@@ -3,6 +3,8 @@ import type { IconName } from './components/Icon';
 /**
  * The product areas of the admin UI: one entry per page of the main navigation.
  * Sidebar, routes and page headers all read from here, so every page is reachable from the navigation.
+ * Pages outside the store (the organization administrator, the account page) are reached from the store
+ * selector and the user menu in the top bar.
  */
 export interface Area {
   path: string;
@@ -12,6 +14,8 @@ export interface Area {
   icon: IconName;
   /** `primary` areas are listed at the top of the sidebar, `secondary` ones at its foot. */
   group: 'primary' | 'secondary';
+  /** Only administrators of the current store see the entry (marketers cannot open store settings). */
+  storeAdminOnly?: boolean;
 }
 
 export const AREAS = {
@@ -78,6 +82,7 @@ export const AREAS = {
       'Store details and members, channels, integrations, API keys and excluded IPs, and billing.',
     icon: 'settings',
     group: 'secondary',
+    storeAdminOnly: true,
   },
   support: {
     path: '/support',

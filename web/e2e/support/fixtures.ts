@@ -1,4 +1,4 @@
-import { test as base, chromium, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,15 +26,18 @@ export interface PageProblems {
   errorResponses: string[];
 }
 
-function watch(page: Page): PageProblems {
+export function watch(page: Page): PageProblems {
   const problems: PageProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], errorResponses: [] };
   page.on('console', (message) => {
     if (message.type() === 'error') problems.consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => problems.pageErrors.push(String(error)));
-  page.on('requestfailed', (request) =>
-    problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? '?'}`),
-  );
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? '?';
+    // The UI aborts the requests of a page the person has left (AbortController): not a problem.
+    if (reason === 'net::ERR_ABORTED' && request.resourceType() === 'fetch') return;
+    problems.failedRequests.push(`${request.method()} ${request.url()}: ${reason}`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.errorResponses.push(`${response.status()} ${response.url()}`);
   });
@@ -44,16 +47,22 @@ function watch(page: Page): PageProblems {
 interface TestFixtures {
   page: Page;
   problems: PageProblems;
+  /** Opens a browser context with nothing in it (no cookies, no storage): another person, another device. */
+  newContext: () => Promise<BrowserContext>;
 }
 
 interface WorkerFixtures {
   starling: StarlingServer;
   browserContext: BrowserContext;
+  /** A second Chromium for `newContext`, launched only when a test asks for one. */
+  isolatedBrowser: Browser;
 }
 
 /**
- * One Starling server and one headless Chromium (fresh profile) per worker, shared by the tests of a file;
- * a new page for each test, with its console errors, page errors and failed requests recorded in `problems`.
+ * One Starling server (with the seed accounts of `server.ts`) and one headless Chromium (fresh profile) per
+ * worker, shared by the tests of a file; a new page for each test, with its console errors, page errors
+ * and failed requests recorded in `problems`. The worker's browser context is not signed in: call
+ * `signIn` (`auth.ts`) first.
  */
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   starling: [
@@ -86,6 +95,28 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker', timeout: 30_000 },
   ],
+
+  isolatedBrowser: [
+    async ({}, use) => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM_BIN, headless: true, args: CHROMIUM_ARGS });
+      try {
+        await use(browser);
+      } finally {
+        await browser.close();
+      }
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+
+  newContext: async ({ isolatedBrowser }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async () => {
+      const context = await isolatedBrowser.newContext({ viewport: { width: 1280, height: 800 } });
+      opened.push(context);
+      return context;
+    });
+    await Promise.all(opened.map((context) => context.close()));
+  },
 
   page: async ({ browserContext }, use) => {
     const page = await browserContext.newPage();

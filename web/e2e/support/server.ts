@@ -15,10 +15,26 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/** The accounts created with the CLI before the server starts (see `seed`). */
+export interface Seed {
+  /** Owner of the organization, hence administrator of its store. */
+  admin: { id: number; email: string; password: string };
+  organization: { id: number; name: string };
+  store: { id: number; name: string; trackingToken: string };
+}
+
+export const SEED_ADMIN = { email: 'ana@shop.example', name: 'Ana Lopez', password: 'ana-password-1' } as const;
+export const SEED_ORGANIZATION = 'Demo organization';
+export const SEED_STORE = { name: 'Demo store', url: 'https://shop.example' } as const;
+
 /** A real `starling serve` process on a fresh data directory and a free loopback port. */
 export interface StarlingServer {
   /** Origin the server listens on, e.g. `http://127.0.0.1:41234`, without a trailing slash. */
   readonly url: string;
+  /** Accounts made before start-up. */
+  readonly seed: Seed;
+  /** Runs `starling <args> --data-dir <this server's data dir>`; see `runCli` for what it resolves with. */
+  cli(args: readonly string[], stdin?: string): Promise<unknown>;
   /** Sends SIGTERM and waits for the process to exit (SIGKILL after 10 s, then throws). */
   stop(): Promise<Exit>;
   /** Kills the process if it still runs and removes its data directory. Safe to call twice. */
@@ -61,14 +77,107 @@ function tail(text: string): string {
   return trimmed.length > 4000 ? `…${trimmed.slice(-4000)}` : trimmed;
 }
 
+const CLI_TIMEOUT_MS = 30_000;
+
 /**
- * Starts `<STARLING_BIN> serve --listen 127.0.0.1:0 --data-dir <tmp> --web-dir web/dist` and resolves once
- * the server prints `starling listening on http://127.0.0.1:PORT` on stdout.
+ * Runs the CLI once; resolves with the last JSON line it printed on stdout (or its whole stdout, trimmed, when
+ * it printed no JSON); rejects with its output when it fails.
+ */
+export function runCli(bin: string, args: readonly string[], stdin?: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+    const describe = () => `starling ${args.join(' ')}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`;
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`Could not run ${describe()}\n${error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        reject(new Error(`Exited with code ${code} (signal ${signal}): ${describe()}`));
+        return;
+      }
+      const lastJson = stdout
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((line) => line.trim().startsWith('{'));
+      try {
+        resolve(lastJson === undefined ? stdout.trim() : (JSON.parse(lastJson) as unknown));
+      } catch {
+        reject(new Error(`Printed broken JSON: ${describe()}`));
+      }
+    });
+    if (stdin !== undefined && child.stdin !== null) {
+      // A command may exit before reading its input; that is its exit code's business, not a crash here.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(stdin);
+    }
+  });
+}
+
+function field<T>(value: unknown, name: string, check: (v: unknown) => v is T, command: string): T {
+  const found = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  if (!check(found)) throw new Error(`\`${command}\` printed ${JSON.stringify(value)}: no valid \`${name}\``);
+  return found;
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Creates the seed accounts with the CLI: a user, their organization, one store. */
+async function seedAccounts(bin: string, dataDir: string): Promise<Seed> {
+  const dir = ['--data-dir', dataDir];
+  const user = await runCli(
+    bin,
+    ['user', 'create', '--email', SEED_ADMIN.email, '--name', SEED_ADMIN.name, '--password-stdin', ...dir],
+    SEED_ADMIN.password,
+  );
+  const org = await runCli(bin, ['org', 'create', '--name', SEED_ORGANIZATION, '--owner', SEED_ADMIN.email, ...dir]);
+  const orgId = field(org, 'id', isNumber, 'org create');
+  const store = await runCli(bin, [
+    'store',
+    'create',
+    '--org',
+    String(orgId),
+    '--name',
+    SEED_STORE.name,
+    '--url',
+    SEED_STORE.url,
+    ...dir,
+  ]);
+  return {
+    admin: { id: field(user, 'id', isNumber, 'user create'), ...SEED_ADMIN },
+    organization: { id: orgId, name: SEED_ORGANIZATION },
+    store: {
+      id: field(store, 'id', isNumber, 'store create'),
+      name: SEED_STORE.name,
+      trackingToken: field(store, 'tracking_token', isString, 'store create'),
+    },
+  };
+}
+
+/**
+ * Creates the seed accounts with the CLI in a fresh data directory, then starts
+ * `<STARLING_BIN> serve --listen 127.0.0.1:0 --data-dir <tmp> --web-dir web/dist` and resolves once the
+ * server prints `starling listening on http://127.0.0.1:PORT` on stdout.
  */
 export async function startStarling(): Promise<StarlingServer> {
   const bin = resolveBinary();
   const webDir = resolveWebDir();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'starling-e2e-data-'));
+  let seed: Seed;
+  try {
+    seed = await seedAccounts(bin, dataDir);
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-dir', webDir];
 
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -133,6 +242,8 @@ export async function startStarling(): Promise<StarlingServer> {
   let disposed = false;
   return {
     url,
+    seed,
+    cli: (cliArgs, stdin) => runCli(bin, [...cliArgs, '--data-dir', dataDir], stdin),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;

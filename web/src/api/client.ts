@@ -1,10 +1,18 @@
 /**
- * The one typed client for the Starling HTTP API. Every call from the UI goes through `request`.
+ * The one typed client for the Starling HTTP API. Every call from the UI goes through `request`; the
+ * endpoint functions live beside it by area (`auth.ts`, `organizations.ts`, `stores.ts`).
  *
  * Failures never surface as raw `fetch` errors: they are thrown as `ApiError`, whose `code` is either the
  * server's stable error code (from its body `{"error":{"code","message","field"}}`) or one of the client-side
  * codes in `ClientErrorCode` when there was no usable answer.
+ *
+ * Authentication is the session cookie. State-changing requests carry the session's CSRF token in
+ * `X-CSRF-Token` (`setCsrfToken`), and a 401 answer calls the handler set with `setUnauthenticatedHandler`
+ * (the session provider sends the person to the sign-in page), unless the call opts out.
  */
+import { isRecord, type Decoder } from './decode';
+
+export type { Decoder } from './decode';
 
 /** Prefix of every versioned API path. */
 export const API_BASE = '/api/v1';
@@ -33,6 +41,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
+  /** From a `Retry-After` header (seconds), on 429 and 503 answers. */
+  retryAfterSeconds: number | undefined;
 
   constructor(status: number, code: string, message: string, field?: string) {
     super(message);
@@ -46,21 +56,36 @@ export class ApiError extends Error {
   }
 }
 
-/** Turns parsed JSON into a typed value, or returns `undefined` when the shape is wrong. */
-export type Decoder<T> = (value: unknown) => T | undefined;
-
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestOptions {
   method?: HttpMethod;
   /** Serialised as JSON. */
   body?: unknown;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /**
+   * When false, a 401 answer is only thrown, without calling the unauthenticated handler: for calls where
+   * 401 is an expected answer (sign-in with a wrong password, loading the session when signed out).
+   */
+  redirectOnUnauthenticated?: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+// ---- Session state shared by every request ---------------------------------------------------------
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+/** The CSRF token of the current session (from sign-in or `GET /session`); `null` when signed out. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
+
+/** Called when any request (that did not opt out) is answered 401: the session has ended. */
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
+const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Reads `{"error":{"code","message","field"}}`; `undefined` when the body has another shape. */
 export function parseErrorBody(value: unknown): ApiErrorBody | undefined {
@@ -93,8 +118,10 @@ export async function request<T>(
   decode: Decoder<T>,
   options: RequestOptions = {},
 ): Promise<T> {
+  const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const init: RequestInit = { method: options.method ?? 'GET', headers };
+  if (STATE_CHANGING.has(method) && csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
@@ -112,13 +139,19 @@ export async function request<T>(
   }
 
   if (!response.ok) {
+    if (response.status === 401 && options.redirectOnUnauthenticated !== false) onUnauthenticated?.();
     const body = parseErrorBody(payload);
-    if (body !== undefined) throw new ApiError(response.status, body.code, body.message, body.field);
-    throw new ApiError(
-      response.status,
-      ClientErrorCode.UnexpectedResponse,
-      `The server answered ${response.status} ${response.statusText}`.trim() + '.',
-    );
+    const error =
+      body !== undefined
+        ? new ApiError(response.status, body.code, body.message, body.field)
+        : new ApiError(
+            response.status,
+            ClientErrorCode.UnexpectedResponse,
+            `The server answered ${response.status} ${response.statusText}`.trim() + '.',
+          );
+    const retryAfter = Number(response.headers.get('Retry-After') ?? NaN);
+    if (Number.isFinite(retryAfter)) error.retryAfterSeconds = retryAfter;
+    throw error;
   }
 
   const value = decode(payload);

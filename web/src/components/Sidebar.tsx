@@ -1,5 +1,6 @@
 import { NavLink } from 'react-router-dom';
 import { AREA_LIST, type Area } from '../navigation';
+import { useWorkspace } from '../session/Workspace';
 import { Icon } from './Icon';
 import styles from './Sidebar.module.css';
 import markUrl from '../assets/starling-mark.svg';
@@ -20,10 +21,12 @@ function NavItem({ area }: { area: Area }) {
   );
 }
 
-/** Left column: product name and the main navigation, one entry per area. */
+/** Left column: product name and the main navigation, one entry per area the person may open. */
 export function Sidebar() {
-  const primary = AREA_LIST.filter((area) => area.group === 'primary');
-  const secondary = AREA_LIST.filter((area) => area.group === 'secondary');
+  const { store, isStoreAdmin } = useWorkspace();
+  const visible = AREA_LIST.filter((area) => area.storeAdminOnly !== true || store === null || isStoreAdmin);
+  const primary = visible.filter((area) => area.group === 'primary');
+  const secondary = visible.filter((area) => area.group === 'secondary');
   return (
     <aside className={styles.sidebar}>
       <div className={styles.brand}>

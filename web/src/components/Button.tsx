@@ -1,0 +1,51 @@
+import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { Icon, type IconName } from './Icon';
+import { Spinner } from './Spinner';
+import styles from './Button.module.css';
+
+export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'ghost';
+
+interface ButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> {
+  variant?: ButtonVariant;
+  size?: 'sm' | 'md';
+  icon?: IconName;
+  /** Shows a spinner, marks the button busy and ignores clicks while an operation runs. */
+  loading?: boolean;
+  children?: ReactNode;
+}
+
+const VARIANT: Record<ButtonVariant, string | undefined> = {
+  primary: styles.primary,
+  secondary: styles.secondary,
+  danger: styles.danger,
+  ghost: styles.ghost,
+};
+
+/** The one button of the UI. `type` defaults to "button", so a button submits a form only when asked. */
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  loading = false,
+  disabled,
+  className,
+  type = 'button',
+  children,
+  ...rest
+}: ButtonProps) {
+  const classes = [styles.button, VARIANT[variant], size === 'sm' ? styles.small : undefined, className]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <button
+      {...rest}
+      type={type}
+      className={classes}
+      disabled={disabled === true || loading}
+      aria-busy={loading || undefined}
+    >
+      {loading ? <Spinner size={size === 'sm' ? 12 : 14} /> : icon !== undefined && <Icon name={icon} size={16} />}
+      {children !== undefined && <span>{children}</span>}
+    </button>
+  );
+}
