@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,6 +88,11 @@ class Accounts final {
 
   const AccountsOptions& options() const { return options_; }
 
+  // Called (on the caller's thread, after the commit) whenever a store's settings, tracking token or
+  // excluded IPs change: caches elsewhere refresh from it. Add listeners while wiring, before serving.
+  using StoreChangeListener = std::function<void(int64_t store_id)>;
+  void AddStoreChangeListener(StoreChangeListener listener) { listeners_.push_back(std::move(listener)); }
+
   // ---- Users and sessions ---------------------------------------------------------------------------
   // Errors: email taken → kConflict (field email); invalid email/password → kInvalidArgument.
   Result<User> CreateUser(std::string_view email, std::string_view password, std::string_view name,
@@ -136,6 +142,8 @@ class Accounts final {
                                     int64_t creator_user_id, const Actor& actor);
   Result<StoreSettings> GetStore(int64_t store_id);
   Result<std::optional<StoreSettings>> FindStoreByTrackingToken(std::string_view token);
+  // The first store whose site URL is exactly `url` (the demo store); nullopt when none.
+  Result<std::optional<StoreSettings>> FindStoreBySiteUrl(std::string_view url);
   Result<StoreSettings> UpdateStore(int64_t store_id, const StorePatch& patch, const Actor& actor);
   Result<StoreSettings> RotateTrackingToken(int64_t store_id, const Actor& actor);
   // The user's effective role in the store: organization owners and administrators are
@@ -194,10 +202,14 @@ class Accounts final {
   Result<NewSession> StartSession(db::Connection& conn, const User& user, std::string_view ip,
                                   std::string_view user_agent);
   std::string Now() const { return FormatIsoUtc(clock_.Now()); }
+  void NotifyStoreChanged(int64_t store_id) const {
+    for (const auto& listener : listeners_) listener(store_id);
+  }
 
   db::Database& db_;
   const Clock& clock_;
   AccountsOptions options_;
+  std::vector<StoreChangeListener> listeners_;
 
   std::mutex cache_mutex_;
   std::unordered_map<int64_t, std::shared_ptr<const IpMatcher>> ip_matchers_;  // by store

@@ -189,8 +189,11 @@ Result<ExcludedIp> Accounts::AddExcludedIp(int64_t store_id, std::string_view ip
                                   json::object{{"label", label}}},
                       added.created_at);
   }));
-  std::lock_guard lock(cache_mutex_);
-  ip_matchers_.erase(store_id);
+  {
+    std::lock_guard lock(cache_mutex_);
+    ip_matchers_.erase(store_id);
+  }
+  NotifyStoreChanged(store_id);
   return added;
 }
 
@@ -206,8 +209,11 @@ Status Accounts::RemoveExcludedIp(int64_t store_id, int64_t id, const Actor& act
                       AuditRecord{organization_id, store_id, "excluded_ip.removed", row->GetText(0), json::object{}},
                       now);
   }));
-  std::lock_guard lock(cache_mutex_);
-  ip_matchers_.erase(store_id);
+  {
+    std::lock_guard lock(cache_mutex_);
+    ip_matchers_.erase(store_id);
+  }
+  NotifyStoreChanged(store_id);
   return Ok();
 }
 

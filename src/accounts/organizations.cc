@@ -362,9 +362,18 @@ Result<std::optional<StoreSettings>> Accounts::FindStoreByTrackingToken(std::str
   });
 }
 
+Result<std::optional<StoreSettings>> Accounts::FindStoreBySiteUrl(std::string_view url) {
+  return db::Read(db_, [&](db::Connection& conn) -> Result<std::optional<StoreSettings>> {
+    STARLING_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT id FROM stores WHERE site_url = ? ORDER BY id LIMIT 1", {url}));
+    if (!row) return std::optional<StoreSettings>();
+    STARLING_ASSIGN_OR_RETURN(StoreSettings store, LoadStore(conn, row->GetInt64(0)));
+    return std::optional<StoreSettings>(std::move(store));
+  });
+}
+
 Result<StoreSettings> Accounts::UpdateStore(int64_t store_id, const StorePatch& patch, const Actor& actor) {
   std::string now = Now();
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<StoreSettings> {
+  auto updated = db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<StoreSettings> {
     STARLING_ASSIGN_OR_RETURN(StoreSettings store, LoadStore(conn, store_id));
     json::array changed;
     STARLING_TRY(ApplyStorePatch(patch, store, changed));
@@ -384,11 +393,13 @@ Result<StoreSettings> Accounts::UpdateStore(int64_t store_id, const StorePatch& 
                             now));
     return store;
   });
+  if (updated) NotifyStoreChanged(store_id);
+  return updated;
 }
 
 Result<StoreSettings> Accounts::RotateTrackingToken(int64_t store_id, const Actor& actor) {
   std::string now = Now();
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<StoreSettings> {
+  auto rotated = db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<StoreSettings> {
     STARLING_ASSIGN_OR_RETURN(StoreSettings store, LoadStore(conn, store_id));
     store.tracking_token = crypto::RandomToken(24);
     store.updated_at = now;
@@ -400,6 +411,8 @@ Result<StoreSettings> Accounts::RotateTrackingToken(int64_t store_id, const Acto
                             now));
     return store;
   });
+  if (rotated) NotifyStoreChanged(store_id);
+  return rotated;
 }
 
 Result<std::optional<StoreRole>> Accounts::EffectiveStoreRole(int64_t user_id, int64_t store_id) {

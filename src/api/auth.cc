@@ -264,4 +264,28 @@ void ApiRoutes::Store(http::Method method, std::string pattern, std::string summ
       });
 }
 
+void ApiRoutes::KeyStore(http::Method method, std::string pattern, std::string summary, KeyAccess keys,
+                         StoreHandler handler) {
+  std::string access = "key";
+  if (keys.kind == KeyAccess::Kind::kScope) {
+    access += fmt::format(":{}:{}", keys.resource, keys.access == accounts::Access::kWrite ? "write" : "read");
+  }
+  Add(method, std::move(pattern), std::move(access), std::move(summary),
+      [this, keys, handler = std::move(handler)](http::Request& request, Headers& extra) {
+        auto principal = auth_.Authenticate(request, extra);
+        if (!principal) return http::Response::FromError(principal.error());
+        if (principal->is_user()) {
+          return http::Response::FromError(Forbidden(
+              "this endpoint is for API keys (`Authorization: apiKey {keyId}:{keySecret}`); the web UI uses "
+              "/api/v1/stores/{store_id}/…"));
+        }
+        if (keys.kind == KeyAccess::Kind::kScope && !principal->scopes.Allows(keys.resource, keys.access)) {
+          return http::Response::FromError(Forbidden(fmt::format(
+              "this API key lacks the scope `{}:{}`", keys.resource,
+              keys.access == accounts::Access::kWrite ? "write" : "read")));
+        }
+        return handler(request, StoreContext{*principal, principal->key_store_id, accounts::StoreRole::kMarketer});
+      });
+}
+
 }  // namespace starling::api

@@ -134,6 +134,10 @@ class ApiRoutes final {
                     OrgHandler handler);
   void Store(http::Method method, std::string pattern, std::string summary, accounts::StoreRole min_role,
              KeyAccess keys, StoreHandler handler);
+  // The public REST API of one store: API keys only (the key's store), with the scope `keys` names.
+  // Sessions are refused: the web UI uses the /api/v1/stores/{store_id}/… routes.
+  void KeyStore(http::Method method, std::string pattern, std::string summary, KeyAccess keys,
+                StoreHandler handler);
 
   const std::vector<RouteDoc>& docs() const { return docs_; }
   Auth& auth() { return auth_; }

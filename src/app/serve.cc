@@ -12,6 +12,8 @@
 #include "api/auth.h"
 #include "api/openapi_handler.h"
 #include "api/system_handlers.h"
+#include "api/tracking_handlers.h"
+#include "engine/engine.h"
 #include "app/demo.h"
 #include "base/crypto.h"
 #include "base/json.h"
@@ -53,6 +55,51 @@ Result<std::unique_ptr<db::Database>> OpenAndMigrate(const ServerConfig& config)
   return database;
 }
 
+// The tracking script (/sdk/…) and the demo shop (/demo/…), with /demo/loader.js inserting the script
+// with the demo store's token.
+void RegisterSdkAndDemo(http::Router& router, accounts::Accounts& accounts, const ServerConfig& config,
+                        const std::string& public_url) {
+  auto sdk = std::make_shared<http::StaticFiles>(config.sdk_dir);
+  router.Get("/sdk/{file}", [sdk](http::Request& request) {
+    auto file = sdk->Serve("/" + std::string(request.PathParam("file")));
+    if (!file) return http::Response::FromError(Error::NotFound("no such file in the tracking SDK: run `make build`"));
+    for (auto& [name, value] : file->headers) {
+      if (name == "Cache-Control") value = "public, max-age=300";
+    }
+    file->headers.emplace_back("Access-Control-Allow-Origin", "*");
+    return std::move(*file);
+  });
+  auto demo = std::make_shared<http::StaticFiles>(config.demo_dir);
+  auto serve_demo = [demo](http::Request& request) {
+    std::string path = request.path.substr(std::string_view("/demo").size());
+    if (path.empty() || path == "/") path = "/index.html";
+    auto file = demo->Serve(path);
+    if (!file) return http::Response::FromError(Error::NotFound("no such page in the demo shop"));
+    return std::move(*file);
+  };
+  router.Get("/demo", serve_demo);
+  router.Get("/demo/{a}", serve_demo);
+  router.Get("/demo/{a}/{b}", serve_demo);
+  router.Get(
+      "/demo/loader.js",
+      [&accounts, public_url](http::Request&) {
+        auto store = accounts.FindStoreBySiteUrl(public_url + "/demo/");
+        std::string body;
+        if (store && *store) {
+          body = fmt::format(
+              "(function(){{var s=document.createElement('script');s.src='/sdk/starling.js';"
+              "s.setAttribute('data-token','{}');s.async=true;document.head.appendChild(s);}})();\n",
+              (*store)->tracking_token);
+        } else {
+          body = "console.warn('Starling demo: no demo store on this server (start it with --demo true)');\n";
+        }
+        http::Response r = http::Response::Text(200, body, "text/javascript; charset=utf-8");
+        r.headers.emplace_back("Cache-Control", "no-cache");
+        return r;
+      },
+      http::Dispatch::kBlocking);
+}
+
 }  // namespace
 
 int Serve(const ServerConfig& config) {
@@ -85,14 +132,34 @@ int Serve(const ServerConfig& config) {
   // Links in invitations use the address the server really listens on (port 0 picks one).
   std::string public_url = PublicUrl(config, server.port());
 
-  accounts::Accounts accounts(**database, SystemClock::Instance(), {.public_url = public_url});
-  api::Auth auth(accounts, SystemClock::Instance(),
+  // Tests may move time forward (cart abandonment); everything else uses the system clock.
+  OffsetClock test_clock;
+  const Clock& clock = config.test_clock ? static_cast<const Clock&>(test_clock) : SystemClock::Instance();
+  if (config.test_clock) spdlog::warn("test_clock is on: POST /api/v1/test/clock moves time. Never in production.");
+
+  accounts::Accounts accounts(**database, clock, {.public_url = public_url});
+  engine::Engine engine(
+      **database, committer, clock,
+      [&accounts](int64_t store_id) -> Result<engine::RuntimeSettings> {
+        STARLING_ASSIGN_OR_RETURN(accounts::StoreSettings store, accounts.GetStore(store_id));
+        return engine::RuntimeSettings{store.cart_abandonment_minutes};
+      },
+      {.workers = 2, .metrics = &metrics});
+  api::TrackingDirectory tracking_directory(accounts);
+  accounts.AddStoreChangeListener([&](int64_t store_id) {
+    tracking_directory.Invalidate(store_id);
+    engine.RefreshStore(store_id);
+  });
+  api::Auth auth(accounts, clock,
                  {.public_url = public_url,
                   .api_requests_per_minute = config.api_rate_limit,
                   .sign_ins_per_minute = config.login_rate_limit});
   api::ApiRoutes api_routes(router, auth);
   api::RegisterAccountRoutes(api_routes);
+  api::RegisterTrackingRoutes(router, api_routes, tracking_directory, engine, **database, metrics,
+                              {.public_url = public_url, .test_clock = config.test_clock ? &test_clock : nullptr});
   api::RegisterOpenApiRoute(router, api_routes);
+  RegisterSdkAndDemo(router, accounts, config, public_url);
 
   if (config.demo) {
     auto demo = BootstrapDemo(accounts, public_url);
@@ -127,7 +194,9 @@ int Serve(const ServerConfig& config) {
     spdlog::info("received {}, shutting down gracefully", signo == SIGTERM ? "SIGTERM" : "SIGINT");
   });
 
-  // No request is in flight any more: flush what was handed to the committer, then close the database.
+  // No request is in flight any more: apply what the runtimes hold, flush what was handed to the
+  // committer, then close the database.
+  engine.Stop();
   committer.Stop();
   database->reset();
   spdlog::info("stopped cleanly");

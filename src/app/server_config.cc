@@ -16,6 +16,9 @@ const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
       {"data_dir", "directory for the embedded database and other data (default ./data)"},
       {"db", "database URL (default sqlite:<data_dir>/starling.db)"},
       {"web_dir", "directory of the built web UI (default: web/dist of the source tree)"},
+      {"sdk_dir", "directory of the built tracking script, served at /sdk/ (default: sdk/dist of the source tree)"},
+      {"demo_dir", "directory of the demo shop, served at /demo/ (default: demo/shop of the source tree)"},
+      {"test_clock", "TESTS ONLY: POST /api/v1/test/clock moves the server's clock forward (default false)"},
       {"log_level", "trace, debug, info, warn, error or off (default info)"},
       {"public_url", "URL people use to reach this server, for links in invitations (default http://<listen>)"},
       {"api_rate_limit", "requests per minute allowed to each API key (default 600)"},
@@ -54,6 +57,14 @@ Status Apply(ServerConfig& config, const ConfigEntry& entry) {
     config.db_url = value;
   } else if (key == "web_dir") {
     config.web_dir = value;
+  } else if (key == "sdk_dir") {
+    config.sdk_dir = value;
+  } else if (key == "demo_dir") {
+    config.demo_dir = value;
+  } else if (key == "test_clock") {
+    auto b = ParseBool(value, key);
+    if (!b) return with_origin(b.error());
+    config.test_clock = *b;
   } else if (key == "log_level") {
     static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(levels.begin(), levels.end(), value) == levels.end()) {
@@ -156,13 +167,16 @@ Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs) {
   if (config.db_url.empty()) {
     config.db_url = "sqlite:" + (fs::path(config.data_dir) / "starling.db").string();
   }
-  if (config.web_dir.empty()) {
-    // build/<preset>/starling → <source>/web/dist; otherwise ./web/dist.
+  // build/<preset>/starling → <source>/<relative>; otherwise ./<relative>.
+  auto beside_source = [&](std::string& dir, const fs::path& relative) {
+    if (!dir.empty()) return;
     std::error_code ec;
-    fs::path beside = inputs.executable.parent_path().parent_path().parent_path() / "web" / "dist";
-    config.web_dir = !inputs.executable.empty() && fs::is_directory(beside, ec) ? beside.string()
-                                                                                  : "web/dist";
-  }
+    fs::path beside = inputs.executable.parent_path().parent_path().parent_path() / relative;
+    dir = !inputs.executable.empty() && fs::is_directory(beside, ec) ? beside.string() : relative.string();
+  };
+  beside_source(config.web_dir, fs::path("web") / "dist");
+  beside_source(config.sdk_dir, fs::path("sdk") / "dist");
+  beside_source(config.demo_dir, fs::path("demo") / "shop");
   return config;
 }
 

@@ -22,6 +22,9 @@ struct ServerConfig {
   std::string data_dir = "./data";
   std::string db_url;           // default: sqlite:<data_dir>/starling.db
   std::string web_dir;          // default: web/dist beside the binary's source tree, else ./web/dist
+  std::string sdk_dir;          // default: sdk/dist, likewise
+  std::string demo_dir;         // default: demo/shop, likewise
+  bool test_clock = false;      // tests only: the clock can be moved forward over HTTP
   std::string log_level = "info";
   std::string public_url;       // empty: derived from `listen` (see PublicUrl)
   uint32_t api_rate_limit = 600;     // requests per minute per API key

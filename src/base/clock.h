@@ -51,6 +51,20 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> now_us_;
 };
 
+// The system clock moved forward by an offset that tests advance (the server's `test_clock` setting:
+// end-to-end tests fast-forward past the cart-abandonment delay). Thread-safe.
+class OffsetClock final : public Clock {
+ public:
+  TimePoint Now() const override { return std::chrono::system_clock::now() + std::chrono::microseconds(offset_us_.load()); }
+  std::chrono::steady_clock::time_point Monotonic() const override {
+    return std::chrono::steady_clock::now() + std::chrono::microseconds(offset_us_.load());
+  }
+  void Advance(std::chrono::microseconds by) { offset_us_ += by.count(); }
+
+ private:
+  std::atomic<int64_t> offset_us_{0};
+};
+
 // "2024-05-01T12:00:00.123Z": ISO 8601 UTC with milliseconds, the text form of every stored timestamp
 // (it sorts as text). Negative times (before 1970) are not supported.
 std::string FormatIsoUtc(TimePoint t);

@@ -45,6 +45,28 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::optional<std::string> Base64Decode(std::string_view text) {
+  std::string out(text.size() * 3 / 4 + 3, '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                          &length, nullptr, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0) {
+      return std::nullopt;
+    }
+  }
+  out.resize(length);
+  return out;
+}
+
+std::string Base64Encode(std::string_view data) {
+  std::string out(sodium_base64_ENCODED_LEN(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back();  // NUL
+  return out;
+}
+
 Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
   unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
   size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;

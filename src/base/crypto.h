@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,10 @@ std::string Sha256Hex(std::string_view data);
 
 // Compares in time independent of where the inputs differ (length differences return early).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// Standard base64 (with or without padding); nullopt when `text` is not base64.
+std::optional<std::string> Base64Decode(std::string_view text);
+std::string Base64Encode(std::string_view data);
 
 // Argon2id cost. kInteractive is the default for people signing in; kMinimum exists for tests that
 // create many users and must never be used by the server.

@@ -34,6 +34,14 @@ TEST_F(CryptoTest, Sha256MatchesKnownVectors) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST_F(CryptoTest, Base64RoundTrip) {
+  EXPECT_EQ(Base64Encode("writekey:"), "d3JpdGVrZXk6");
+  EXPECT_EQ(*Base64Decode("d3JpdGVrZXk6"), "writekey:");
+  EXPECT_EQ(*Base64Decode("YQ"), "a");
+  EXPECT_EQ(*Base64Decode("YQ=="), "a");
+  EXPECT_FALSE(Base64Decode("not base64!"));
+}
+
 TEST_F(CryptoTest, ConstantTimeEquals) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
   EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));

@@ -843,12 +843,11 @@ Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, cons
   Event event;
   event.type = "purchase";
   event.occurred_at_us = purchase.purchased_at_us;
-  event.data_json = "{\"purchase\":" + PurchaseJson(purchase) + "}";
+  // Without the event trigger, the purchase is recorded (and closes the cart) but workflows must not
+  // react to it: the stored event says so.
+  event.data_json = "{\"purchase\":" + PurchaseJson(purchase) + (trigger_event ? "}" : ",\"triggerEvent\":false}");
   for (const CartLine& line : purchase.lines) event.products.push_back(line.product);
   event.purchase = std::move(purchase);
-  // Without the event, the purchase is recorded (and closes the cart) but triggers nothing: the engine
-  // stores it as a purchase-recorded event.
-  if (!trigger_event) event.type = "purchase-recorded";
   batch.events.push_back(std::move(event));
   return batch;
 }

@@ -1,0 +1,612 @@
+#include "api/tracking_handlers.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <future>
+
+#include "api/accounts_json.h"
+#include "base/crypto.h"
+#include "base/json_writer.h"
+#include "contacts/contact_queries.h"
+#include "tracking/parse.h"
+
+namespace starling::api {
+namespace {
+
+using http::Method;
+using http::Response;
+
+// ---- Helpers ------------------------------------------------------------------------------------------
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Known crawlers and link previewers. Real browsers (headless ones included) are not listed.
+bool IsBot(std::string_view user_agent) {
+  static constexpr std::array<std::string_view, 12> kTokens = {
+      "bot", "crawler", "spider", "slurp", "facebookexternalhit", "mediapartners-google", "adsbot",
+      "bingpreview", "ia_archiver", "embedly", "whatsapp/", "pingdom"};
+  std::string ua = Lower(user_agent);
+  return std::any_of(kTokens.begin(), kTokens.end(), [&](std::string_view t) { return ua.find(t) != std::string::npos; });
+}
+
+std::string ScriptAnswer(std::string_view tracker_id, const std::vector<tracking::EventError>& errors) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("trackerId");
+  if (tracker_id.empty()) {
+    w.Null();
+  } else {
+    w.String(tracker_id);
+  }
+  w.Key("webContents");
+  w.BeginArray();
+  w.EndArray();
+  w.Key("errors");
+  w.BeginArray();
+  for (const tracking::EventError& e : errors) {
+    w.BeginObject();
+    w.Key("event");
+    if (e.index >= 0) {
+      w.Integer(e.index);
+    } else {
+      w.Null();
+    }
+    w.Key("field");
+    w.String(e.field);
+    w.Key("message");
+    w.String(e.message);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
+}
+
+void AddCors(Response& response, std::string_view origin) {
+  if (origin.empty()) return;
+  response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
+  response.headers.emplace_back("Vary", "Origin");
+}
+
+std::string IsoFromUs(int64_t us) { return FormatIsoUtc(TimePoint(std::chrono::microseconds(us))); }
+
+json::value ParsedOrEmpty(std::string_view text) {
+  auto parsed = ParseJson(text);
+  return parsed ? std::move(*parsed) : json::value(json::object{});
+}
+
+json::object ContactJson(const contacts::ContactView& c) {
+  json::array trackers;
+  for (const std::string& t : c.tracker_ids) trackers.emplace_back(t);
+  return json::object{
+      {"id", c.id},
+      {"email", c.email.empty() ? json::value(nullptr) : json::value(c.email)},
+      {"anonymous", c.email.empty()},
+      {"fields", ParsedOrEmpty(c.fields_json)},
+      {"merged_into", c.merged_into ? json::value(*c.merged_into) : json::value(nullptr)},
+      {"tracker_ids", std::move(trackers)},
+      {"activity_count", c.event_count},
+      {"cart", c.cart_json ? ParsedOrEmpty(*c.cart_json) : json::value(nullptr)},
+      {"created_at", IsoFromUs(c.created_at_us)},
+      {"updated_at", IsoFromUs(c.updated_at_us)}};
+}
+
+json::object ActivityJson(const contacts::Activity& a) {
+  return json::object{{"id", a.id}, {"type", a.type}, {"occurred_at", IsoFromUs(a.occurred_at_us)},
+                      {"data", ParsedOrEmpty(a.data_json)}};
+}
+
+json::array ErrorsJson(const std::vector<tracking::EventError>& errors) {
+  json::array list;
+  for (const tracking::EventError& e : errors) {
+    list.push_back(json::object{{"event", e.index >= 0 ? json::value(e.index) : json::value(nullptr)},
+                                {"field", e.field},
+                                {"message", e.message}});
+  }
+  return list;
+}
+
+// Hands batches to the engine and waits for their commits (REST handlers run on the blocking pool).
+std::vector<engine::TrackOutcome> TrackAndWait(engine::Engine& engine, int64_t store_id,
+                                               std::vector<tracking::TrackBatch> batches) {
+  std::vector<std::future<engine::TrackOutcome>> futures;
+  for (tracking::TrackBatch& batch : batches) {
+    auto promise = std::make_shared<std::promise<engine::TrackOutcome>>();
+    futures.push_back(promise->get_future());
+    engine.Track(store_id, std::move(batch), [promise](engine::TrackOutcome outcome) {
+      promise->set_value(std::move(outcome));
+    });
+  }
+  std::vector<engine::TrackOutcome> outcomes;
+  for (auto& f : futures) outcomes.push_back(f.get());
+  return outcomes;
+}
+
+bool QueryFlag(const http::Request& request, std::string_view name, bool fallback) {
+  auto value = request.QueryParam(name);
+  if (!value) return fallback;
+  return *value == "true" || *value == "1" || *value == "yes";
+}
+
+struct ChecklistItem {
+  std::string_view key, label;
+  std::vector<std::string_view> types;
+};
+
+const std::vector<ChecklistItem>& Checklist() {
+  static const std::vector<ChecklistItem> items = {
+      {"page_visit", "Page visit", {"page-visit"}},
+      {"product_visit", "Product visit", {"product-visited"}},
+      {"cart", "Cart", {"cart-product-added", "cart-product-removed"}},
+      {"purchase", "Purchase", {"purchase"}},
+      {"login_register", "Login / register", {"login", "register"}},
+      {"newsletter", "Newsletter subscription", {"newsletter-subscribe"}},
+  };
+  return items;
+}
+
+json::object LiveJson(const engine::LiveEntry& e) {
+  json::array types;
+  for (const std::string& t : e.event_types) types.emplace_back(t);
+  return json::object{{"seq", e.seq},
+                      {"at", IsoFromUs(e.at_us)},
+                      {"source", e.source},
+                      {"ip", e.ip},
+                      {"contact_id", e.contact_id > 0 ? json::value(e.contact_id) : json::value(nullptr)},
+                      {"event_types", std::move(types)},
+                      {"errors", ErrorsJson(e.errors)},
+                      {"status", e.status}};
+}
+
+}  // namespace
+
+// ---- TrackingDirectory ------------------------------------------------------------------------------
+
+Result<std::shared_ptr<const TrackingDirectory::Entry>> TrackingDirectory::Find(std::string_view token) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = by_token_.find(std::string(token)); it != by_token_.end()) return it->second;
+  }
+  if (token.empty() || token.size() > 64) return std::shared_ptr<const Entry>();
+  STARLING_ASSIGN_OR_RETURN(auto store, accounts_.FindStoreByTrackingToken(token));
+  if (!store) return std::shared_ptr<const Entry>();
+  auto entry = std::make_shared<Entry>();
+  entry->store_id = store->id;
+  entry->tracking_token = store->tracking_token;
+  entry->authorized_domains = store->authorized_domains;
+  entry->script_options = store->script_options;
+  STARLING_ASSIGN_OR_RETURN(entry->excluded_ips, accounts_.ExcludedIpMatcher(store->id));
+  std::lock_guard lock(mutex_);
+  by_token_[std::string(token)] = entry;
+  return std::shared_ptr<const Entry>(entry);
+}
+
+void TrackingDirectory::Invalidate(int64_t store_id) {
+  std::lock_guard lock(mutex_);
+  for (auto it = by_token_.begin(); it != by_token_.end();) {
+    it = it->second->store_id == store_id ? by_token_.erase(it) : std::next(it);
+  }
+}
+
+bool TrackingDirectory::OriginAllowed(const Entry& entry, std::string_view origin) {
+  std::string o = Lower(origin);
+  size_t scheme = o.find("://");
+  if (scheme == std::string::npos) return false;
+  std::string host_port = o.substr(scheme + 3);
+  if (size_t slash = host_port.find('/'); slash != std::string::npos) host_port.resize(slash);
+  std::string host = host_port;
+  if (size_t colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) {
+    host.resize(colon);
+  }
+  for (const std::string& domain : entry.authorized_domains) {
+    bool has_port = domain.find(':') != std::string::npos;
+    std::string_view want = domain;
+    std::string_view got = has_port ? std::string_view(host_port) : std::string_view(host);
+    if (want.starts_with("*.")) {
+      std::string_view base = want.substr(2);
+      if (got == base || (got.size() > base.size() && got.ends_with(base) && got[got.size() - base.size() - 1] == '.')) {
+        return true;
+      }
+    } else if (got == want) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---- Routes -------------------------------------------------------------------------------------------
+
+void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDirectory& directory,
+                            engine::Engine& engine, db::Database& db, MetricsRegistry& metrics,
+                            TrackingOptions options) {
+  auto requests = [&metrics](std::string_view source, std::string_view outcome) -> Counter& {
+    return metrics.GetCounter("starling_tracking_requests_total", "Tracking requests by way in and outcome",
+                              {{"source", std::string(source)}, {"outcome", std::string(outcome)}});
+  };
+  auto dropped = [&metrics](std::string_view reason) -> Counter& {
+    return metrics.GetCounter("starling_tracking_dropped_total",
+                              "Tracking requests answered but not stored (excluded IP, bot)",
+                              {{"reason", std::string(reason)}});
+  };
+  // Resolve the label sets once: the script endpoint is the hot path.
+  Counter* script_stored = &requests("script", "stored");
+  Counter* script_refused = &requests("script", "refused");
+  Counter* dropped_ip = &dropped("excluded_ip");
+  Counter* dropped_bot = &dropped("bot");
+
+  // ---- The tracking script's endpoint -------------------------------------------------------------
+  auto script_endpoint = [&directory, &engine, options, script_stored, script_refused, dropped_ip, dropped_bot](
+                             http::Request& request, http::Reply reply) {
+    std::string origin(request.Header("origin").value_or(""));
+    auto fail = [&](const Error& error, bool cors) {
+      script_refused->Inc();
+      Response r = Response::FromError(error);
+      if (cors) AddCors(r, origin);
+      reply(std::move(r));
+    };
+    auto entry = directory.Find(request.PathParam("token"));
+    if (!entry) return fail(entry.error(), false);
+    if (!*entry) {
+      return fail(Error::NotFound("unknown tracking token: copy the snippet from Store settings › Channels › Web"), false);
+    }
+    const TrackingDirectory::Entry& store = **entry;
+    if (!origin.empty() && !TrackingDirectory::OriginAllowed(store, origin)) {
+      engine.RecordRefused(store.store_id, "script", request.remote_address,
+                           fmt::format("refused: origin {} is not an authorized domain", origin));
+      return fail(Error{ErrorCode::kPermissionDenied,
+                        fmt::format("origin `{}` is not an authorized domain of this store: add its host in Store "
+                                    "settings › Channels › Web",
+                                    origin),
+                        {}},
+                  false);
+    }
+    if (request.body.size() > options.max_script_body_bytes) {
+      return fail(Error{ErrorCode::kPayloadTooLarge,
+                        fmt::format("request body is {} bytes; at most {} per request", request.body.size(),
+                                    options.max_script_body_bytes),
+                        {}},
+                  true);
+    }
+    std::string_view ua = request.Header("user-agent").value_or("");
+    if ((store.excluded_ips && store.excluded_ips->Contains(std::string_view(request.remote_address))) || IsBot(ua)) {
+      bool bot = IsBot(ua);
+      (bot ? dropped_bot : dropped_ip)->Inc();
+      engine.RecordRefused(store.store_id, "script", request.remote_address,
+                           bot ? "dropped: known bot" : "dropped: excluded IP");
+      Response r{200, "application/json", {}, ScriptAnswer("", {})};
+      AddCors(r, origin);
+      return reply(std::move(r));
+    }
+    auto batch = tracking::ParseScriptPayload(request.body);
+    if (!batch) {
+      engine.RecordRefused(store.store_id, "script", request.remote_address, batch.error().message);
+      return fail(batch.error(), true);
+    }
+    batch->ip = request.remote_address;
+    batch->user_agent = std::string(ua);
+    std::vector<tracking::EventError> errors = batch->errors;
+    // Nothing to say about this browser: answer without touching the runtime.
+    if (batch->events.empty() && !batch->cart && batch->fields.empty() && batch->keys.email.empty() &&
+        !batch->keys.tracker_id.empty()) {
+      Response r{200, "application/json", {}, ScriptAnswer(batch->keys.tracker_id, errors)};
+      AddCors(r, origin);
+      return reply(std::move(r));
+    }
+    engine.Track(store.store_id, std::move(*batch),
+                 [reply, origin, errors = std::move(errors), script_stored](engine::TrackOutcome outcome) {
+                   if (!outcome.status) {
+                     Response r = Response::FromError(outcome.status.error());
+                     AddCors(r, origin);
+                     return reply(std::move(r));
+                   }
+                   script_stored->Inc();
+                   Response r{200, "application/json", {}, ScriptAnswer(outcome.tracker_id, errors)};
+                   AddCors(r, origin);
+                   reply(std::move(r));
+                 });
+  };
+  auto preflight = [&directory](http::Request& request) {
+    Response r = Response::NoContent();
+    std::string origin(request.Header("origin").value_or(""));
+    auto entry = directory.Find(request.PathParam("token"));
+    if (entry && *entry && !origin.empty() && TrackingDirectory::OriginAllowed(**entry, origin)) {
+      AddCors(r, origin);
+      r.headers.emplace_back("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+      r.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
+      r.headers.emplace_back("Access-Control-Max-Age", "86400");
+    }
+    return r;
+  };
+  for (std::string_view path : {"/collect/{token}", "/integration-type/system/scrippet-notification/{token}"}) {
+    router.AddAsync(Method::kPost, path, script_endpoint);
+    router.Add(Method::kOptions, path, preflight);
+  }
+  router.Add(
+      Method::kGet, "/collect/{token}/config",
+      [&directory](http::Request& request) {
+        auto entry = directory.Find(request.PathParam("token"));
+        if (!entry) return Response::FromError(entry.error());
+        if (!*entry) return Response::FromError(Error::NotFound("unknown tracking token"));
+        const TrackingDirectory::Entry& e = **entry;
+        json::array include, exclude, domains;
+        for (const auto& u : e.script_options.include_urls) include.emplace_back(u);
+        for (const auto& u : e.script_options.exclude_urls) exclude.emplace_back(u);
+        for (const auto& d : e.authorized_domains) domains.emplace_back(d);
+        Response r = Response::Json(200, json::object{{"includeUrls", std::move(include)},
+                                                      {"excludeUrls", std::move(exclude)},
+                                                      {"sampling", e.script_options.sampling},
+                                                      {"authorizedDomains", std::move(domains)}});
+        r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+        r.headers.emplace_back("Cache-Control", "public, max-age=300");
+        return r;
+      },
+      http::Dispatch::kBlocking);
+
+  // ---- Segment-spec tracking API ------------------------------------------------------------------
+  auto segment = [&directory, &engine, &requests](std::string kind) {
+    Counter* stored = &requests("segment", "stored");
+    Counter* refused = &requests("segment", "refused");
+    return [&directory, &engine, kind, stored, refused](http::Request& request, http::Reply reply) {
+      auto fail = [&](Error error) {
+        refused->Inc();
+        reply(Response::FromError(error));
+      };
+      std::string_view auth = request.Header("authorization").value_or("");
+      std::optional<std::string> decoded;
+      if (auth.starts_with("Basic ")) decoded = crypto::Base64Decode(auth.substr(6));
+      if (!decoded) {
+        return fail(Error{ErrorCode::kUnauthenticated,
+                          "send the store's tracking token as the Basic-auth user name (Segment's write key)", {}});
+      }
+      std::string token = decoded->substr(0, decoded->find(':'));
+      auto entry = directory.Find(token);
+      if (!entry) return fail(entry.error());
+      if (!*entry) return fail(Error{ErrorCode::kUnauthenticated, "unknown write key (tracking token)", {}});
+      int64_t store_id = (*entry)->store_id;
+      auto batches = tracking::ParseSegment(kind, request.body);
+      if (!batches) {
+        engine.RecordRefused(store_id, "segment", request.remote_address, batches.error().message);
+        return fail(batches.error());
+      }
+      if (batches->empty()) return reply(Response::Json(200, json::object{{"success", true}}));
+      struct Pending {
+        std::mutex mutex;
+        size_t left;
+        Status status;
+      };
+      auto pending = std::make_shared<Pending>();
+      pending->left = batches->size();
+      for (tracking::TrackBatch& batch : *batches) {
+        batch.ip = request.remote_address;
+        batch.user_agent = std::string(request.Header("user-agent").value_or(""));
+        engine.Track(store_id, std::move(batch), [pending, reply, stored](engine::TrackOutcome outcome) {
+          std::lock_guard lock(pending->mutex);
+          if (!outcome.status && pending->status) pending->status = outcome.status;
+          if (--pending->left > 0) return;
+          if (!pending->status) return reply(Response::FromError(pending->status.error()));
+          stored->Inc();
+          reply(Response::Json(200, json::object{{"success", true}}));
+        });
+      }
+    };
+  };
+  for (std::string kind : {"identify", "track", "page", "screen", "batch"}) {
+    router.AddAsync(Method::kPost, "/v1/" + kind, segment(kind));
+  }
+
+  // ---- REST: events, purchases (API keys) ---------------------------------------------------------
+  using accounts::Access;
+  routes.KeyStore(
+      Method::kPost, "/api/v1/custom-events/alias/{alias}",
+      "Record a custom event for a contact (?createContact=true creates unknown contacts)",
+      KeyAccess::Scope("events", Access::kWrite), [&engine](http::Request& request, const StoreContext& ctx) {
+        auto batch = tracking::ParseCustomEvent(request.PathParam("alias"), request.body,
+                                                QueryFlag(request, "createContact", false));
+        if (!batch) return Response::FromError(batch.error());
+        batch->ip = request.remote_address;
+        std::vector<tracking::TrackBatch> batches;
+        batches.push_back(std::move(*batch));
+        auto outcome = TrackAndWait(engine, ctx.store_id, std::move(batches)).front();
+        if (!outcome.status) return Response::FromError(outcome.status.error());
+        return Response::Json(201, json::object{{"contact_id", outcome.contact_id},
+                                                {"events_stored", outcome.events_stored}});
+      });
+  routes.KeyStore(Method::kPost, "/api/v1/purchases",
+                  "Record a purchase (?triggerPurchaseEvent=false records it without triggering workflows)",
+                  KeyAccess::Scope("purchases", Access::kWrite),
+                  [&engine](http::Request& request, const StoreContext& ctx) {
+                    auto batch = tracking::ParsePurchase(request.body, QueryFlag(request, "triggerPurchaseEvent", true));
+                    if (!batch) return Response::FromError(batch.error());
+                    batch->ip = request.remote_address;
+                    std::vector<tracking::TrackBatch> batches;
+                    batches.push_back(std::move(*batch));
+                    auto outcome = TrackAndWait(engine, ctx.store_id, std::move(batches)).front();
+                    if (!outcome.status) return Response::FromError(outcome.status.error());
+                    return Response::Json(201, json::object{{"contact_id", outcome.contact_id},
+                                                            {"events_stored", outcome.events_stored}});
+                  });
+  routes.KeyStore(Method::kPost, "/api/v1/events/batch", "Record up to 1,000 events for any contacts",
+                  KeyAccess::Scope("events", Access::kWrite),
+                  [&engine](http::Request& request, const StoreContext& ctx) {
+                    auto batches = tracking::ParseEventBatch(request.body);
+                    if (!batches) return Response::FromError(batches.error());
+                    std::vector<std::vector<tracking::EventError>> errors;
+                    for (auto& b : *batches) {
+                      b.ip = request.remote_address;
+                      errors.push_back(b.errors);
+                    }
+                    auto outcomes = TrackAndWait(engine, ctx.store_id, std::move(*batches));
+                    json::array results;
+                    for (size_t i = 0; i < outcomes.size(); ++i) {
+                      const auto& o = outcomes[i];
+                      json::object r{{"contact_id", o.contact_id > 0 ? json::value(o.contact_id) : json::value(nullptr)},
+                                     {"events_stored", o.events_stored},
+                                     {"errors", ErrorsJson(errors[i])}};
+                      if (!o.status) r["error"] = ErrorToJson(o.status.error()).at("error");
+                      results.push_back(std::move(r));
+                    }
+                    return Response::Json(200, json::object{{"results", std::move(results)}});
+                  });
+
+  // ---- Contacts and timelines ---------------------------------------------------------------------
+  auto contact_answer = [](const Result<std::optional<contacts::ContactView>>& found, std::string_view what) {
+    if (!found) return Response::FromError(found.error());
+    if (!*found) return Response::FromError(Error::NotFound(fmt::format("no contact {} in this store", what)));
+    return Response::Json(200, ContactJson(**found));
+  };
+  auto timeline = [&db](http::Request& request, int64_t store_id, int64_t contact_id) {
+    auto page = ParsePageRequest(request);
+    if (!page) return Response::FromError(page.error());
+    std::string type = request.QueryParam("type").value_or("");
+    auto activities = contacts::ListActivities(db, store_id, contact_id, type, page->cursor, page->limit);
+    if (!activities) return Response::FromError(activities.error());
+    json::array list;
+    for (const auto& a : activities->activities) list.push_back(ActivityJson(a));
+    return Response::Json(
+        200, json::object{{"activities", std::move(list)},
+                          {"next_cursor", activities->next_cursor ? json::value(std::to_string(*activities->next_cursor))
+                                                                  : json::value(nullptr)}});
+  };
+  routes.Store(Method::kGet, "/api/v1/stores/{store_id}/contacts",
+               "Contacts, newest first (?q= searches emails; cursor pagination)", accounts::StoreRole::kMarketer,
+               KeyAccess::Scope("contacts", Access::kRead), [&db](http::Request& request, const StoreContext& ctx) {
+                 auto page = ParsePageRequest(request);
+                 if (!page) return Response::FromError(page.error());
+                 std::string q = request.QueryParam("q").value_or("");
+                 if (auto email = request.QueryParam("email")) q = *email;
+                 auto list = contacts::ListContacts(db, ctx.store_id, q, page->cursor, page->limit);
+                 if (!list) return Response::FromError(list.error());
+                 json::array items;
+                 for (const auto& c : list->contacts) items.push_back(ContactJson(c));
+                 return Response::Json(
+                     200, json::object{{"contacts", std::move(items)},
+                                       {"next_cursor", list->next_cursor ? json::value(std::to_string(*list->next_cursor))
+                                                                         : json::value(nullptr)}});
+               });
+  routes.Store(Method::kGet, "/api/v1/stores/{store_id}/contacts/{contact_id}",
+               "One contact: profile, trackers, cart", accounts::StoreRole::kMarketer,
+               KeyAccess::Scope("contacts", Access::kRead),
+               [&db, contact_answer](http::Request& request, const StoreContext& ctx) {
+                 auto id = PathId(request, "contact_id");
+                 if (!id) return Response::FromError(id.error());
+                 return contact_answer(contacts::GetContact(db, ctx.store_id, *id), std::to_string(*id));
+               });
+  routes.Store(Method::kGet, "/api/v1/stores/{store_id}/contacts/{contact_id}/activities",
+               "A contact's activity timeline, newest first (?type=, cursor pagination)",
+               accounts::StoreRole::kMarketer, KeyAccess::Scope("contacts", Access::kRead),
+               [timeline](http::Request& request, const StoreContext& ctx) {
+                 auto id = PathId(request, "contact_id");
+                 if (!id) return Response::FromError(id.error());
+                 return timeline(request, ctx.store_id, *id);
+               });
+  routes.KeyStore(Method::kGet, "/api/v1/contacts/{email_or_id}", "A contact by email (or id)",
+                  KeyAccess::Scope("contacts", Access::kRead),
+                  [&db, contact_answer](http::Request& request, const StoreContext& ctx) {
+                    std::string key(request.PathParam("email_or_id"));
+                    int64_t id = 0;
+                    auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
+                    if (ec == std::errc() && end == key.data() + key.size()) {
+                      return contact_answer(contacts::GetContact(db, ctx.store_id, id), key);
+                    }
+                    return contact_answer(contacts::FindContactByEmail(db, ctx.store_id, Lower(key)), key);
+                  });
+  routes.KeyStore(Method::kGet, "/api/v1/contacts/{contact_id}/activities",
+                  "A contact's activity timeline (?type=, cursor pagination)",
+                  KeyAccess::Scope("contacts", Access::kRead),
+                  [timeline](http::Request& request, const StoreContext& ctx) {
+                    auto id = PathId(request, "contact_id");
+                    if (!id) return Response::FromError(id.error());
+                    return timeline(request, ctx.store_id, *id);
+                  });
+
+  // ---- Integration check ----------------------------------------------------------------------------
+  routes.Store(Method::kGet, "/api/v1/stores/{store_id}/integration",
+               "The snippet to paste, script options and the checklist of event types seen",
+               accounts::StoreRole::kAdministrator, KeyAccess::None(),
+               [&engine, &db, &routes, options](http::Request&, const StoreContext& ctx) {
+                 auto store = routes.auth().accounts().GetStore(ctx.store_id);
+                 if (!store) return Response::FromError(store.error());
+                 engine::StoreActivity activity = engine.Activity(ctx.store_id, UINT64_MAX);
+                 json::array checklist;
+                 for (const ChecklistItem& item : Checklist()) {
+                   int64_t last_id = 0;
+                   json::array types;
+                   for (std::string_view t : item.types) {
+                     types.emplace_back(t);
+                     if (auto it = activity.last_event_id_by_type.find(std::string(t));
+                         it != activity.last_event_id_by_type.end()) {
+                       last_id = std::max(last_id, it->second);
+                     }
+                   }
+                   json::value last = nullptr;
+                   if (last_id > 0) {
+                     auto event = contacts::GetEvent(db, ctx.store_id, last_id);
+                     if (event && *event) last = ActivityJson(**event);
+                   }
+                   checklist.push_back(json::object{{"key", item.key},
+                                                    {"label", item.label},
+                                                    {"types", std::move(types)},
+                                                    {"seen", last_id > 0},
+                                                    {"last", std::move(last)}});
+                 }
+                 std::string script_url = options.public_url + "/sdk/starling.js";
+                 std::string snippet = fmt::format(R"(<script src="{}" data-token="{}" async></script>)", script_url,
+                                                   store->tracking_token);
+                 json::array domains;
+                 for (const auto& d : store->authorized_domains) domains.emplace_back(d);
+                 return Response::Json(200, json::object{{"tracking_token", store->tracking_token},
+                                                         {"base_url", options.public_url},
+                                                         {"script_url", script_url},
+                                                         {"collect_url", options.public_url + "/collect/" + store->tracking_token},
+                                                         {"snippet", snippet},
+                                                         {"authorized_domains", std::move(domains)},
+                                                         {"script_options", ScriptOptionsJson(store->script_options)},
+                                                         {"checklist", std::move(checklist)},
+                                                         {"live_seq", activity.next_seq - 1}});
+               });
+  routes.Store(Method::kGet, "/api/v1/stores/{store_id}/integration/live",
+               "Incoming requests after ?after=<seq>, waiting up to ?wait=<seconds> (≤ 10) for new ones",
+               accounts::StoreRole::kAdministrator, KeyAccess::None(),
+               [&engine](http::Request& request, const StoreContext& ctx) {
+                 uint64_t after = 0;
+                 int wait = 0;
+                 if (auto a = request.QueryParam("after")) std::from_chars(a->data(), a->data() + a->size(), after);
+                 if (auto w = request.QueryParam("wait")) std::from_chars(w->data(), w->data() + w->size(), wait);
+                 wait = std::clamp(wait, 0, 10);
+                 engine::StoreActivity activity =
+                     wait > 0 ? engine.WaitForActivity(ctx.store_id, after, std::chrono::seconds(wait))
+                              : engine.Activity(ctx.store_id, after);
+                 json::array entries;
+                 for (const auto& e : activity.recent) entries.push_back(LiveJson(e));
+                 return Response::Json(200, json::object{{"entries", std::move(entries)}, {"next", activity.next_seq - 1}});
+               });
+
+  // ---- Test clock -------------------------------------------------------------------------------------
+  if (options.test_clock) {
+    OffsetClock* clock = options.test_clock;
+    routes.Public(Method::kPost, "/api/v1/test/clock",
+                  "TEST SERVERS ONLY (test_clock = true): move the server's clock forward",
+                  [clock, &engine](http::Request& request) {
+                    auto body = ParseBody(request);
+                    if (!body) return Response::FromError(body.error());
+                    auto seconds = GetInt(*body, "advance_seconds");
+                    if (!seconds) return Response::FromError(seconds.error());
+                    if (*seconds < 0) {
+                      return Response::FromError(Error::InvalidArgument("advance_seconds: the clock only moves forward",
+                                                                        "advance_seconds"));
+                    }
+                    clock->Advance(std::chrono::seconds(*seconds));
+                    engine.Poke();
+                    return Response::Json(200, json::object{{"now", FormatIsoUtc(clock->Now())}});
+                  });
+  }
+}
+
+}  // namespace starling::api

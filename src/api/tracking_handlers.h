@@ -1,0 +1,56 @@
+// The ways in (docs/integration.md): the tracking script's endpoint and its options, the Segment-spec
+// tracking API, the REST event endpoints, the contact and activity reads, and the integration check
+// (Store settings › Channels › Web). Handlers parse (tracking/), hand the batch to the store's runtime
+// (engine/) and answer only after the commit.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "accounts/accounts.h"
+#include "api/auth.h"
+#include "base/metrics.h"
+#include "engine/engine.h"
+#include "http/router.h"
+
+namespace starling::api {
+
+// Stores by public tracking token, with what the tracking endpoints check on every request. Cached;
+// Invalidate() on any change of the store (Accounts' store-change listener).
+class TrackingDirectory final {
+ public:
+  struct Entry {
+    int64_t store_id = 0;
+    std::string tracking_token;
+    std::vector<std::string> authorized_domains;
+    accounts::ScriptOptions script_options;
+    std::shared_ptr<const accounts::IpMatcher> excluded_ips;
+  };
+  explicit TrackingDirectory(accounts::Accounts& accounts) : accounts_(accounts) {}
+
+  // nullptr for an unknown token. Reads the database on a cache miss.
+  Result<std::shared_ptr<const Entry>> Find(std::string_view token);
+  void Invalidate(int64_t store_id);
+
+  // Whether a browser Origin ("https://shop.example") may send events for `entry`.
+  static bool OriginAllowed(const Entry& entry, std::string_view origin);
+
+ private:
+  accounts::Accounts& accounts_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const Entry>> by_token_;
+};
+
+struct TrackingOptions {
+  size_t max_script_body_bytes = 512 * 1024;
+  std::string public_url;       // for the snippet
+  OffsetClock* test_clock = nullptr;  // non-null: POST /api/v1/test/clock moves it (tests only)
+};
+
+void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDirectory& directory,
+                            engine::Engine& engine, db::Database& db, MetricsRegistry& metrics,
+                            TrackingOptions options);
+
+}  // namespace starling::api

@@ -1,0 +1,126 @@
+#include "contacts/contact_queries.h"
+
+#include <fmt/format.h>
+
+#include "base/json_writer.h"
+
+namespace starling::contacts {
+namespace {
+
+std::string ToQuoted(std::string_view text) {
+  std::string out;
+  JsonWriter::AppendQuoted(out, text);
+  return out;
+}
+
+constexpr std::string_view kColumns = "id, COALESCE(email, ''), fields, merged_into, created_at, updated_at";
+
+ContactView FromRow(const db::Row& row) {
+  ContactView c;
+  c.id = row.GetInt64(0);
+  c.email = row.GetText(1);
+  c.fields_json = row.GetText(2);
+  c.merged_into = row.GetOptionalInt64(3);
+  c.created_at_us = row.GetInt64(4);
+  c.updated_at_us = row.GetInt64(5);
+  return c;
+}
+
+Status Complete(db::Connection& conn, int64_t store_id, ContactView& c) {
+  STARLING_TRY(conn.QueryEach("SELECT tracker_id FROM contact_trackers WHERE store_id = ? AND contact_id = ? ORDER BY created_at",
+                              {store_id, c.id}, [&](const db::Row& row) -> Status {
+                                c.tracker_ids.push_back(row.GetText(0));
+                                return Ok();
+                              }));
+  STARLING_ASSIGN_OR_RETURN(auto count, conn.QueryOne("SELECT COUNT(*) FROM events WHERE store_id = ? AND contact_id = ?",
+                                                      {store_id, c.id}));
+  c.event_count = count->GetInt64(0);
+  STARLING_ASSIGN_OR_RETURN(
+      auto cart, conn.QueryOne("SELECT cart_id, state, total_quantity, total_price, items, updated_at FROM carts "
+                               "WHERE store_id = ? AND contact_id = ?",
+                               {store_id, c.id}));
+  if (cart) {
+    c.cart_json = fmt::format(R"({{"cartId":{},"state":"{}","totalQuantity":{},"totalPrice":{},"products":{},"updatedAtUs":{}}})",
+                              ToQuoted(cart->GetText(0)), cart->GetText(1), cart->GetDouble(2), cart->GetDouble(3),
+                              cart->GetText(4), cart->GetInt64(5));
+  }
+  return Ok();
+}
+
+Result<std::optional<ContactView>> FindOne(db::Database& db, int64_t store_id, std::string_view where, db::Value key) {
+  return db::Read(db, [&](db::Connection& conn) -> Result<std::optional<ContactView>> {
+    STARLING_ASSIGN_OR_RETURN(
+        auto row, conn.QueryOne(fmt::format("SELECT {} FROM contacts WHERE store_id = ? AND {}", kColumns, where),
+                                {store_id, key}));
+    if (!row) return std::optional<ContactView>();
+    ContactView c = FromRow(*row);
+    STARLING_TRY(Complete(conn, store_id, c));
+    return std::optional<ContactView>(std::move(c));
+  });
+}
+
+}  // namespace
+
+Result<std::optional<ContactView>> GetContact(db::Database& db, int64_t store_id, int64_t contact_id) {
+  return FindOne(db, store_id, "id = ?", contact_id);
+}
+
+Result<std::optional<ContactView>> FindContactByEmail(db::Database& db, int64_t store_id, const std::string& email) {
+  return FindOne(db, store_id, "email = ?", email);
+}
+
+Result<std::optional<ContactView>> FindContactByTracker(db::Database& db, int64_t store_id, const std::string& tracker) {
+  return FindOne(db, store_id, "id = (SELECT contact_id FROM contact_trackers WHERE store_id = contacts.store_id AND tracker_id = ?)",
+                 tracker);
+}
+
+Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const std::string& query,
+                                     std::optional<int64_t> before_id, int limit) {
+  return db::Read(db, [&](db::Connection& conn) -> Result<ContactListPage> {
+    ContactListPage page;
+    std::string like = "%" + query + "%";
+    STARLING_TRY(conn.QueryEach(
+        fmt::format("SELECT {} FROM contacts WHERE store_id = ? AND merged_into IS NULL AND id < ? AND "
+                    "(? = '' OR LOWER(COALESCE(email, '')) LIKE LOWER(?)) ORDER BY id DESC LIMIT ?",
+                    kColumns),
+        {store_id, before_id.value_or(INT64_MAX), query, like, limit + 1}, [&](const db::Row& row) -> Status {
+          page.contacts.push_back(FromRow(row));
+          return Ok();
+        }));
+    if (page.contacts.size() > static_cast<size_t>(limit)) {
+      page.contacts.pop_back();
+      page.next_cursor = page.contacts.back().id;
+    }
+    return page;
+  });
+}
+
+Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t contact_id, const std::string& type,
+                                    std::optional<int64_t> before_id, int limit) {
+  return db::Read(db, [&](db::Connection& conn) -> Result<ActivityPage> {
+    ActivityPage page;
+    STARLING_TRY(conn.QueryEach(
+        "SELECT id, type, occurred_at, data FROM events WHERE store_id = ? AND contact_id = ? AND id < ? "
+        "AND (? = '' OR type = ?) ORDER BY id DESC LIMIT ?",
+        {store_id, contact_id, before_id.value_or(INT64_MAX), type, type, limit + 1}, [&](const db::Row& row) -> Status {
+          page.activities.push_back({row.GetInt64(0), row.GetText(1), row.GetInt64(2), row.GetText(3)});
+          return Ok();
+        }));
+    if (page.activities.size() > static_cast<size_t>(limit)) {
+      page.activities.pop_back();
+      page.next_cursor = page.activities.back().id;
+    }
+    return page;
+  });
+}
+
+Result<std::optional<Activity>> GetEvent(db::Database& db, int64_t store_id, int64_t event_id) {
+  return db::Read(db, [&](db::Connection& conn) -> Result<std::optional<Activity>> {
+    STARLING_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT id, type, occurred_at, data FROM events WHERE store_id = ? AND id = ?",
+                                                      {store_id, event_id}));
+    if (!row) return std::optional<Activity>();
+    return std::optional<Activity>(Activity{row->GetInt64(0), row->GetText(1), row->GetInt64(2), row->GetText(3)});
+  });
+}
+
+}  // namespace starling::contacts

@@ -1,0 +1,55 @@
+// Reading contacts and their activity timeline from the database (the store runtime writes them; see
+// engine/). Reads see committed data only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "db/database.h"
+
+namespace starling::contacts {
+
+struct ContactView {
+  int64_t id = 0;
+  std::string email;             // empty: anonymous
+  std::string fields_json;       // {"_name":"Ana",…}
+  std::optional<int64_t> merged_into;
+  std::vector<std::string> tracker_ids;
+  int64_t created_at_us = 0, updated_at_us = 0;
+  int64_t event_count = 0;
+  std::optional<std::string> cart_json;  // the current cart, when there is one: {"cartId","state",…}
+};
+
+struct Activity {
+  int64_t id = 0;
+  std::string type;
+  int64_t occurred_at_us = 0;
+  std::string data_json;
+};
+
+struct ActivityPage {
+  std::vector<Activity> activities;     // newest first
+  std::optional<int64_t> next_cursor;   // pass as `before_id` for the next page
+};
+
+struct ContactListPage {
+  std::vector<ContactView> contacts;    // newest first (no trackers, cart or counts)
+  std::optional<int64_t> next_cursor;
+};
+
+Result<std::optional<ContactView>> GetContact(db::Database& db, int64_t store_id, int64_t contact_id);
+Result<std::optional<ContactView>> FindContactByEmail(db::Database& db, int64_t store_id, const std::string& email);
+Result<std::optional<ContactView>> FindContactByTracker(db::Database& db, int64_t store_id, const std::string& tracker);
+// `query`: a fragment of the email (case-insensitive); empty lists every contact. Merged contacts are left out.
+Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const std::string& query,
+                                     std::optional<int64_t> before_id, int limit);
+// `type`: only events of that type (empty: all).
+Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t contact_id, const std::string& type,
+                                    std::optional<int64_t> before_id, int limit);
+// One stored event, by id.
+Result<std::optional<Activity>> GetEvent(db::Database& db, int64_t store_id, int64_t event_id);
+
+}  // namespace starling::contacts
