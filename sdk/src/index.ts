@@ -138,19 +138,24 @@ function main(): void {
   const tracker = new Tracker(endpoint);
 
   // Resolves once the page request is queued, with whether the script runs on this page.
-  const ready: Promise<boolean> = Promise.all([fetchConfig(`${endpoint}/config`), domReady()]).then(([config]) => {
-    if (!config) return false;
-    const why = refusal(config);
-    if (why !== null) {
-      warn(`not running: ${why}`);
+  const ready: Promise<boolean> = Promise.all([fetchConfig(`${endpoint}/config`), domReady()])
+    .then(([config]) => {
+      if (!config) return false;
+      const why = refusal(config);
+      if (why !== null) {
+        warn(`not running: ${why}`);
+        return false;
+      }
+      const fromUrl = takeTrackerParam();
+      if (fromUrl) tracker.setTrackerId(fromUrl);
+      tracker.flushRetries();
+      void tracker.sendPage(readPage());
+      return true;
+    })
+    .catch((e: unknown) => {
+      warn(`could not start: ${String(e)}`);
       return false;
-    }
-    const fromUrl = takeTrackerParam();
-    if (fromUrl) tracker.setTrackerId(fromUrl);
-    tracker.flushRetries();
-    void tracker.sendPage(readPage());
-    return true;
-  });
+    });
 
   const api: StarlingApi = {
     version: VERSION,
