@@ -218,3 +218,30 @@ test('the referrer of a page reached by a link', async ({ page, site, collector 
   const body = await collector.nextBody();
   expect(body.browserInfo).toEqual(browserInfo(site.url('/pages/search.html'), from));
 });
+
+test('browserInfo of a phone says mobile', async ({ browser, site, collector }) => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    screen: { width: 390, height: 844 },
+    locale: 'es-ES',
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  });
+  try {
+    await collector.attach(context);
+    const page = await context.newPage();
+    const url = site.url('/pages/plain.html');
+    await page.goto(url);
+    expect((await collector.nextBody()).browserInfo).toEqual({
+      url,
+      language: 'es-ES',
+      screenWidth: 390,
+      screenHeight: 844,
+      windowWidth: 390,
+      windowHeight: 844,
+      device: 'mobile',
+    });
+  } finally {
+    await context.close();
+  }
+});
