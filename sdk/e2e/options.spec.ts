@@ -57,6 +57,23 @@ test('authorizedDomains: exact and wildcard hosts run, other hosts do not', asyn
   await expectNotRunning(page, log, 'shop.test.evil.test is not an authorized domain of the store', collector.unread());
 });
 
+test('authorizedDomains: a host:port entry needs that port; a wildcard also covers the bare domain', async ({
+  page,
+  site,
+  collector,
+  log,
+}) => {
+  const port = new URL(site.url('/pages/plain.html', 'shop.test')).port;
+  collector.config = { authorizedDomains: [`shop.test:${port}`, '*.brand.test'] };
+  await page.goto(site.url('/pages/plain.html', 'shop.test'));
+  await collector.next();
+  await page.goto(site.url('/pages/plain.html', 'brand.test'));
+  await collector.next();
+  collector.config = { authorizedDomains: ['shop.test:1'] };
+  await page.goto(site.url('/pages/plain.html', 'shop.test'));
+  await expectNotRunning(page, log, 'shop.test is not an authorized domain of the store', collector.unread());
+});
+
 test('sampling 0 sends nothing; sampling 1 sends', async ({ page, site, collector, log }) => {
   collector.config = { sampling: 0 };
   await page.goto(site.url('/pages/plain.html'));

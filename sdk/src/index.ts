@@ -69,11 +69,28 @@ function inSample(rate: number): boolean {
   return draw < rate;
 }
 
+/**
+ * The server's rule for authorized domains: `host:port` entries match the page's host and port, plain
+ * entries its host name on any port, and `*.x` matches x and every subdomain of x. Case-insensitive.
+ */
+function domainAllowed(pattern: string, hostname: string, hostWithPort: string): boolean {
+  const p = pattern.toLowerCase();
+  const got = (p.includes(':') ? hostWithPort : hostname).toLowerCase();
+  if (p.startsWith('*.')) {
+    const base = p.slice(2);
+    return got === base || got.endsWith('.' + base);
+  }
+  return got === p;
+}
+
 /** Why the script does not run on this page, or null when it does. */
 function refusal(config: ScriptConfig): string | null {
   const host = location.hostname;
   const href = location.href;
-  if (config.authorizedDomains.length > 0 && !config.authorizedDomains.some((d) => globMatch(d, host, true))) {
+  if (
+    config.authorizedDomains.length > 0 &&
+    !config.authorizedDomains.some((d) => domainAllowed(d, host, location.host))
+  ) {
     return `${host} is not an authorized domain of the store`;
   }
   if (config.includeUrls.length > 0 && !config.includeUrls.some((p) => globMatch(p, href, false))) {
