@@ -52,7 +52,7 @@ echo "== end-to-end tests (Playwright + Chromium)"
 run_playwright web e2e STARLING_BIN="$BIN"
 
 echo "== sdk tests (the tracking script and the demo shop, Playwright + Chromium)"
-run_playwright sdk sdk
+run_playwright sdk sdk STARLING_BIN="$BIN"
 
 echo
 echo "== summary"
