@@ -29,6 +29,12 @@ const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
   return keys;
 }
 
+std::string FlagName(const std::string& key) {
+  std::string flag = "--" + key;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
 namespace {
 
 Status Apply(ServerConfig& config, const ConfigEntry& entry) {
@@ -129,7 +135,7 @@ Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs) {
     if (!known) config.warnings.push_back(fmt::format("environment variable {} is not a setting", name));
   }
   for (const auto& [key, value] : inputs.flags) {
-    STARLING_TRY(Apply(config, {key, value, "flag --" + key}));
+    STARLING_TRY(Apply(config, {key, value, "flag " + FlagName(key)}));
   }
   if (config.db_url.empty()) {
     config.db_url = "sqlite:" + (fs::path(config.data_dir) / "starling.db").string();

@@ -58,7 +58,17 @@ TEST(ServerConfigTest, BadValuesNameTheKeyAndOrigin) {
   auto from_flag = LoadServerConfig(flag_inputs);
   ASSERT_FALSE(from_flag);
   EXPECT_EQ(from_flag.error().field, "read_timeout");
-  EXPECT_NE(from_flag.error().message.find("flag --read_timeout"), std::string::npos);
+  // Named the way it is typed on the command line.
+  EXPECT_NE(from_flag.error().message.find("(flag --read-timeout)"), std::string::npos)
+      << from_flag.error().message;
+  EXPECT_EQ(from_flag.error().message.find("--read_timeout"), std::string::npos);
+
+  ConfigInputs bytes;
+  bytes.flags = {{"max_body_bytes", "12"}};
+  auto too_small = LoadServerConfig(bytes);
+  ASSERT_FALSE(too_small);
+  EXPECT_NE(too_small.error().message.find("(flag --max-body-bytes)"), std::string::npos)
+      << too_small.error().message;
 
   ConfigInputs level;
   level.flags = {{"log_level", "loud"}};

@@ -207,6 +207,10 @@ TEST(ServerConfigErrorsTest, BadFlagEnvironmentAndFileValuesNameTheKey) {
   EXPECT_NE(flag.err.find("setting `listen`"), std::string::npos) << flag.err;
   EXPECT_NE(flag.err.find("flag --listen"), std::string::npos) << flag.err;
 
+  auto timeout_flag = StarlingProcess::Run({"serve", "--read-timeout", "soon"});
+  EXPECT_EQ(timeout_flag.exit_code, 2);
+  EXPECT_NE(timeout_flag.err.find("(flag --read-timeout)"), std::string::npos) << timeout_flag.err;
+
   auto env = StarlingProcess::Run({"serve"}, {{"STARLING_READ_TIMEOUT", "forever"}});
   EXPECT_EQ(env.exit_code, 2);
   EXPECT_NE(env.err.find("`read_timeout`"), std::string::npos) << env.err;
