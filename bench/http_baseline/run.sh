@@ -31,12 +31,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 # --- nginx: same number of workers as Starling has threads, keep-alive without a request cap.
-NGINX_PORT=$(free_port)
+# nginx cannot listen on port 0, so try random ports until one binds (nginx exits non-zero if not).
 if [[ $ACCESS_LOG == true ]]; then NGINX_LOG="access_log $WORK/access.log;"; else NGINX_LOG="access_log off;"; fi
-cat >"$WORK/nginx.conf" <<CONF
+write_nginx_conf() {  # $1: port
+  cat >"$WORK/nginx.conf" <<CONF
 worker_processes $SERVER_THREADS;
 daemon on;
 pid $WORK/nginx.pid;
@@ -51,12 +50,22 @@ http {
   uwsgi_temp_path $WORK/nginx-uwsgi;
   scgi_temp_path $WORK/nginx-scgi;
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$1;
     location / { return 204; }
   }
 }
 CONF
-"$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log"
+}
+NGINX_PORT=
+for _ in $(seq 20); do
+  port=$((20000 + RANDOM % 40000))
+  write_nginx_conf "$port"
+  if "$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" 2>>"$WORK/nginx-start.log"; then
+    NGINX_PORT=$port
+    break
+  fi
+done
+[[ -n $NGINX_PORT ]] || { echo "nginx did not start:" >&2; cat "$WORK/nginx-start.log" >&2; exit 1; }
 
 # --- Starling
 "$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --threads "$SERVER_THREADS" \
@@ -89,4 +98,4 @@ done
 N=$(median <"$WORK/nginx.rates"); S=$(median <"$WORK/starling.rates")
 RSS=$(awk '/VmRSS/ {print $2" "$3}' /proc/$STARLING_PID/status)
 printf 'median: nginx %.0f req/s, starling %.0f req/s, ratio starling/nginx = %.2f (target >= 0.80); starling RSS %s\n' \
-  "$N" "$S" "$(echo "$S / $N" | bc -l)" "$RSS"
+  "$N" "$S" "$(awk -v s="$S" -v n="$N" 'BEGIN {print s / n}')" "$RSS"
