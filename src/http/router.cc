@@ -96,6 +96,15 @@ RouteMatch Router::Match(Request& request) const {
     result.method_not_allowed = true;
     result.allowed.push_back(route->method);
   }
+  if (result.method_not_allowed) {
+    // HEAD is served wherever GET is (the GET route, without the body), so it is allowed there too.
+    // One entry per method, in a fixed order: "GET, HEAD, POST".
+    if (std::find(result.allowed.begin(), result.allowed.end(), Method::kGet) != result.allowed.end()) {
+      result.allowed.push_back(Method::kHead);
+    }
+    std::sort(result.allowed.begin(), result.allowed.end());
+    result.allowed.erase(std::unique(result.allowed.begin(), result.allowed.end()), result.allowed.end());
+  }
   if (head_fallback) {
     MatchSegments(*head_fallback, parts, &request.path_params);
     result.handler = &head_fallback->handler;

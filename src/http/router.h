@@ -34,7 +34,8 @@ struct RouteMatch {
   Dispatch dispatch = Dispatch::kInline;  // for sync_handler
   std::string_view pattern;               // the matched route's pattern, for metrics and logs
   bool method_not_allowed = false;        // the path matches a route, but not with this method
-  std::vector<Method> allowed;            // methods the path accepts, when method_not_allowed
+  std::vector<Method> allowed;            // methods the path accepts, when method_not_allowed: once
+                                          // each, in enum order, HEAD included wherever GET is
 };
 
 class Router final {
