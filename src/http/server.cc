@@ -149,16 +149,20 @@ class HttpServer::Impl {
 
   uint16_t port() const { return port_; }
 
+  void HandleSignals(std::function<void(int)> on_signal) {
+    if (signals_installed_) return;
+    signals_installed_ = true;
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.async_wait([this, on_signal = std::move(on_signal)](boost::system::error_code ec, int signo) {
+      if (ec) return;
+      if (on_signal) on_signal(signo);
+      BeginShutdown();
+    });
+  }
+
   void Run(bool handle_signals, std::function<void(int)> on_signal) {
-    if (handle_signals) {
-      signals_.add(SIGINT);
-      signals_.add(SIGTERM);
-      signals_.async_wait([this, on_signal = std::move(on_signal)](boost::system::error_code ec, int signo) {
-        if (ec) return;
-        if (on_signal) on_signal(signo);
-        BeginShutdown();
-      });
-    }
+    if (handle_signals) HandleSignals(std::move(on_signal));
     asio::co_spawn(ioc_, Accept(), asio::detached);
     int threads = options_.threads > 0 ? options_.threads
                                        : std::max(1u, std::thread::hardware_concurrency());
@@ -499,6 +503,7 @@ class HttpServer::Impl {
   asio::signal_set signals_;
   asio::steady_timer drain_timer_;
   uint16_t port_ = 0;
+  bool signals_installed_ = false;
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};
   std::chrono::steady_clock::time_point shutdown_deadline_;
@@ -515,6 +520,9 @@ Status HttpServer::Start() { return impl_->Start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 void HttpServer::Run(bool handle_signals, std::function<void(int)> on_signal) {
   impl_->Run(handle_signals, std::move(on_signal));
+}
+void HttpServer::HandleSignals(std::function<void(int)> on_signal) {
+  impl_->HandleSignals(std::move(on_signal));
 }
 void HttpServer::Shutdown() { impl_->Shutdown(); }
 

@@ -49,8 +49,13 @@ class HttpServer final {
   Status Start();
   // The bound port (after Start), useful with port 0.
   uint16_t port() const;
-  // Serves until shutdown; also stops on SIGINT/SIGTERM when `handle_signals` (then calls `on_signal`
-  // first, on a server thread, with the signal number).
+  // Installs SIGINT/SIGTERM handling now, before Run: from this call on, either signal begins a graceful
+  // shutdown instead of killing the process (a signal that arrives before Run is acted on once Run
+  // starts). `on_signal` is called first, on a server thread, with the signal number. Call it before
+  // announcing that the server is ready. Only the first call (or Run's, below) installs anything.
+  void HandleSignals(std::function<void(int)> on_signal = {});
+  // Serves until shutdown. With `handle_signals`, first calls HandleSignals(on_signal), which does nothing
+  // if HandleSignals was already called.
   void Run(bool handle_signals, std::function<void(int)> on_signal = {});
   // Begins a graceful shutdown. Thread-safe; idempotent.
   void Shutdown();

@@ -201,6 +201,17 @@ TEST(ServerTest, SigintAlsoStopsCleanly) {
   EXPECT_EQ(server->Stop(SIGINT), 0);
 }
 
+// The ready line promises that signals are handled: a harness may signal the moment it reads it.
+TEST(ServerTest, SignalRightAfterTheReadyLineStopsCleanly) {
+  for (int i = 0; i < 12; ++i) {
+    auto server = StartOrDie();
+    ASSERT_TRUE(server);
+    int signal = i % 2 ? SIGINT : SIGTERM;
+    EXPECT_EQ(server->Stop(signal), 0) << "attempt " << i << ", signal " << signal << "\n"
+                                       << server->Stderr();
+  }
+}
+
 TEST(ServerConfigErrorsTest, BadFlagEnvironmentAndFileValuesNameTheKey) {
   auto flag = StarlingProcess::Run({"serve", "--listen", "8080", "--data-dir", "/tmp/never-used"});
   EXPECT_EQ(flag.exit_code, 2);
