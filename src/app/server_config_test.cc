@@ -4,8 +4,15 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 namespace starling::app {
 namespace {
+
+// A path under the test temp dir that no concurrent test run (another build tree on this machine) uses.
+std::string UniqueTempPath(const std::string& name) {
+  return ::testing::TempDir() + "/" + name + "-" + std::to_string(getpid());
+}
 
 TEST(ServerConfigTest, Defaults) {
   auto config = LoadServerConfig({});
@@ -17,7 +24,7 @@ TEST(ServerConfigTest, Defaults) {
 }
 
 TEST(ServerConfigTest, FileThenEnvironmentThenFlags) {
-  std::string path = ::testing::TempDir() + "/starling_cfg_test.conf";
+  std::string path = UniqueTempPath("starling_cfg_test.conf");
   std::ofstream(path) << "listen = 0.0.0.0:9000\ndata_dir = /tmp/a\nthreads = 3\nmax_body_bytes = 2MiB\n";
   ConfigInputs inputs;
   inputs.config_file = path;
@@ -34,7 +41,7 @@ TEST(ServerConfigTest, FileThenEnvironmentThenFlags) {
 }
 
 TEST(ServerConfigTest, UnknownFileKeyIsAnErrorNamingIt) {
-  std::string path = ::testing::TempDir() + "/starling_cfg_unknown.conf";
+  std::string path = UniqueTempPath("starling_cfg_unknown.conf");
   std::ofstream(path) << "listen = 127.0.0.1:1\nlisten_adress = x\n";
   ConfigInputs inputs;
   inputs.config_file = path;

@@ -6,10 +6,17 @@
 #include <fstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "tests/integration/server_harness.h"
 
 namespace starling::testing {
 namespace {
+
+// A path under the test temp dir that no concurrent test run (another build tree on this machine) uses.
+std::string UniqueTempPath(const std::string& name) {
+  return ::testing::TempDir() + "/" + name + "-" + std::to_string(getpid());
+}
 
 std::unique_ptr<StarlingProcess> StartOrDie(const StartOptions& options = {}) {
   auto server = StarlingProcess::Start(options);
@@ -227,12 +234,13 @@ TEST(ServerConfigErrorsTest, BadFlagEnvironmentAndFileValuesNameTheKey) {
   EXPECT_NE(env.err.find("`read_timeout`"), std::string::npos) << env.err;
   EXPECT_NE(env.err.find("STARLING_READ_TIMEOUT"), std::string::npos) << env.err;
 
-  std::string conf = ::testing::TempDir() + "/starling_it_bad.conf";
+  std::string conf = UniqueTempPath("starling_it_bad.conf");
   std::ofstream(conf) << "# test\nlisten = 127.0.0.1:0\nlisen = 127.0.0.1:1\n";
   auto file = StarlingProcess::Run({"serve", "--config", conf});
   EXPECT_EQ(file.exit_code, 2);
   EXPECT_NE(file.err.find("unknown setting `lisen`"), std::string::npos) << file.err;
   EXPECT_NE(file.err.find(conf + ":3"), std::string::npos) << file.err;
+  std::filesystem::remove(conf);
 
   auto unknown_flag = StarlingProcess::Run({"serve", "--no-such-flag"});
   EXPECT_NE(unknown_flag.exit_code, 0);
@@ -242,24 +250,26 @@ TEST(ServerConfigErrorsTest, PortInUseIsAClearStartupError) {
   auto first = StartOrDie();
   ASSERT_TRUE(first);
   std::string listen = "127.0.0.1:" + std::to_string(first->port());
-  auto second = StarlingProcess::Run({"serve", "--listen", listen, "--data-dir",
-                                      ::testing::TempDir() + "/starling_it_second"});
+  std::string data_dir = UniqueTempPath("starling_it_second");
+  auto second = StarlingProcess::Run({"serve", "--listen", listen, "--data-dir", data_dir});
+  std::filesystem::remove_all(data_dir);
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("cannot listen on " + listen), std::string::npos) << second.err;
 }
 
 TEST(ServerConfigErrorsTest, ConfigFileSettingsApply) {
-  std::string conf = ::testing::TempDir() + "/starling_it_good.conf";
+  std::string conf = UniqueTempPath("starling_it_good.conf");
   std::ofstream(conf) << "access_log = false\nmax_body_bytes = 2KiB\n";
   auto server = StartOrDie({.args = {"--config", conf}});
   ASSERT_TRUE(server);
   EXPECT_EQ(server->Send("POST", "/api/v1/info", std::string(3000, 'x')).status, 413);
   EXPECT_EQ(server->Get("/healthz").status, 200);
   EXPECT_EQ(server->Stderr().find("http GET /healthz"), std::string::npos);  // access log off
+  std::filesystem::remove(conf);
 }
 
 TEST(MigrateCommandTest, PrintsAJsonReportAndIsIdempotent) {
-  std::string dir = ::testing::TempDir() + "/starling_it_migrate";
+  std::string dir = UniqueTempPath("starling_it_migrate");
   std::filesystem::remove_all(dir);
   auto first = StarlingProcess::Run({"migrate", "--data-dir", dir});
   EXPECT_EQ(first.exit_code, 0) << first.err;
