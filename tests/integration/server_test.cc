@@ -123,6 +123,122 @@ TEST(ServerTest, IdleKeepAliveConnectionsTimeOut) {
   EXPECT_TRUE((*connection)->ClosedByPeer(5000));
 }
 
+TEST(ServerTest, BodyNotReceivedWithinReadTimeoutIsAnswered408) {
+  auto server = StartOrDie({.args = {"--read-timeout", "300ms"}});
+  ASSERT_TRUE(server);
+  auto connection = HttpConnection::Open(server->port());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE((*connection)->SendRaw(
+      "POST /api/v1/info HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234"));
+  auto answer = (*connection)->ReadResponse();  // the harness waits up to 10 s
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->status, 408);
+  EXPECT_NE(answer->body.find(R"("code":"request_timeout")"), std::string::npos) << answer->body;
+  EXPECT_EQ(answer->Header("connection"), "close");
+  EXPECT_TRUE((*connection)->ClosedByPeer(5000));
+  EXPECT_NE(server->Get("/metrics").body.find(
+                "starling_http_requests_total{route=\"rejected\",status=\"408\"} 1\n"),
+            std::string::npos);
+}
+
+TEST(ServerTest, HeadersOfAStartedRequestAreTimedByReadTimeout) {
+  auto server = StartOrDie({.args = {"--read-timeout", "300ms", "--idle-timeout", "60s"}});
+  ASSERT_TRUE(server);
+  // Before a request starts, only idle_timeout applies: a quiet connection outlives read_timeout.
+  auto quiet = HttpConnection::Open(server->port());
+  ASSERT_TRUE(quiet);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  auto later = (*quiet)->Request("GET", "/healthz");
+  ASSERT_TRUE(later) << later.error().message;
+  EXPECT_EQ(later->status, 200);
+
+  // Once it has started, the rest of its headers must come within read_timeout (not idle_timeout).
+  auto slow = HttpConnection::Open(server->port());
+  ASSERT_TRUE(slow);
+  ASSERT_TRUE((*slow)->SendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  auto answer = (*slow)->ReadResponse();
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->status, 408);
+  EXPECT_NE(answer->body.find("headers did not arrive"), std::string::npos) << answer->body;
+  EXPECT_TRUE((*slow)->ClosedByPeer(5000));
+}
+
+TEST(ServerTest, Http10AndPipelinedRequests) {
+  auto server = StartOrDie();
+  ASSERT_TRUE(server);
+  // HTTP/1.0 closes after the response unless the client asks to keep the connection.
+  auto plain = HttpConnection::Open(server->port());
+  ASSERT_TRUE(plain);
+  ASSERT_TRUE((*plain)->SendRaw("GET /healthz HTTP/1.0\r\n\r\n"));
+  auto closed = (*plain)->ReadResponse();
+  ASSERT_TRUE(closed) << closed.error().message;
+  EXPECT_EQ(closed->status, 200);
+  EXPECT_EQ(closed->body, R"({"status":"ok"})");
+  EXPECT_TRUE((*plain)->ClosedByPeer(5000));
+
+  auto kept = HttpConnection::Open(server->port());
+  ASSERT_TRUE(kept);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE((*kept)->SendRaw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    auto r = (*kept)->ReadResponse();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->Header("connection"), "keep-alive");
+  }
+
+  // Several requests in one packet are answered in order.
+  auto pipelined = HttpConnection::Open(server->port());
+  ASSERT_TRUE(pipelined);
+  ASSERT_TRUE((*pipelined)->SendRaw(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /api/v1/info HTTP/1.1\r\nHost: x\r\n\r\n"
+      "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /nope/x.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  auto first = (*pipelined)->ReadResponse();
+  auto second = (*pipelined)->ReadResponse();
+  auto third = (*pipelined)->ReadResponse(/*head=*/true);
+  auto fourth = (*pipelined)->ReadResponse();
+  ASSERT_TRUE(first && second && third && fourth);
+  EXPECT_EQ(first->body, R"({"status":"ok"})");
+  EXPECT_NE(second->body.find(R"("name":"Starling")"), std::string::npos);
+  EXPECT_EQ(third->status, 200);
+  EXPECT_EQ(third->Header("content-length"), "15");
+  EXPECT_EQ(fourth->status, 404);
+  EXPECT_TRUE((*pipelined)->ClosedByPeer(5000));
+}
+
+TEST(ServerTest, ExpectContinueAndChunkedBodies) {
+  auto server = StartOrDie({.args = {"--max-body-bytes", "4KiB"}});
+  ASSERT_TRUE(server);
+  auto connection = HttpConnection::Open(server->port());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE((*connection)->SendRaw(
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  auto go_on = (*connection)->ReadResponse();
+  ASSERT_TRUE(go_on) << go_on.error().message;
+  EXPECT_EQ(go_on->status, 100);
+  ASSERT_TRUE((*connection)->SendRaw("hello"));
+  auto answer = (*connection)->ReadResponse();
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->status, 405);  // a whole request was read and routed (POST on a GET route)
+
+  // A chunked body is read on the same connection; one that grows past the limit is refused.
+  ASSERT_TRUE((*connection)->SendRaw(
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n0\r\n\r\n"));
+  auto chunked = (*connection)->ReadResponse();
+  ASSERT_TRUE(chunked) << chunked.error().message;
+  EXPECT_EQ(chunked->status, 405);
+  std::string big_chunk(3000, 'x');
+  ASSERT_TRUE((*connection)->SendRaw(
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "bb8\r\n" + big_chunk + "\r\nbb8\r\n" + big_chunk + "\r\n0\r\n\r\n"));
+  auto too_big = (*connection)->ReadResponse();
+  ASSERT_TRUE(too_big) << too_big.error().message;
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_TRUE((*connection)->ClosedByPeer(5000));
+}
+
 TEST(ServerTest, LimitsOnHeadersAndBodies) {
   auto server = StartOrDie({.args = {"--max-body-bytes", "4KiB", "--max-header-bytes", "2KiB"}});
   ASSERT_TRUE(server);
