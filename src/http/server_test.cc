@@ -267,6 +267,7 @@ TEST(HttpServerTest, ShutdownWaitsForARequestInFlight) {
 
   // The server is still there for the request in flight, which gets its answer and a close.
   reply(Response::Text(200, "slow"));
+  reply = nullptr;  // a Reply must not outlive the server
   auto answer = busy.Read();
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->body, "slow");
