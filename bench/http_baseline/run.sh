@@ -69,8 +69,10 @@ done
 [[ -n $NGINX_PORT ]] || { echo "nginx did not start:" >&2; cat "$WORK/nginx-start.log" >&2; exit 1; }
 
 # --- Starling
+# Access-log lines are logged at level info: with ACCESS_LOG=true, --log-level warn would drop them.
+if [[ $ACCESS_LOG == true ]]; then LOG_LEVEL=info; else LOG_LEVEL=warn; fi
 "$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --threads "$SERVER_THREADS" \
-  --access-log "$ACCESS_LOG" --log-level warn >"$WORK/starling.out" 2>"$WORK/starling.err" &
+  --access-log "$ACCESS_LOG" --log-level "$LOG_LEVEL" >"$WORK/starling.out" 2>"$WORK/starling.err" &
 STARLING_PID=$!
 for _ in $(seq 200); do grep -q 'listening on' "$WORK/starling.out" 2>/dev/null && break; sleep 0.05; done
 STARLING_URL=$(sed -n 's/^starling listening on //p' "$WORK/starling.out")
