@@ -9,7 +9,8 @@
 namespace starling::app {
 namespace {
 
-// A path under the test temp dir that no concurrent test run (another build tree on this machine) uses.
+// A path under the test temp dir that no concurrent test run (another build tree on this machine)
+// uses.
 std::string UniqueTempPath(const std::string& name) {
   return ::testing::TempDir() + "/" + name + "-" + std::to_string(getpid());
 }

@@ -54,8 +54,8 @@ Result<std::vector<ConfigEntry>> ParseConfigText(std::string_view text, std::str
     std::string_view rest = Trim(line.substr(eq + 1));
     std::string_view value;
     if (rest.starts_with('"')) {
-      // A quoted value keeps every character up to the closing quote, '#' included; after it, only a
-      // comment may follow.
+      // A quoted value keeps every character up to the closing quote, '#' included; after it,
+      // only a comment may follow.
       size_t close = rest.find('"', 1);
       if (close == std::string_view::npos) {
         return Error::InvalidArgument(

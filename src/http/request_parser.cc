@@ -18,14 +18,22 @@ using BeastView = beast::string_view;  // boost::core::string_view in Boost 1.81
 
 Method ToMethod(bhttp::verb verb) {
   switch (verb) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
   }
 }
 
@@ -39,8 +47,9 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Beast's parser with callbacks that write straight into a Request, reusing its strings. The string_views
-// Beast passes point into the caller's buffer and are valid only during the call, so they are copied.
+// Beast's parser with callbacks that write straight into a Request, reusing its strings. The
+// string_views Beast passes point into the caller's buffer and are valid only during the call, so
+// they are copied.
 class Parser final : public bhttp::basic_parser<true> {
  public:
   explicit Parser(Request* request) : request_(request) {}
@@ -77,7 +86,8 @@ class Parser final : public bhttp::basic_parser<true> {
 
   void on_header_impl(error_code&) override { request_->headers.resize(header_count_); }
 
-  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) override {
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         error_code&) override {
     // Content-Length was checked against the body limit before this call.
     if (content_length) request_->body.reserve(static_cast<size_t>(*content_length));
   }
@@ -111,7 +121,8 @@ class RequestParser::Impl {
   void Start(Request* request) {
     // Beast's parser cannot be reset; constructing one is cheap (no allocation).
     parser_.emplace(request);
-    parser_->header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(limits_.max_header_bytes, UINT32_MAX)));
+    parser_->header_limit(
+        static_cast<std::uint32_t>(std::min<uint64_t>(limits_.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(limits_.max_body_bytes);
     parser_->eager(true);  // parse header and body in one call when the bytes are there
     error_message_.clear();

@@ -7,8 +7,9 @@ namespace {
 
 using Status = RequestParser::Status;
 
-// Feeds `bytes` in pieces of `step` bytes the way a connection would (unused bytes are fed again with
-// the next piece). Returns the final status and how many bytes were left over after a complete request.
+// Feeds `bytes` in pieces of `step` bytes the way a connection would (unused bytes are fed again
+// with the next piece). Returns the final status and how many bytes were left over after a complete
+// request.
 struct FeedResult {
   Status status;
   std::string rest;
@@ -104,7 +105,8 @@ TEST(RequestParserTest, ChunkedBody) {
   Request request;
   parser.Start(&request);
   std::string bytes =
-      "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+      "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n "
+      "world\r\n0\r\n\r\n";
   EXPECT_EQ(FeedInSteps(parser, bytes, 7).status, Status::kComplete);
   EXPECT_EQ(request.body, "hello world");
 }
@@ -137,7 +139,8 @@ TEST(RequestParserTest, Limits) {
     Request request;
     parser.Start(&request);
     size_t used = 0;
-    EXPECT_EQ(parser.Feed("POST / HTTP/1.1\r\nContent-Length: 1025\r\n\r\n", &used), Status::kBodyTooLarge);
+    EXPECT_EQ(parser.Feed("POST / HTTP/1.1\r\nContent-Length: 1025\r\n\r\n", &used),
+              Status::kBodyTooLarge);
   }
   {
     RequestParser parser({.max_header_bytes = 1024, .max_body_bytes = 1024});

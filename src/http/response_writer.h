@@ -1,5 +1,6 @@
-// Response serialization: the status line and header block of a Response, written by hand into a buffer
-// the connection reuses, so that a small response goes out in one write without Beast's serializer.
+// Response serialization: the status line and header block of a Response, written by hand into a
+// buffer the connection reuses, so that a small response goes out in one write without Beast's
+// serializer.
 #pragma once
 
 #include <string>
@@ -16,11 +17,11 @@ enum class Persistence {
   kClose,            // `Connection: close`: the server closes after this response
 };
 
-// Appends "HTTP/1.1 <status> <reason>", then Server, Date (`date`, an IMF-fixdate), Content-Type (when
-// set), response.headers in order, Connection (see Persistence), Content-Length (the body's length, also
-// for a HEAD request; none for 1xx, 204 and 304) and the blank line, to `out`. The body is not written.
-// A header whose name or value contains CR, LF or NUL (a handler bug that would split the response) is
-// left out; the return value counts such headers.
+// Appends "HTTP/1.1 <status> <reason>", then Server, Date (`date`, an IMF-fixdate), Content-Type
+// (when set), response.headers in order, Connection (see Persistence), Content-Length (the body's
+// length, also for a HEAD request; none for 1xx, 204 and 304) and the blank line, to `out`. The
+// body is not written. A header whose name or value contains CR, LF or NUL (a handler bug that
+// would split the response) is left out; the return value counts such headers.
 int AppendResponseHead(const Response& response, std::string_view date, Persistence persistence,
                        std::string& out);
 

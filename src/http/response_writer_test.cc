@@ -29,7 +29,8 @@ TEST(ResponseWriterTest, ConnectionHeaderAndCustomHeaders) {
   response.headers.emplace_back("Allow", "GET, HEAD");
   std::string close = Head(response, Persistence::kClose);
   EXPECT_TRUE(close.starts_with("HTTP/1.1 404 Not Found\r\n")) << close;
-  EXPECT_NE(close.find("\r\nAllow: GET, HEAD\r\nConnection: close\r\nContent-Length: "), std::string::npos)
+  EXPECT_NE(close.find("\r\nAllow: GET, HEAD\r\nConnection: close\r\nContent-Length: "),
+            std::string::npos)
       << close;
   EXPECT_TRUE(close.ends_with("\r\n\r\n"));
   EXPECT_NE(Head(response, Persistence::kKeepAliveHttp10).find("\r\nConnection: keep-alive\r\n"),
@@ -38,8 +39,9 @@ TEST(ResponseWriterTest, ConnectionHeaderAndCustomHeaders) {
 }
 
 TEST(ResponseWriterTest, NoContentLengthWithoutABody) {
-  EXPECT_EQ(Head(Response::NoContent()),
-            "HTTP/1.1 204 No Content\r\nServer: Starling\r\nDate: Thu, 26 Nov 2026 10:00:00 GMT\r\n\r\n");
+  EXPECT_EQ(
+      Head(Response::NoContent()),
+      "HTTP/1.1 204 No Content\r\nServer: Starling\r\nDate: Thu, 26 Nov 2026 10:00:00 GMT\r\n\r\n");
   Response not_modified{304, {}, {}, {}};
   EXPECT_EQ(Head(not_modified).find("Content-Length"), std::string::npos);
   Response empty{200, "text/plain", {}, {}};

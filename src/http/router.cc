@@ -106,11 +106,12 @@ RouteMatch Router::Match(Request& request) const {
   if (result.method_not_allowed) {
     // HEAD is served wherever GET is (the GET route, without the body), so it is allowed there too.
     // One entry per method, in a fixed order: "GET, HEAD, POST".
-    if (std::find(result.allowed.begin(), result.allowed.end(), Method::kGet) != result.allowed.end()) {
-      result.allowed.push_back(Method::kHead);
+    std::vector<Method>& allowed = result.allowed;
+    if (std::find(allowed.begin(), allowed.end(), Method::kGet) != allowed.end()) {
+      allowed.push_back(Method::kHead);
     }
-    std::sort(result.allowed.begin(), result.allowed.end());
-    result.allowed.erase(std::unique(result.allowed.begin(), result.allowed.end()), result.allowed.end());
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
   }
   if (head_fallback) {
     MatchSegments(*head_fallback, parts, &request.path_params);

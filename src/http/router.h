@@ -14,10 +14,10 @@
 
 namespace starling::http {
 
-// Sends the response. Callable once, from any thread; later calls are ignored. A handler that cannot
-// answer at once (it waits for a commit) keeps the Reply and calls it later. Every copy must be called or
-// destroyed before the HttpServer is destroyed (after HttpServer::Run returns is fine): a Reply dropped
-// without being called answers 500 through the server.
+// Sends the response. Callable once, from any thread; later calls are ignored. A handler that
+// cannot answer at once (it waits for a commit) keeps the Reply and calls it later. Every copy must
+// be called or destroyed before the HttpServer is destroyed (after HttpServer::Run returns is
+// fine): a Reply dropped without being called answers 500 through the server.
 using Reply = std::function<void(Response)>;
 using AsyncHandler = std::function<void(Request&, Reply)>;
 using Handler = std::function<Response(Request&)>;

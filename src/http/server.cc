@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/basic_signal_set.hpp>
 #include <boost/asio/basic_socket_acceptor.hpp>
@@ -15,8 +17,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <array>
 #include <atomic>
@@ -39,8 +39,8 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
-// Every I/O object of a connection lives on one worker's io_context and names its executor type, so no
-// type-erased executor is copied on each operation.
+// Every I/O object of a connection lives on one worker's io_context and names its executor type, so
+// no type-erased executor is copied on each operation.
 using Executor = asio::io_context::executor_type;
 using Socket = asio::basic_stream_socket<tcp, Executor>;
 using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
@@ -49,18 +49,20 @@ using SignalSet = asio::basic_signal_set<Executor>;
 template <typename T>
 using Task = asio::awaitable<T, Executor>;
 
-// Completion token for every await: errors come back as values, never as exceptions. A namespace-scope
-// constant, so no temporary appears inside a co_await expression (GCC 12 coroutine bug).
+// Completion token for every await: errors come back as values, never as exceptions. A
+// namespace-scope constant, so no temporary appears inside a co_await expression (GCC 12 coroutine
+// bug).
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable_t<Executor>{});
 
-// Route labels that are not route patterns. Literals, so their addresses are stable (see SeriesKey).
+// Route labels that are not route patterns. Literals, so their addresses are stable (see
+// SeriesKey).
 constexpr std::string_view kRouteStatic = "static";
 constexpr std::string_view kRouteUnmatched = "unmatched";
 constexpr std::string_view kRouteMethodNotAllowed = "method_not_allowed";
 constexpr std::string_view kRouteRejected = "rejected";
 
-// A response body up to this size is copied behind the header block and sent in one buffer; a larger one
-// (a static file) is sent from where it is, as the second buffer of the same write.
+// A response body up to this size is copied behind the header block and sent in one buffer; a
+// larger one (a static file) is sent from where it is, as the second buffer of the same write.
 constexpr size_t kInlineBodyBytes = 16 * 1024;
 
 // RFC 9110 IMF-fixdate, formatted once per second per thread.
@@ -130,8 +132,8 @@ struct Outgoing {
   }
 };
 
-// Metrics series of one (route, status), cached per worker. The key is the route label's address: labels
-// are router patterns (alive as long as the router) or the literals above.
+// Metrics series of one (route, status), cached per worker. The key is the route label's address:
+// labels are router patterns (alive as long as the router) or the literals above.
 struct SeriesKey {
   const char* route;
   size_t route_size;
@@ -151,8 +153,9 @@ struct Series {
 
 struct Connection;
 
-// One I/O thread: its own io_context, so a connection's operations never take a strand or a lock that
-// another I/O thread contends for. Everything here except `in_flight` is touched only by that thread.
+// One I/O thread: its own io_context, so a connection's operations never take a strand or a lock
+// that another I/O thread contends for. Everything here except `in_flight` is touched only by that
+// thread.
 struct Worker {
   Connection* connections = nullptr;  // intrusive list of this worker's live connections
   // Requests whose headers have arrived and whose response is not written yet. Written only by this
@@ -166,10 +169,11 @@ struct Worker {
   Timer sweep_timer{ioc.get_executor()};
 };
 
-// A connection's state, in its coroutine's frame. Registered with its worker so the periodic sweep can
-// enforce deadlines and shutdown can close idle connections.
+// A connection's state, in its coroutine's frame. Registered with its worker so the periodic sweep
+// can enforce deadlines and shutdown can close idle connections.
 struct Connection {
-  Connection(Worker& w, Socket s, size_t max_buffer) : worker(w), socket(std::move(s)), in(max_buffer) {
+  Connection(Worker& w, Socket s, size_t max_buffer)
+      : worker(w), socket(std::move(s)), in(max_buffer) {
     next = worker.connections;
     if (next) next->prev = this;
     worker.connections = this;
@@ -191,7 +195,8 @@ struct Connection {
   Request request;  // reused: its strings keep their capacity from one request to the next
   Connection* prev = nullptr;
   Connection* next = nullptr;
-  // A pending read or write must complete by `deadline`, or the sweep cancels it and sets `timed_out`.
+  // A pending read or write must complete by `deadline`, or the sweep cancels it and sets
+  // `timed_out`.
   Clock::time_point deadline = Clock::time_point::max();
   bool waiting = false;
   bool timed_out = false;
@@ -224,9 +229,9 @@ class InFlight {
   bool entered_ = false;
 };
 
-// Shared between a connection's coroutine and the Reply handed to an async handler. The coroutine waits
-// on `timer` until `response` is set; the Reply posts a cancel to wake it. shared_ptr because the Reply
-// may outlive the connection (a handler keeps it and answers after the client left).
+// Shared between a connection's coroutine and the Reply handed to an async handler. The coroutine
+// waits on `timer` until `response` is set; the Reply posts a cancel to wake it. shared_ptr because
+// the Reply may outlive the connection (a handler keeps it and answers after the client left).
 struct ReplyState {
   explicit ReplyState(const Executor& executor) : timer(executor, Clock::time_point::max()) {}
   std::mutex mutex;
@@ -234,8 +239,8 @@ struct ReplyState {
   Timer timer;
 };
 
-// Owned by the Reply closure only. Sending twice is ignored; dropping it without sending answers 500,
-// so a buggy handler can never leave a connection hanging.
+// Owned by the Reply closure only. Sending twice is ignored; dropping it without sending answers
+// 500, so a buggy handler can never leave a connection hanging.
 class ReplySender final {
  public:
   explicit ReplySender(std::shared_ptr<ReplyState> state) : state_(std::move(state)) {}
@@ -259,8 +264,8 @@ class ReplySender final {
   std::atomic<bool> sent_{false};
 };
 
-// Writes what the socket accepts right now, without waiting (the socket is non-blocking). Most responses
-// go out here, with no trip through the event loop. Returns false on a connection error.
+// Writes what the socket accepts right now, without waiting (the socket is non-blocking). Most
+// responses go out here, with no trip through the event loop. Returns false on a connection error.
 bool WriteNow(Socket& socket, Outgoing& out) {
   while (out.Remaining() > 0) {
     error_code ec;
@@ -291,7 +296,8 @@ bool DecodePath(std::string_view raw, std::string& out) {
 
 class HttpServer::Impl {
  public:
-  Impl(ServerOptions options, const Router& router, MetricsRegistry& metrics, StaticFiles* static_files)
+  Impl(ServerOptions options, const Router& router, MetricsRegistry& metrics,
+       StaticFiles* static_files)
       : options_(std::move(options)),
         router_(router),
         metrics_(metrics),
@@ -301,10 +307,11 @@ class HttpServer::Impl {
         acceptor_(workers_[0]->ioc),
         signals_(workers_[0]->ioc),
         drain_timer_(workers_[0]->ioc) {
-    // Deadlines are enforced by a periodic sweep per worker rather than a timer per operation: a tenth
-    // of the shortest timeout, between 5 ms and 1 s.
+    // Deadlines are enforced by a periodic sweep per worker rather than a timer per operation: a
+    // tenth of the shortest timeout, between 5 ms and 1 s.
     auto shortest = std::min(options_.read_timeout, options_.idle_timeout);
-    sweep_period_ = std::clamp(shortest / 10, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
+    sweep_period_ =
+        std::clamp(shortest / 10, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
   }
 
   Status Start() {
@@ -319,8 +326,8 @@ class HttpServer::Impl {
     }
     tcp::endpoint endpoint(address, options_.port);
     std::string where = fmt::format("{}:{}", options_.host, options_.port);
-    // One acceptor hands connections to the workers in turn. (SO_REUSEPORT, one acceptor per worker,
-    // would let another process bind the same port.)
+    // One acceptor hands connections to the workers in turn. (SO_REUSEPORT, one acceptor per
+    // worker, would let another process bind the same port.)
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
@@ -366,7 +373,8 @@ class HttpServer::Impl {
 
  private:
   static std::vector<std::unique_ptr<Worker>> MakeWorkers(int threads) {
-    int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int n =
+        threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>());
     return workers;
@@ -378,7 +386,8 @@ class HttpServer::Impl {
         worker.ioc.run();
         return;
       } catch (const std::exception& e) {
-        // Handlers catch their own errors; reaching here is a bug, but one request must not end the server.
+        // Handlers catch their own errors; reaching here is a bug, but one request must not end the
+        // server.
         spdlog::error("http: unexpected exception on a server thread: {}", e.what());
       }
     }
@@ -406,8 +415,8 @@ class HttpServer::Impl {
     WaitForDrain();
   }
 
-  // On the worker's thread: connections between requests are closed at once; the others finish their
-  // request and close after it (`stopping_`).
+  // On the worker's thread: connections between requests are closed at once; the others finish
+  // their request and close after it (`stopping_`).
   static void CloseIdle(Worker& worker) {
     for (Connection* c = worker.connections; c; c = c->next) {
       if (c->idle) {
@@ -421,7 +430,8 @@ class HttpServer::Impl {
     int in_flight = CountInFlight();
     if (in_flight == 0 || Clock::now() >= shutdown_deadline_) {
       if (in_flight != 0) {
-        spdlog::warn("http: shutdown grace period over with {} request(s) still in flight", in_flight);
+        spdlog::warn("http: shutdown grace period over with {} request(s) still in flight",
+                     in_flight);
       }
       for (auto& worker : workers_) worker->ioc.stop();
       return;
@@ -490,8 +500,8 @@ class HttpServer::Impl {
   Task<void> Serve(Connection& c) {
     Worker& worker = c.worker;
     Request& request = c.request;
-    RequestParser parser({.max_header_bytes = options_.max_header_bytes,
-                          .max_body_bytes = options_.max_body_bytes});
+    RequestParser parser(
+        {.max_header_bytes = options_.max_header_bytes, .max_body_bytes = options_.max_body_bytes});
     Clock::time_point idle_since = Clock::now();
     for (;;) {
       // --- Read one request. Waiting for its first byte is bounded by idle_timeout; once it has
@@ -522,7 +532,8 @@ class HttpServer::Impl {
           }
         }
         if (!parser.started()) {
-          if (stopping_.load(std::memory_order_relaxed)) co_return;  // shutdown: close between requests
+          if (stopping_.load(std::memory_order_relaxed))
+            co_return;  // shutdown: close between requests
           c.deadline = idle_since + options_.idle_timeout;
         } else if (!request_deadline_set) {
           request_deadline_set = true;
@@ -530,8 +541,8 @@ class HttpServer::Impl {
         }
         asio::mutable_buffer space = c.in.Prepare();
         if (space.size() == 0) {
-          // Only a chunk header line can fill the buffer (a header block that does is refused by the
-          // parser first).
+          // Only a chunk header line can fill the buffer (a header block that does is refused by
+          // the parser first).
           auto reject = SendRejection(c, in_flight, 400, "invalid_argument",
                                       "malformed HTTP request: a chunk header line is too long");
           co_await std::move(reject);
@@ -547,10 +558,10 @@ class HttpServer::Impl {
           continue;
         }
         if (c.timed_out && parser.started()) {
-          auto reject = SendRejection(
-              c, in_flight, 408, "request_timeout",
-              fmt::format("the request {} did not arrive within {} ms",
-                          parser.header_done() ? "body" : "headers", options_.read_timeout.count()));
+          auto reject = SendRejection(c, in_flight, 408, "request_timeout",
+                                      fmt::format("the request {} did not arrive within {} ms",
+                                                  parser.header_done() ? "body" : "headers",
+                                                  options_.read_timeout.count()));
           co_await std::move(reject);
           co_return;
         }
@@ -567,18 +578,19 @@ class HttpServer::Impl {
       }
 
       switch (status) {
-        case RequestParser::Status::kComplete: break;
+        case RequestParser::Status::kComplete:
+          break;
         case RequestParser::Status::kHeaderTooLarge: {
-          auto reject = SendRejection(c, in_flight, 431, "request_header_fields_too_large",
-                                      fmt::format("request headers exceed {} bytes",
-                                                  options_.max_header_bytes));
+          auto reject = SendRejection(
+              c, in_flight, 431, "request_header_fields_too_large",
+              fmt::format("request headers exceed {} bytes", options_.max_header_bytes));
           co_await std::move(reject);
           co_return;
         }
         case RequestParser::Status::kBodyTooLarge: {
-          auto reject = SendRejection(c, in_flight, 413, "payload_too_large",
-                                      fmt::format("request body exceeds the limit of {} bytes",
-                                                  options_.max_body_bytes));
+          auto reject = SendRejection(
+              c, in_flight, 413, "payload_too_large",
+              fmt::format("request body exceeds the limit of {} bytes", options_.max_body_bytes));
           co_await std::move(reject);
           co_return;
         }
@@ -646,8 +658,8 @@ class HttpServer::Impl {
           }
         }
         if (!answered) {
-          response = Response::FromError(
-              Error::NotFound(fmt::format("no route for {} {}", request.method_text, request.path)));
+          response = Response::FromError(Error::NotFound(
+              fmt::format("no route for {} {}", request.method_text, request.path)));
         }
       }
 
@@ -661,8 +673,9 @@ class HttpServer::Impl {
       size_t body_bytes = response.body.size();
       c.out.clear();
       if (int dropped = AppendResponseHead(response, HttpDate(), persistence, c.out); dropped > 0) {
-        spdlog::error("http: {} response header(s) for {} dropped: CR, LF or NUL in a name or value",
-                      dropped, request.path);
+        spdlog::error(
+            "http: {} response header(s) for {} dropped: CR, LF or NUL in a name or value", dropped,
+            request.path);
       }
       Outgoing out;
       if (!head && StatusHasBody(status_code)) {
@@ -698,8 +711,8 @@ class HttpServer::Impl {
     }
   }
 
-  // A synchronous handler that may block (Dispatch::kBlocking): runs on the blocking pool, so this I/O
-  // thread serves its other connections meanwhile.
+  // A synchronous handler that may block (Dispatch::kBlocking): runs on the blocking pool, so this
+  // I/O thread serves its other connections meanwhile.
   Task<Response> CallBlocking(const Handler& handler, Request& request) {
     const Handler* h = &handler;
     AsyncHandler on_pool = [this, h](Request& r, Reply reply) {
@@ -727,7 +740,8 @@ class HttpServer::Impl {
         handler(request, std::move(reply));
       } catch (const std::exception& e) {
         spdlog::error("http: handler for {} threw: {}", request.path, e.what());
-        sender->Send(Response::FromError(Error::Internal("the server failed to handle this request")));
+        sender->Send(
+            Response::FromError(Error::Internal("the server failed to handle this request")));
       }
     }
     for (;;) {
@@ -763,8 +777,8 @@ class HttpServer::Impl {
     co_return co_await std::move(rest);
   }
 
-  // Answers a request the server refuses before any handler (431, 413, 408, malformed 400), then closes.
-  // The request stops counting as in flight once the answer is written.
+  // Answers a request the server refuses before any handler (431, 413, 408, malformed 400), then
+  // closes. The request stops counting as in flight once the answer is written.
   Task<void> SendRejection(Connection& c, InFlight& in_flight, int status, std::string_view code,
                            std::string message) {
     Clock::time_point started = Clock::now();
@@ -772,7 +786,8 @@ class HttpServer::Impl {
     Response response = Response::Json(status, json::object{{"error", std::move(inner)}});
     std::string head;
     AppendResponseHead(response, HttpDate(), Persistence::kClose, head);
-    Record(c.worker, kRouteRejected, "-", "-", status, response.body.size(), "-", started, Clock::now());
+    Record(c.worker, kRouteRejected, "-", "-", status, response.body.size(), "-", started,
+           Clock::now());
     auto write = WriteAll(c, head, response.body);
     bool written = co_await std::move(write);
     in_flight.Leave();
@@ -782,9 +797,9 @@ class HttpServer::Impl {
     }
   }
 
-  // After an error answer: half-closes and reads (and drops) what the client still sends for a short
-  // while, so closing with unread data does not reset the connection before the client has read the
-  // answer (RFC 9112 9.6).
+  // After an error answer: half-closes and reads (and drops) what the client still sends for a
+  // short while, so closing with unread data does not reset the connection before the client has
+  // read the answer (RFC 9112 9.6).
   Task<void> DiscardUntilClosed(Connection& c) {
     error_code ec;
     c.socket.shutdown(tcp::socket::shutdown_send, ec);
@@ -805,17 +820,17 @@ class HttpServer::Impl {
     }
   }
 
-  void Record(Worker& worker, std::string_view route, std::string_view method, std::string_view target,
-              int status, size_t body_bytes, std::string_view remote, Clock::time_point started,
-              Clock::time_point done) {
+  void Record(Worker& worker, std::string_view route, std::string_view method,
+              std::string_view target, int status, size_t body_bytes, std::string_view remote,
+              Clock::time_point started, Clock::time_point done) {
     double seconds = std::chrono::duration<double>(done - started).count();
     auto [it, inserted] = worker.series.try_emplace(SeriesKey{route.data(), route.size(), status});
     Series& series = it->second;
     if (inserted) {
       std::string route_label(route);
-      series.requests = &metrics_.GetCounter("starling_http_requests_total",
-                                             "HTTP requests by route and status.",
-                                             {{"route", route_label}, {"status", std::to_string(status)}});
+      series.requests =
+          &metrics_.GetCounter("starling_http_requests_total", "HTTP requests by route and status.",
+                               {{"route", route_label}, {"status", std::to_string(status)}});
       series.latency = &metrics_.GetHistogram(
           "starling_http_request_duration_seconds",
           "HTTP request latency from the end of the request headers to the response.",
@@ -824,8 +839,8 @@ class HttpServer::Impl {
     series.requests->Inc();
     series.latency->Observe(seconds);
     if (options_.access_log) {
-      spdlog::info("http {} {} {} {:.3f}ms {}B {}", method, target, status, seconds * 1e3, body_bytes,
-                   remote);
+      spdlog::info("http {} {} {} {:.3f}ms {}B {}", method, target, status, seconds * 1e3,
+                   body_bytes, remote);
     }
   }
 

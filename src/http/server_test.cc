@@ -1,5 +1,6 @@
-// HttpServer in process, with routes the real binary does not have: async handlers that answer later
-// from another thread, blocking handlers, handlers that throw, and shutdown while a request waits.
+// HttpServer in process, with routes the real binary does not have: async handlers that answer
+// later from another thread, blocking handlers, handlers that throw, and shutdown while a request
+// waits.
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -24,7 +25,8 @@ struct TestResponse {
   std::string body;
 };
 
-// A blocking HTTP/1.1 client over one connection; reads time out after 10 s so a bug cannot hang the test.
+// A blocking HTTP/1.1 client over one connection; reads time out after 10 s so a bug cannot hang
+// the test.
 class TestClient {
  public:
   explicit TestClient(uint16_t port) {
@@ -50,7 +52,8 @@ class TestClient {
 
   bool Send(const std::string& method, const std::string& target) {
     std::string request = method + " " + target + " HTTP/1.1\r\nHost: test\r\n\r\n";
-    return send(fd_, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size());
+    return send(fd_, request.data(), request.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(request.size());
   }
 
   std::optional<TestResponse> Read(bool head = false) {
@@ -65,7 +68,8 @@ class TestClient {
     size_t line = head_text.find("\r\n");
     while (line != std::string::npos) {
       size_t next = head_text.find("\r\n", line + 2);
-      std::string field = head_text.substr(line + 2, next == std::string::npos ? next : next - line - 2);
+      std::string field =
+          head_text.substr(line + 2, next == std::string::npos ? next : next - line - 2);
       size_t colon = field.find(':');
       if (colon != std::string::npos) {
         std::string name = field.substr(0, colon);
@@ -126,7 +130,8 @@ class ParkedReplies {
 // Runs a server on a free port in a background thread; shuts it down at the end of the test.
 class RunningServer {
  public:
-  RunningServer(const Router& router, ServerOptions options) : server_(Adjust(options), router, metrics_, nullptr) {
+  RunningServer(const Router& router, ServerOptions options)
+      : server_(Adjust(options), router, metrics_, nullptr) {
     Status started = server_.Start();
     EXPECT_TRUE(started) << started.error().message;
     runner_ = std::thread([this] { server_.Run(/*handle_signals=*/false); });
@@ -188,12 +193,12 @@ TEST(HttpServerTest, AReplyIsUsedOnceAndADroppedReplyAnswers500) {
     reply(Response::Text(500, "second"));
   });
   router.AddAsync(Method::kGet, "/dropped", [](Request&, Reply) {});
-  router.AddAsync(Method::kGet, "/throws-async", [](Request&, Reply) -> void {
-    throw std::runtime_error("boom");
-  });
+  router.AddAsync(Method::kGet, "/throws-async",
+                  [](Request&, Reply) -> void { throw std::runtime_error("boom"); });
   router.Get("/throws", [](Request&) -> Response { throw std::runtime_error("boom"); });
-  router.Get("/throws-blocking", [](Request&) -> Response { throw std::runtime_error("boom"); },
-             Dispatch::kBlocking);
+  router.Get(
+      "/throws-blocking", [](Request&) -> Response { throw std::runtime_error("boom"); },
+      Dispatch::kBlocking);
   RunningServer server(router, {.threads = 1});
   TestClient client(server.port());
   ASSERT_TRUE(client.connected());
@@ -214,18 +219,22 @@ TEST(HttpServerTest, BlockingHandlersDoNotStallTheIoThread) {
   bool release = false;
   std::thread::id blocking_thread, inline_thread;
   Router router;
-  router.Get("/wait", [&](Request&) {
-    std::unique_lock lock(mutex);
-    blocking_thread = std::this_thread::get_id();
-    changed.wait(lock, [&] { return release; });
-    return Response::Text(200, "waited");
-  }, Dispatch::kBlocking);
+  router.Get(
+      "/wait",
+      [&](Request&) {
+        std::unique_lock lock(mutex);
+        blocking_thread = std::this_thread::get_id();
+        changed.wait(lock, [&] { return release; });
+        return Response::Text(200, "waited");
+      },
+      Dispatch::kBlocking);
   router.Get("/now", [&](Request&) {
     std::lock_guard lock(mutex);
     inline_thread = std::this_thread::get_id();
     return Response::Text(200, "now");
   });
-  // One I/O thread: if the blocking handler ran on it, /now could not be answered until /wait returns.
+  // One I/O thread: if the blocking handler ran on it, /now could not be answered until /wait
+  // returns.
   RunningServer server(router, {.threads = 1, .blocking_threads = 1});
   TestClient waiting(server.port());
   ASSERT_TRUE(waiting.Send("GET", "/wait"));
@@ -247,7 +256,8 @@ TEST(HttpServerTest, BlockingHandlersDoNotStallTheIoThread) {
 TEST(HttpServerTest, ShutdownWaitsForARequestInFlight) {
   ParkedReplies parked;
   Router router;
-  router.AddAsync(Method::kGet, "/slow", [&](Request&, Reply reply) { parked.Park(std::move(reply)); });
+  router.AddAsync(Method::kGet, "/slow",
+                  [&](Request&, Reply reply) { parked.Park(std::move(reply)); });
   router.Get("/fast", [](Request&) { return Response::Text(200, "fast"); });
   auto server = std::make_unique<RunningServer>(router, ServerOptions{.threads = 2});
   TestClient busy(server->port());
@@ -281,7 +291,8 @@ TEST(HttpServerTest, LargeResponsesAreWrittenWhole) {
   std::string big(8 * 1024 * 1024, 'x');
   for (size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>('a' + (i / 4096) % 26);
   Router router;
-  router.Get("/big", [&](Request&) { return Response::Text(200, big, "application/octet-stream"); });
+  router.Get("/big",
+             [&](Request&) { return Response::Text(200, big, "application/octet-stream"); });
   router.Get("/small", [](Request&) { return Response::Text(200, "small"); });
   RunningServer server(router, {.threads = 1});
   TestClient client(server.port());
@@ -309,8 +320,9 @@ TEST(HttpServerTest, MetricsCountRequestsByRoutePattern) {
   EXPECT_NE(text.find("starling_http_requests_total{route=\"/items/{id}\",status=\"200\"} 3\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("starling_http_requests_total{route=\"method_not_allowed\",status=\"405\"} 3\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("starling_http_requests_total{route=\"method_not_allowed\",status=\"405\"} 3\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("starling_http_request_duration_seconds_count{route=\"/items/{id}\"} 3\n"),
             std::string::npos)
