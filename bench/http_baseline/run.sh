@@ -18,78 +18,13 @@ ROUNDS=${ROUNDS:-3}
 SERVER_THREADS=${SERVER_THREADS:-2}
 ACCESS_LOG=${ACCESS_LOG:-false}
 
-for tool in wrk nginx; do
-  command -v $tool >/dev/null || [[ -x /usr/sbin/$tool ]] || { echo "missing $tool: run scripts/install-deps.sh" >&2; exit 1; }
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-WORK=$(mktemp -d /tmp/starling-bench-XXXXXX)
-cleanup() {
-  [[ -n ${STARLING_PID:-} ]] && kill "$STARLING_PID" 2>/dev/null || true
-  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  sleep 0.2
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# --- nginx: same number of workers as Starling has threads, keep-alive without a request cap.
-# nginx cannot listen on port 0, so try random ports until one binds (nginx exits non-zero if not).
-if [[ $ACCESS_LOG == true ]]; then NGINX_LOG="access_log $WORK/access.log;"; else NGINX_LOG="access_log off;"; fi
-write_nginx_conf() {  # $1: port
-  cat >"$WORK/nginx.conf" <<CONF
-worker_processes $SERVER_THREADS;
-daemon on;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  $NGINX_LOG
-  keepalive_requests 10000000;
-  client_body_temp_path $WORK/nginx-body;
-  proxy_temp_path $WORK/nginx-proxy;
-  fastcgi_temp_path $WORK/nginx-fastcgi;
-  uwsgi_temp_path $WORK/nginx-uwsgi;
-  scgi_temp_path $WORK/nginx-scgi;
-  server {
-    listen 127.0.0.1:$1;
-    location / { return 204; }
-  }
-}
-CONF
-}
-NGINX_PORT=
-for _ in $(seq 20); do
-  port=$((20000 + RANDOM % 40000))
-  write_nginx_conf "$port"
-  if "$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" 2>>"$WORK/nginx-start.log"; then
-    NGINX_PORT=$port
-    break
-  fi
-done
-[[ -n $NGINX_PORT ]] || { echo "nginx did not start:" >&2; cat "$WORK/nginx-start.log" >&2; exit 1; }
-
-# --- Starling
+source bench/lib.sh
+start_nginx "$ACCESS_LOG"
 # Access-log lines are logged at level info: with ACCESS_LOG=true, --log-level warn would drop them.
 if [[ $ACCESS_LOG == true ]]; then LOG_LEVEL=info; else LOG_LEVEL=warn; fi
-"$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --threads "$SERVER_THREADS" \
-  --access-log "$ACCESS_LOG" --log-level "$LOG_LEVEL" >"$WORK/starling.out" 2>"$WORK/starling.err" &
-STARLING_PID=$!
-for _ in $(seq 200); do grep -q 'listening on' "$WORK/starling.out" 2>/dev/null && break; sleep 0.05; done
-STARLING_URL=$(sed -n 's/^starling listening on //p' "$WORK/starling.out")
-[[ -n $STARLING_URL ]] || { echo "starling did not start:"; cat "$WORK/starling.err"; exit 1; }
+start_starling "$WORK/data" --access-log "$ACCESS_LOG" --log-level "$LOG_LEVEL"
 curl -sf "$STARLING_URL/healthz" >/dev/null
-curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT/" | grep -q 204
 
-CLK_TCK=$(getconf CLK_TCK)
-nginx_workers() {  # children of the nginx master
-  local master; master=$(cat "$WORK/nginx.pid")
-  for stat in /proc/[0-9]*/stat; do awk -v m="$master" '$4 == m {print $1}' "$stat" 2>/dev/null || true; done
-}
-cpu_ticks() {  # user + system clock ticks of the given processes (all their threads)
-  local total=0 pid
-  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-  echo "$total"
-}
 run_wrk() {  # $1 url, then server pids; prints requests/s; leaves p99 and CPU us/request in files
   local url=$1; shift
   local before; before=$(cpu_ticks "$@")
@@ -101,12 +36,11 @@ run_wrk() {  # $1 url, then server pids; prints requests/s; leaves p99 and CPU u
   awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '/requests in/ {printf "%.2f\n", ticks / hz * 1e6 / $1}' \
     "$WORK/wrk.txt" >"$WORK/cpu"
 }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; server threads/workers: $SERVER_THREADS; access log: $ACCESS_LOG"
 wrk -t1 -c8 -d2s "$STARLING_URL/healthz" >/dev/null  # warm-up
 wrk -t1 -c8 -d2s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
-NGINX_WORKERS=$(nginx_workers)
+NGINX_WORKERS=$(nginx_pids | tr "\n" " ")
 : >"$WORK/nginx.rates"; : >"$WORK/starling.rates"; : >"$WORK/nginx.cpu"; : >"$WORK/starling.cpu"
 for round in $(seq "$ROUNDS"); do
   # shellcheck disable=SC2086 # one pid per worker

@@ -21,48 +21,8 @@ ROUNDS=${ROUNDS:-3}
 export CONTACTS=${CONTACTS:-100000}
 BATCH=${BATCH:-50}
 
-for tool in wrk nginx awk; do
-  command -v $tool >/dev/null || [[ -x /usr/sbin/$tool ]] || { echo "missing $tool: run scripts/install-deps.sh" >&2; exit 1; }
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-WORK=$(mktemp -d /tmp/starling-ingest-XXXXXX)
-cleanup() {
-  [[ -n ${STARLING_PID:-} ]] && kill "$STARLING_PID" 2>/dev/null || true
-  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  sleep 0.3
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-# --- nginx: 204 for every request, same worker count, no access log.
-NGINX_PORT=$(free_port)
-cat >"$WORK/nginx.conf" <<CONF
-worker_processes $SERVER_THREADS;
-daemon on;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_buffer_size 1m;
-  client_body_temp_path $WORK/nginx-body;
-  proxy_temp_path $WORK/nginx-proxy;
-  fastcgi_temp_path $WORK/nginx-fastcgi;
-  uwsgi_temp_path $WORK/nginx-uwsgi;
-  scgi_temp_path $WORK/nginx-scgi;
-  server { listen 127.0.0.1:$NGINX_PORT; location / { return 204; } }
-}
-CONF
-"$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log"
+source bench/lib.sh
+start_nginx false
 
 # --- Starling with one store.
 DATA=$WORK/data
@@ -70,23 +30,9 @@ echo "bench-password" | "$BIN" user create --email bench@bench.example --passwor
 ORG=$("$BIN" org create --name Bench --owner bench@bench.example --data-dir "$DATA" | sed -E 's/.*"id":([0-9]+).*/\1/')
 export TOKEN=$("$BIN" store create --org "$ORG" --name Bench --url https://shop.example --data-dir "$DATA" |
   sed -E 's/.*"tracking_token":"([^"]+)".*/\1/')
-"$BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA" --threads "$SERVER_THREADS" --access-log false \
-  --log-level warn >"$WORK/starling.out" 2>"$WORK/starling.err" &
-STARLING_PID=$!
-for _ in $(seq 200); do grep -q 'listening on' "$WORK/starling.out" 2>/dev/null && break; sleep 0.05; done
-URL=$(sed -n 's/^starling listening on //p' "$WORK/starling.out")
-[[ -n $URL ]] || { echo "starling did not start:"; cat "$WORK/starling.err"; exit 1; }
+start_starling "$DATA" --access-log false --log-level warn
+URL=$STARLING_URL
 
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() {  # user + system clock ticks of the given processes (all their threads)
-  local total=0 pid
-  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-  echo "$total"
-}
-nginx_pids() {
-  local master; master=$(cat "$WORK/nginx.pid")
-  for stat in /proc/[0-9]*/stat; do awk -v m="$master" '$4 == m {print $1}' "$stat" 2>/dev/null || true; done
-}
 SERVER_PIDS=""
 run_wrk() {  # url script [extra env…]; prints "rate p99_ms cpu_us_per_request" (CPU of $SERVER_PIDS)
   local url=$1 script=$2
@@ -103,7 +49,6 @@ run_wrk() {  # url script [extra env…]; prints "rate p99_ms cpu_us_per_request
   local cpu; cpu=$(awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '/requests in/ {printf "%.1f", ticks / hz * 1e6 / $1}' "$WORK/wrk.txt")
   echo "$rate $p99 $cpu"
 }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; server threads/workers: $SERVER_THREADS; contacts: $CONTACTS"
 # Warm-up: every visitor exists before the measured runs (Segment batches of 500 identify calls; the
@@ -127,7 +72,7 @@ echo "warm-up: $CONTACTS visitors created in $(awk -v s="$start" -v e="$(date +%
 : >"$WORK/nginx"; : >"$WORK/one"; : >"$WORK/batch"; : >"$WORK/one_p99"; : >"$WORK/batch_p99"
 : >"$WORK/one_cpu"; : >"$WORK/batch_cpu"; : >"$WORK/nginx_cpu"
 for round in $(seq "$ROUNDS"); do
-  SERVER_PIDS=$(nginx_pids)
+  SERVER_PIDS=$(nginx_pids | tr "\n" " ")
   read -r n np99 ncpu < <(run_wrk "http://127.0.0.1:$NGINX_PORT/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
   SERVER_PIDS=$STARLING_PID
   read -r s sp99 scpu < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)

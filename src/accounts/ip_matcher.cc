@@ -1,5 +1,7 @@
 #include "accounts/ip_matcher.h"
 
+#include "base/text.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -29,14 +31,6 @@ struct WrittenAddress {
   bool written_v6;
   Uint128 bits;
 };
-
-std::string_view Trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
-}
 
 // `text` must already be trimmed. Copies into a stack buffer because inet_pton wants a C string.
 std::optional<WrittenAddress> ParseWritten(std::string_view text) {

@@ -1,5 +1,7 @@
 #include "accounts/validation.h"
 
+#include "base/text.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,18 +11,6 @@
 
 namespace starling::accounts {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Error Invalid(std::string_view field, std::string message) {
   return Error::InvalidArgument(fmt::format("field `{}`: {}", field, message), std::string(field));
@@ -51,7 +41,7 @@ constexpr std::array<std::string_view, 156> kCurrencies = {
 }  // namespace
 
 Result<std::string> NormalizeEmail(std::string_view text, std::string_view field) {
-  std::string email = Lower(Trim(text));
+  std::string email = AsciiLower(Trim(text));
   if (email.empty()) return Invalid(field, "an email address is required");
   size_t at = email.find('@');
   bool ok = email.size() <= 254 && at != std::string::npos && at > 0 && at == email.rfind('@') &&
@@ -94,7 +84,7 @@ Result<std::string> ValidateUrl(std::string_view text, std::string_view field, b
     if (allow_empty) return std::string();
     return Invalid(field, "a URL is required, like https://shop.example");
   }
-  std::string lower = Lower(url);
+  std::string lower = AsciiLower(url);
   size_t scheme_end = lower.starts_with("https://") ? 8 : lower.starts_with("http://") ? 7 : 0;
   bool ok = scheme_end > 0 && url.size() <= 2048 && !HasControl(url, false) &&
             url.find(' ') == std::string_view::npos;
@@ -151,7 +141,7 @@ Result<std::string> ValidateCurrency(std::string_view text, std::string_view fie
 }
 
 Result<std::string> NormalizeDomain(std::string_view text, std::string_view field) {
-  std::string value = Lower(Trim(text));
+  std::string value = AsciiLower(Trim(text));
   std::string_view host = value;
   if (size_t scheme = host.find("://"); scheme != std::string_view::npos) host = host.substr(scheme + 3);
   if (size_t path = host.find_first_of("/?#"); path != std::string_view::npos) host = host.substr(0, path);

@@ -1,5 +1,7 @@
 #include "api/auth.h"
 
+#include "base/text.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -8,12 +10,6 @@ namespace starling::api {
 namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The value of cookie `name` in a Cookie header ("a=1; starling_session=xyz").
 std::optional<std::string_view> CookieValue(std::string_view header, std::string_view name) {

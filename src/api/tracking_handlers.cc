@@ -10,6 +10,7 @@
 #include "api/accounts_json.h"
 #include "base/crypto.h"
 #include "base/json_writer.h"
+#include "base/text.h"
 #include "contacts/contact_queries.h"
 #include "tracking/parse.h"
 
@@ -21,18 +22,12 @@ using http::Response;
 
 // ---- Helpers ------------------------------------------------------------------------------------------
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Known crawlers and link previewers. Real browsers (headless ones included) are not listed.
 bool IsBot(std::string_view user_agent) {
   static constexpr std::array<std::string_view, 12> kTokens = {
       "bot", "crawler", "spider", "slurp", "facebookexternalhit", "mediapartners-google", "adsbot",
       "bingpreview", "ia_archiver", "embedly", "whatsapp/", "pingdom"};
-  std::string ua = Lower(user_agent);
+  std::string ua = AsciiLower(user_agent);
   return std::any_of(kTokens.begin(), kTokens.end(), [&](std::string_view t) { return ua.find(t) != std::string::npos; });
 }
 
@@ -196,7 +191,7 @@ void TrackingDirectory::Invalidate(int64_t store_id) {
 }
 
 bool TrackingDirectory::OriginAllowed(const Entry& entry, std::string_view origin) {
-  std::string o = Lower(origin);
+  std::string o = AsciiLower(origin);
   size_t scheme = o.find("://");
   if (scheme == std::string::npos) return false;
   std::string host_port = o.substr(scheme + 3);
@@ -515,7 +510,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                     if (ec == std::errc() && end == key.data() + key.size()) {
                       return contact_answer(contacts::GetContact(db, ctx.store_id, id), key);
                     }
-                    return contact_answer(contacts::FindContactByEmail(db, ctx.store_id, Lower(key)), key);
+                    return contact_answer(contacts::FindContactByEmail(db, ctx.store_id, AsciiLower(key)), key);
                   });
   routes.KeyStore(Method::kGet, "/api/v1/contacts/{contact_id}/activities",
                   "A contact's activity timeline (?type=, cursor pagination)",

@@ -1041,6 +1041,23 @@ Result<CartLine> SegmentLine(const object& p, const std::optional<object>& page,
   return ParseLine(e, path, limits);
 }
 
+// properties.products of a Segment call, as lines.
+Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properties, const std::optional<object>& page,
+                                           const std::string& path, const ParseLimits& limits) {
+  std::vector<CartLine> lines;
+  auto v = Field(properties, "products");
+  array a;
+  if (!v || v->get_array().get(a)) return lines;
+  int i = 0;
+  for (element item : a) {
+    object p;
+    if (item.get_object().get(p)) continue;
+    STARLING_ASSIGN_OR_RETURN(CartLine line, SegmentLine(p, page, fmt::format("{}properties.products[{}]", path, i++), limits));
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
 Status SegmentCall(const object& call, std::string_view kind, const std::string& path, const ParseLimits& limits,
                    std::vector<TrackBatch>& out) {
   STARLING_ASSIGN_OR_RETURN(SegmentKeys identity, SegmentIdentity(call, path));
@@ -1123,20 +1140,10 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
         auto id = IdText(*v, path + "properties.cart_id");
         if (id) cart.cart_id = *id;
       }
-      if (auto v = Field(properties, "products")) {
-        array a;
-        if (!v->get_array().get(a)) {
-          int i = 0;
-          for (element item : a) {
-            object p;
-            if (item.get_object().get(p)) continue;
-            STARLING_ASSIGN_OR_RETURN(CartLine line,
-                                      SegmentLine(p, page, fmt::format("{}properties.products[{}]", path, i++), limits));
-            cart.total_quantity += line.quantity;
-            cart.total_price += line.quantity * line.price;
-            cart.lines.push_back(std::move(line));
-          }
-        }
+      STARLING_ASSIGN_OR_RETURN(cart.lines, SegmentLines(properties, page, path, limits));
+      for (const CartLine& line : cart.lines) {
+        cart.total_quantity += line.quantity;
+        cart.total_price += line.quantity * line.price;
       }
       if (cart.cart_id.empty()) cart.cart_id = "segment";
       batch.cart = std::move(cart);
@@ -1146,20 +1153,10 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
       if (!id) id = Field(properties, "checkout_id");
       if (!id) return Invalid(path + "properties.order_id", "Order Completed needs its order_id");
       STARLING_ASSIGN_OR_RETURN(purchase.purchase_id, IdText(*id, path + "properties.order_id"));
-      if (auto v = Field(properties, "products")) {
-        array a;
-        if (!v->get_array().get(a)) {
-          int i = 0;
-          for (element item : a) {
-            object p;
-            if (item.get_object().get(p)) continue;
-            STARLING_ASSIGN_OR_RETURN(CartLine line,
-                                      SegmentLine(p, page, fmt::format("{}properties.products[{}]", path, i++), limits));
-            purchase.total_quantity += line.quantity;
-            purchase.total_price += line.quantity * line.price;
-            purchase.lines.push_back(std::move(line));
-          }
-        }
+      STARLING_ASSIGN_OR_RETURN(purchase.lines, SegmentLines(properties, page, path, limits));
+      for (const CartLine& line : purchase.lines) {
+        purchase.total_quantity += line.quantity;
+        purchase.total_price += line.quantity * line.price;
       }
       for (std::string_view key : {"total", "revenue"}) {
         if (auto v = Field(properties, key)) {

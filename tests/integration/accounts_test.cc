@@ -7,19 +7,12 @@
 #include <filesystem>
 #include <regex>
 
-#include "tests/integration/accounts_client.h"
+#include "tests/integration/api_client.h"
 
 namespace starling::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string MakeDataDir() {
-  std::string pattern = (fs::path(::testing::TempDir()) / "starling_accounts_XXXXXX").string();
-  char* made = mkdtemp(pattern.data());
-  EXPECT_NE(made, nullptr);
-  return pattern;
-}
 
 // Two organizations, each with an owner and one store, created through the CLI; then the server.
 class AccountsApiTest : public ::testing::Test {

@@ -12,19 +12,12 @@
 
 #include "base/crypto.h"
 #include "db/open.h"
-#include "tests/integration/accounts_client.h"
+#include "tests/integration/api_client.h"
 
 namespace starling::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string MakeDataDir() {
-  std::string pattern = (fs::path(::testing::TempDir()) / "starling_tracking_XXXXXX").string();
-  char* made = mkdtemp(pattern.data());
-  EXPECT_NE(made, nullptr);
-  return pattern;
-}
 
 class TrackingApiTest : public ::testing::Test {
  protected:

@@ -1,9 +1,12 @@
-// Test helpers for the accounts API: set-up through the CLI and a client that signs in (cookie + CSRF
-// token) or uses an API key. Test-only.
+// Test helpers for the HTTP API: a fresh data directory, set-up through the CLI, and a client that
+// signs in (cookie + CSRF token) or uses an API key. Test-only.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,6 +14,14 @@
 #include "tests/integration/server_harness.h"
 
 namespace starling::testing {
+
+// A fresh directory under the test temp dir (the caller removes it).
+inline std::string MakeDataDir(const std::string& prefix = "starling_api") {
+  std::string pattern = (std::filesystem::path(::testing::TempDir()) / (prefix + "_XXXXXX")).string();
+  char* made = mkdtemp(pattern.data());
+  EXPECT_NE(made, nullptr);
+  return pattern;
+}
 
 // Runs a `starling` CLI command on `data_dir`; fails the test unless it exits 0; returns its JSON.
 inline json::object Cli(const std::string& data_dir, std::vector<std::string> args, const std::string& stdin_text = {}) {
