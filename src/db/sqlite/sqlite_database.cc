@@ -400,6 +400,14 @@ class WalCheckpointer final {
                                             raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
     }
     sqlite3_busy_timeout(raw, 1000);
+    // A connection learns that the file is in WAL mode when it first reads it; until then a
+    // checkpoint through it does nothing (and reports -1 frames).
+    char* error = nullptr;
+    if (sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : "unknown error";
+      sqlite3_free(error);
+      return Error::Unavailable(fmt::format("cannot read SQLite database `{}` for checkpoints: {}", path_.string(), message));
+    }
     thread_ = std::thread([this] { Run(); });
     return Ok();
   }
@@ -448,6 +456,7 @@ class WalCheckpointer final {
       lock.unlock();
       int log = 0, done = 0;
       int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      spdlog::trace("db: background checkpoint rc={} log={} done={}", rc, log, done);
       if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
         spdlog::warn("db: WAL checkpoint of {} failed: {}", path_.string(), sqlite3_errmsg(db_.get()));
       } else if (rc == SQLITE_OK && done == log) {
