@@ -130,7 +130,8 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
   bool known;
   {
     std::lock_guard lock(activity_mutex_);
-    known = activity_.count(store_id) > 0;
+    // Not `activity_`: a request published since start creates the store's entry before anyone looked.
+    known = checklist_loaded_.count(store_id) > 0;
   }
   if (!known) {
     // First look since start: the checklist comes from what is stored.
@@ -146,6 +147,7 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
     std::lock_guard lock(activity_mutex_);
     StoreActivity& a = activity_[store_id];
     for (const auto& [type, id] : last) a.last_event_id_by_type[type] = std::max(a.last_event_id_by_type[type], id);
+    if (loaded) checklist_loaded_.insert(store_id);
   }
   std::lock_guard lock(activity_mutex_);
   StoreActivity copy;
@@ -264,7 +266,7 @@ void Engine::RunWorker(Worker& w) {
       Worker* worker = &w;
       committer_.SubmitAsync(
           [plan](db::Connection& conn) { return plan->Run(conn); },
-          [this, sid, worker, results, timer_ids](Status status) {
+          [this, sid, worker, results, timer_ids, now](Status status) {
             if (!status) {
               spdlog::error("engine: a batch of store {} was not stored: {}", sid, status.error().message);
               if (batches_failed_) batches_failed_->Inc();
@@ -286,6 +288,7 @@ void Engine::RunWorker(Worker& w) {
             if (status) {
               if (!timer_ids->empty()) {
                 LiveEntry timers;
+                timers.at_us = now;  // when the timers fired
                 timers.source = "timer";
                 timers.status = "stored";
                 for (const auto& [type, id] : *timer_ids) timers.event_types.push_back(type);
