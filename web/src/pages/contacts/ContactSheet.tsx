@@ -186,7 +186,7 @@ function CartPanel({ cart }: { cart: Cart | null }) {
       flush={cart !== null}
     >
       {cart !== null && (
-        <div className={styles.cart} aria-label="Current cart" role="group">
+        <div className={styles.cart}>
           <p className={styles.cartMeta}>
             <span>
               Cart <code>{cart.cartId}</code>
