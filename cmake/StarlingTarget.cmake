@@ -30,7 +30,9 @@ function(starling_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   starling_warnings(${name})
-  gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 30)
+  # PRE_TEST: tests are listed when ctest runs, so data-driven cases (one file each) are picked up
+  # without relinking.
+  gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 30 DISCOVERY_MODE PRE_TEST)
 endfunction()
 
 # starling_bench(NAME SOURCES ... DEPS ...): a Google Benchmark program (foo_bench.cc beside foo.cc).

@@ -61,3 +61,4 @@ install_npm() {
   echo "$want" >"$stamp"
 }
 install_npm web
+install_npm sdk

@@ -7,8 +7,9 @@
 namespace starling::api {
 
 void RegisterSystemRoutes(http::Router& router, db::Database& db, MetricsRegistry& metrics) {
-  router.Get("/healthz", [](http::Request&) {
-    return http::Response::Json(200, json::object{{"status", "ok"}});
+  // Liveness is polled often and never changes: serialize the body once.
+  router.Get("/healthz", [body = ToJson(json::object{{"status", "ok"}})](http::Request&) {
+    return http::Response{200, "application/json", {}, body};
   });
   router.Get("/readyz", [&db](http::Request&) {
     Status ping = db.Ping(std::chrono::milliseconds(2000));

@@ -41,10 +41,7 @@ int main(int argc, char** argv) {
     for (const auto& [key, help] : starling::app::ServerConfigKeys()) {
       bool data_key = key == "data_dir" || key == "db" || key == "log_level";
       if (!server_flags && !data_key) continue;
-      std::string flag = "--" + key;
-      for (char& c : flag) {
-        if (c == '_') c = '-';
-      }
+      std::string flag = starling::app::FlagName(key);
       cmd->add_option_function<std::string>(
           flag, [&flag_values, key = key](const std::string& v) { flag_values[key] = v; }, help);
     }

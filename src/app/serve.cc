@@ -185,14 +185,16 @@ int Serve(const ServerConfig& config) {
                                     ? "[" + config.http.host + "]"
                                     : config.http.host,
                                 server.port());
+  // Before the ready line: whoever reads it may signal at once and expects a graceful stop.
+  server.HandleSignals([](int signo) {
+    spdlog::info("received {}, shutting down gracefully", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+  });
   spdlog::info("http: listening on {}", url);
   // The one line on stdout: scripts and test harnesses wait for it to learn the address.
   std::printf("starling listening on %s\n", url.c_str());
   std::fflush(stdout);
 
-  server.Run(/*handle_signals=*/true, [](int signo) {
-    spdlog::info("received {}, shutting down gracefully", signo == SIGTERM ? "SIGTERM" : "SIGINT");
-  });
+  server.Run(/*handle_signals=*/true);
 
   // No request is in flight any more: apply what the runtimes hold, flush what was handed to the
   // committer, then close the database.

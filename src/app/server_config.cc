@@ -24,16 +24,23 @@ const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
       {"api_rate_limit", "requests per minute allowed to each API key (default 600)"},
       {"login_rate_limit", "sign-in attempts per minute allowed from one IP address (default 20)"},
       {"demo", "on an empty database, create a demo organization, store and administrator (default false)"},
-      {"threads", "HTTP worker threads (default: one per core)"},
+      {"threads", "HTTP I/O threads, each with its own event loop (default: one per core)"},
       {"blocking_threads", "threads for request handlers that wait for the database (default 4)"},
       {"max_header_bytes", "largest accepted request header block (default 16KiB)"},
       {"max_body_bytes", "largest accepted request body (default 1MiB)"},
-      {"read_timeout", "time allowed to receive a request once it started (default 15s)"},
-      {"idle_timeout", "keep-alive connection closed after this long without a request (default 60s)"},
+      {"read_timeout",
+       "time to receive a whole request once its first byte came, else 408 (default 15s)"},
+      {"idle_timeout", "connection closed when no request starts within this time (default 60s)"},
       {"shutdown_grace", "longest wait for in-flight requests on SIGTERM (default 10s)"},
       {"access_log", "log one line per request, true or false (default true)"},
   };
   return keys;
+}
+
+std::string FlagName(const std::string& key) {
+  std::string flag = "--" + key;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
 }
 
 namespace {
@@ -162,7 +169,7 @@ Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs) {
     if (!known) config.warnings.push_back(fmt::format("environment variable {} is not a setting", name));
   }
   for (const auto& [key, value] : inputs.flags) {
-    STARLING_TRY(Apply(config, {key, value, "flag --" + key}));
+    STARLING_TRY(Apply(config, {key, value, "flag " + FlagName(key)}));
   }
   if (config.db_url.empty()) {
     config.db_url = "sqlite:" + (fs::path(config.data_dir) / "starling.db").string();

@@ -43,6 +43,9 @@ struct ConfigInputs {
 // The keys `serve` accepts, with one-line help, for --help and docs.
 const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys();
 
+// The command-line flag for a key, as the user types it: "read_timeout" -> "--read-timeout".
+std::string FlagName(const std::string& key);
+
 Result<ServerConfig> LoadServerConfig(const ConfigInputs& inputs);
 
 // The configured public_url, or http://<listen host>:<port> (`bound_port`, when not 0, replaces a

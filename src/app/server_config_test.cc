@@ -4,8 +4,16 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 namespace starling::app {
 namespace {
+
+// A path under the test temp dir that no concurrent test run (another build tree on this machine)
+// uses.
+std::string UniqueTempPath(const std::string& name) {
+  return ::testing::TempDir() + "/" + name + "-" + std::to_string(getpid());
+}
 
 TEST(ServerConfigTest, Defaults) {
   auto config = LoadServerConfig({});
@@ -17,7 +25,7 @@ TEST(ServerConfigTest, Defaults) {
 }
 
 TEST(ServerConfigTest, FileThenEnvironmentThenFlags) {
-  std::string path = ::testing::TempDir() + "/starling_cfg_test.conf";
+  std::string path = UniqueTempPath("starling_cfg_test.conf");
   std::ofstream(path) << "listen = 0.0.0.0:9000\ndata_dir = /tmp/a\nthreads = 3\nmax_body_bytes = 2MiB\n";
   ConfigInputs inputs;
   inputs.config_file = path;
@@ -34,7 +42,7 @@ TEST(ServerConfigTest, FileThenEnvironmentThenFlags) {
 }
 
 TEST(ServerConfigTest, UnknownFileKeyIsAnErrorNamingIt) {
-  std::string path = ::testing::TempDir() + "/starling_cfg_unknown.conf";
+  std::string path = UniqueTempPath("starling_cfg_unknown.conf");
   std::ofstream(path) << "listen = 127.0.0.1:1\nlisten_adress = x\n";
   ConfigInputs inputs;
   inputs.config_file = path;
@@ -58,7 +66,17 @@ TEST(ServerConfigTest, BadValuesNameTheKeyAndOrigin) {
   auto from_flag = LoadServerConfig(flag_inputs);
   ASSERT_FALSE(from_flag);
   EXPECT_EQ(from_flag.error().field, "read_timeout");
-  EXPECT_NE(from_flag.error().message.find("flag --read_timeout"), std::string::npos);
+  // Named the way it is typed on the command line.
+  EXPECT_NE(from_flag.error().message.find("(flag --read-timeout)"), std::string::npos)
+      << from_flag.error().message;
+  EXPECT_EQ(from_flag.error().message.find("--read_timeout"), std::string::npos);
+
+  ConfigInputs bytes;
+  bytes.flags = {{"max_body_bytes", "12"}};
+  auto too_small = LoadServerConfig(bytes);
+  ASSERT_FALSE(too_small);
+  EXPECT_NE(too_small.error().message.find("(flag --max-body-bytes)"), std::string::npos)
+      << too_small.error().message;
 
   ConfigInputs level;
   level.flags = {{"log_level", "loud"}};

@@ -36,28 +36,43 @@ Result<std::vector<ConfigEntry>> ParseConfigText(std::string_view text, std::str
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     ++line_no;
-    if (size_t hash = line.find('#'); hash != std::string_view::npos) {
-      // A '#' inside a quoted value is kept.
-      size_t quote = line.find('"');
-      if (quote == std::string_view::npos || hash < quote) line = line.substr(0, hash);
-    }
-    line = Trim(line);
-    if (line.empty()) continue;
     std::string origin = fmt::format("{}:{}", file_name, line_no);
     size_t eq = line.find('=');
-    if (eq == std::string_view::npos) {
+    size_t hash = line.find('#');
+    if (eq == std::string_view::npos || (hash != std::string_view::npos && hash < eq)) {
+      // No setting on this line: blank, a comment, or an error.
+      if (Trim(line.substr(0, hash)).empty()) continue;
       return Error::InvalidArgument(
-          fmt::format("{}: expected `key = value`, got `{}`", origin, line));
+          fmt::format("{}: expected `key = value`, got `{}`", origin, Trim(line)));
     }
     std::string_view key = Trim(line.substr(0, eq));
-    std::string_view value = Trim(line.substr(eq + 1));
     if (key.empty() || !std::all_of(key.begin(), key.end(), IsKeyChar)) {
       return Error::InvalidArgument(
           fmt::format("{}: key `{}` must be lower-case letters, digits and underscores", origin, key),
           std::string(key));
     }
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
+    std::string_view rest = Trim(line.substr(eq + 1));
+    std::string_view value;
+    if (rest.starts_with('"')) {
+      // A quoted value keeps every character up to the closing quote, '#' included; after it,
+      // only a comment may follow.
+      size_t close = rest.find('"', 1);
+      if (close == std::string_view::npos) {
+        return Error::InvalidArgument(
+            fmt::format("{}: setting `{}`: the quoted value has no closing `\"`", origin, key),
+            std::string(key));
+      }
+      std::string_view after = Trim(rest.substr(close + 1));
+      if (!after.empty() && after.front() != '#') {
+        return Error::InvalidArgument(
+            fmt::format("{}: setting `{}`: unexpected `{}` after the quoted value (start a comment "
+                        "with #)",
+                        origin, key, after),
+            std::string(key));
+      }
+      value = rest.substr(1, close - 1);
+    } else {
+      value = Trim(rest.substr(0, rest.find('#')));
     }
     entries.push_back({std::string(key), std::string(value), std::move(origin)});
   }

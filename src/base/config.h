@@ -4,8 +4,10 @@
 // overriding the one before (app/server_config.h lists the keys). This file holds the source-independent
 // parts: the file format and the value parsers, each returning an Error that names the key.
 //
-// File format (`starling.conf`): one `key = value` per line; `#` starts a comment; blank lines ignored;
-// values may be wrapped in double quotes. Keys use snake_case, e.g. `listen = 127.0.0.1:8080`.
+// File format (`starling.conf`): one `key = value` per line; blank lines ignored; `#` starts a
+// comment, also after a value. A value may be wrapped in double quotes to keep a `#` (no escapes);
+// only a comment may follow the closing quote. Keys use snake_case:
+//   listen = "127.0.0.1:8080"  # public
 #pragma once
 
 #include <chrono>

@@ -16,6 +16,33 @@ TEST(ConfigTextTest, ParsesKeysValuesCommentsAndQuotes) {
   EXPECT_EQ((*entries)[1].value, "/var/lib/x # y");
 }
 
+TEST(ConfigTextTest, CommentAfterAQuotedValue) {
+  auto entries = ParseConfigText(
+      "listen = \"127.0.0.1:8080\"  # comment\n"
+      "web_dir = \"/opt/web #1\" # a comment with \"quotes\"\n"
+      "data_dir=\"/a#b\"#tight\n"
+      "db = \"\"\n",
+      "s.conf");
+  ASSERT_TRUE(entries) << entries.error().message;
+  ASSERT_EQ(entries->size(), 4u);
+  EXPECT_EQ((*entries)[0].value, "127.0.0.1:8080");
+  EXPECT_EQ((*entries)[1].value, "/opt/web #1");
+  EXPECT_EQ((*entries)[2].value, "/a#b");
+  EXPECT_EQ((*entries)[3].value, "");
+}
+
+TEST(ConfigTextTest, RejectsBrokenQuotesWithLineNumber) {
+  auto unterminated = ParseConfigText("listen = a:1\nweb_dir = \"/opt/web # x\n", "s.conf");
+  ASSERT_FALSE(unterminated);
+  EXPECT_NE(unterminated.error().message.find("s.conf:2"), std::string::npos)
+      << unterminated.error().message;
+  EXPECT_EQ(unterminated.error().field, "web_dir");
+
+  auto trailing = ParseConfigText("web_dir = \"/opt/web\" extra\n", "s.conf");
+  ASSERT_FALSE(trailing);
+  EXPECT_NE(trailing.error().message.find("s.conf:1"), std::string::npos);
+}
+
 TEST(ConfigTextTest, RejectsLinesWithoutEqualsWithLineNumber) {
   auto entries = ParseConfigText("listen = a:1\nbogus line\n", "s.conf");
   ASSERT_FALSE(entries);

@@ -7,8 +7,8 @@
 namespace starling::http {
 namespace {
 
-std::vector<std::string_view> SplitPath(std::string_view path) {
-  std::vector<std::string_view> parts;
+void SplitPath(std::string_view path, std::vector<std::string_view>& parts) {
+  parts.clear();
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
@@ -16,6 +16,11 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
     if (slash > start) parts.push_back(path.substr(start, slash - start));
     start = slash + 1;
   }
+}
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  SplitPath(path, parts);
   return parts;
 }
 
@@ -75,7 +80,9 @@ bool Router::MatchSegments(const Route& route, const std::vector<std::string_vie
 }
 
 RouteMatch Router::Match(Request& request) const {
-  std::vector<std::string_view> parts = SplitPath(request.path);
+  // Reused per thread: matching runs for every request and must not allocate.
+  thread_local std::vector<std::string_view> parts;
+  SplitPath(request.path, parts);
   RouteMatch result;
   const Route* head_fallback = nullptr;
   for (const auto& route : routes_) {
@@ -95,6 +102,16 @@ RouteMatch Router::Match(Request& request) const {
     }
     result.method_not_allowed = true;
     result.allowed.push_back(route->method);
+  }
+  if (result.method_not_allowed) {
+    // HEAD is served wherever GET is (the GET route, without the body), so it is allowed there too.
+    // One entry per method, in a fixed order: "GET, HEAD, POST".
+    std::vector<Method>& allowed = result.allowed;
+    if (std::find(allowed.begin(), allowed.end(), Method::kGet) != allowed.end()) {
+      allowed.push_back(Method::kHead);
+    }
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
   }
   if (head_fallback) {
     MatchSegments(*head_fallback, parts, &request.path_params);

@@ -14,8 +14,10 @@
 
 namespace starling::http {
 
-// Sends the response. Callable once, from any thread; later calls are ignored. A handler that cannot
-// answer at once (it waits for a commit) keeps the Reply and calls it later.
+// Sends the response. Callable once, from any thread; later calls are ignored. A handler that
+// cannot answer at once (it waits for a commit) keeps the Reply and calls it later. Every copy must
+// be called or destroyed before the HttpServer is destroyed (after HttpServer::Run returns is
+// fine): a Reply dropped without being called answers 500 through the server.
 using Reply = std::function<void(Response)>;
 using AsyncHandler = std::function<void(Request&, Reply)>;
 using Handler = std::function<Response(Request&)>;
@@ -34,7 +36,8 @@ struct RouteMatch {
   Dispatch dispatch = Dispatch::kInline;  // for sync_handler
   std::string_view pattern;               // the matched route's pattern, for metrics and logs
   bool method_not_allowed = false;        // the path matches a route, but not with this method
-  std::vector<Method> allowed;            // methods the path accepts, when method_not_allowed
+  std::vector<Method> allowed;            // methods the path accepts, when method_not_allowed: once
+                                          // each, in enum order, HEAD included wherever GET is
 };
 
 class Router final {

@@ -62,6 +62,26 @@ TEST(RouterTest, UnknownPathAndWrongMethod) {
   EXPECT_EQ(m.allowed[0], Method::kPost);
 }
 
+TEST(RouterTest, AllowedMethodsIncludeHeadWhereGetIsServed) {
+  Router router;
+  router.Get("/a", [](Request&) { return Response::NoContent(); });
+  router.Post("/a", [](Request&) { return Response::NoContent(); });
+  router.Get("/stores/{id}", [](Request&) { return Response::NoContent(); });
+  router.Get("/stores/current", [](Request&) { return Response::NoContent(); });
+  Request wrong;
+  wrong.method = Method::kDelete;
+  wrong.path = "/a";
+  RouteMatch m = router.Match(wrong);
+  EXPECT_TRUE(m.method_not_allowed);
+  EXPECT_EQ(m.allowed, (std::vector<Method>{Method::kGet, Method::kHead, Method::kPost}));
+
+  // Two GET routes match this path: GET and HEAD are listed once each.
+  Request twice;
+  twice.method = Method::kPut;
+  twice.path = "/stores/current";
+  EXPECT_EQ(router.Match(twice).allowed, (std::vector<Method>{Method::kGet, Method::kHead}));
+}
+
 TEST(RouterTest, HeadFallsBackToGet) {
   Router router;
   router.Get("/a", [](Request&) { return Response::Text(200, "x"); });

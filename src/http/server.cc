@@ -1,23 +1,26 @@
 #include "http/server.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/basic_signal_set.hpp>
+#include <boost/asio/basic_socket_acceptor.hpp>
+#include <boost/asio/basic_stream_socket.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <boost/asio/write.hpp>
 
+#include <array>
 #include <atomic>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <thread>
@@ -25,31 +28,42 @@
 #include <vector>
 
 #include "base/check.h"
+#include "http/request_parser.h"
+#include "http/response_writer.h"
 
 namespace starling::http {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+using Clock = std::chrono::steady_clock;
 
-// Completion token for every await: errors come back as values, never as exceptions. A namespace-scope
-// constant, so no temporary appears inside a co_await expression (GCC 12 coroutine bug).
-constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+// Every I/O object of a connection lives on one worker's io_context and names its executor type, so
+// no type-erased executor is copied on each operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
+using SignalSet = asio::basic_signal_set<Executor>;
+template <typename T>
+using Task = asio::awaitable<T, Executor>;
 
-Method ToMethod(bhttp::verb verb) {
-  switch (verb) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
-  }
-}
+// Completion token for every await: errors come back as values, never as exceptions. A
+// namespace-scope constant, so no temporary appears inside a co_await expression (GCC 12 coroutine
+// bug).
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable_t<Executor>{});
+
+// Route labels that are not route patterns. Literals, so their addresses are stable (see
+// SeriesKey).
+constexpr std::string_view kRouteStatic = "static";
+constexpr std::string_view kRouteUnmatched = "unmatched";
+constexpr std::string_view kRouteMethodNotAllowed = "method_not_allowed";
+constexpr std::string_view kRouteRejected = "rejected";
+
+// A response body up to this size is copied behind the header block and sent in one buffer; a
+// larger one (a static file) is sent from where it is, as the second buffer of the same write.
+constexpr size_t kInlineBodyBytes = 16 * 1024;
 
 // RFC 9110 IMF-fixdate, formatted once per second per thread.
 const std::string& HttpDate() {
@@ -67,18 +81,166 @@ const std::string& HttpDate() {
   return cached;
 }
 
-// Shared between a connection's coroutine and the Reply handed to an async handler.
-// The coroutine waits on `timer` until `response` is set; the Reply posts a cancel to wake it.
-struct ReplyState {
-  explicit ReplyState(const asio::any_io_executor& executor)
-      : timer(executor, asio::steady_timer::time_point::max()) {}
-  std::mutex mutex;
-  std::optional<Response> response;
-  asio::steady_timer timer;
+// The bytes a connection has received and not yet parsed. Grows up to `max` (enough for the largest
+// accepted header block); the parser consumes body bytes as they come, so a body never has to fit.
+class ReadBuffer {
+ public:
+  explicit ReadBuffer(size_t max) : max_(std::max(max, kMinRead)) {}
+
+  std::string_view data() const { return {storage_.get() + begin_, end_ - begin_}; }
+  bool empty() const { return begin_ == end_; }
+  void Consume(size_t n) {
+    begin_ += n;
+    if (begin_ == end_) begin_ = end_ = 0;
+  }
+  // Free space to read into: at least kMinRead bytes unless the buffer is at its maximum.
+  asio::mutable_buffer Prepare() {
+    if (capacity_ - end_ < kMinRead && begin_ > 0) {
+      std::memmove(storage_.get(), storage_.get() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (capacity_ - end_ < kMinRead && capacity_ < max_) {
+      size_t capacity = std::min(max_, std::max(kInitial, capacity_ * 2));
+      auto grown = std::make_unique<char[]>(capacity);
+      if (end_ > 0) std::memcpy(grown.get(), storage_.get(), end_);
+      storage_ = std::move(grown);
+      capacity_ = capacity;
+    }
+    return asio::mutable_buffer(storage_.get() + end_, capacity_ - end_);
+  }
+  void Commit(size_t n) { end_ += n; }
+
+ private:
+  static constexpr size_t kInitial = 4096;
+  static constexpr size_t kMinRead = 1024;
+  size_t max_;
+  std::unique_ptr<char[]> storage_;
+  size_t capacity_ = 0;
+  size_t begin_ = 0;
+  size_t end_ = 0;
 };
 
-// Owned by the Reply closure only. Sending twice is ignored; dropping it without sending answers 500,
-// so a buggy handler can never leave a connection hanging.
+// Up to two buffers (header block, large body) still to be written.
+struct Outgoing {
+  std::array<asio::const_buffer, 2> parts;
+  size_t Remaining() const { return parts[0].size() + parts[1].size(); }
+  void Consume(size_t n) {
+    size_t first = std::min(n, parts[0].size());
+    parts[0] += first;
+    parts[1] += n - first;
+  }
+};
+
+// Metrics series of one (route, status), cached per worker. The key is the route label's address:
+// labels are router patterns (alive as long as the router) or the literals above.
+struct SeriesKey {
+  const char* route;
+  size_t route_size;
+  int status;
+  bool operator==(const SeriesKey&) const = default;
+};
+struct SeriesKeyHash {
+  size_t operator()(const SeriesKey& key) const {
+    return std::hash<const void*>()(key.route) ^ (key.route_size * 0x9e3779b97f4a7c15ull) ^
+           static_cast<size_t>(key.status);
+  }
+};
+struct Series {
+  Counter* requests = nullptr;
+  Histogram* latency = nullptr;
+};
+
+struct Connection;
+
+// One I/O thread: its own io_context, so a connection's operations never take a strand or a lock
+// that another I/O thread contends for. Everything here except `in_flight` is touched only by that
+// thread.
+struct Worker {
+  Connection* connections = nullptr;  // intrusive list of this worker's live connections
+  // Requests whose headers have arrived and whose response is not written yet. Written only by this
+  // worker's thread; read by the shutdown drain on another.
+  std::atomic<int> in_flight{0};
+  std::unordered_map<SeriesKey, Series, SeriesKeyHash> series;
+  // Declared last: destroying the io_context destroys the connections' coroutines, which unlink
+  // themselves from `connections` above.
+  asio::io_context ioc{1};
+  asio::executor_work_guard<Executor> work{ioc.get_executor()};
+  Timer sweep_timer{ioc.get_executor()};
+};
+
+// A connection's state, in its coroutine's frame. Registered with its worker so the periodic sweep
+// can enforce deadlines and shutdown can close idle connections.
+struct Connection {
+  Connection(Worker& w, Socket s, size_t max_buffer)
+      : worker(w), socket(std::move(s)), in(max_buffer) {
+    next = worker.connections;
+    if (next) next->prev = this;
+    worker.connections = this;
+  }
+  ~Connection() {
+    if (prev) prev->next = next;
+    if (next) next->prev = prev;
+    if (worker.connections == this) worker.connections = next;
+    error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Worker& worker;
+  Socket socket;
+  ReadBuffer in;
+  std::string out;  // the response head (and a small body), reused
+  Request request;  // reused: its strings keep their capacity from one request to the next
+  Connection* prev = nullptr;
+  Connection* next = nullptr;
+  // A pending read or write must complete by `deadline`, or the sweep cancels it and sets
+  // `timed_out`.
+  Clock::time_point deadline = Clock::time_point::max();
+  bool waiting = false;
+  bool timed_out = false;
+  bool idle = true;  // between requests: no byte of the next one yet (shutdown may close it)
+};
+
+// Counts a request as in flight from the end of its headers until its response is written.
+class InFlight {
+ public:
+  explicit InFlight(Worker& worker) : worker_(worker) {}
+  ~InFlight() { Leave(); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+  void Enter() {
+    if (entered_) return;
+    entered_ = true;
+    worker_.in_flight.store(worker_.in_flight.load(std::memory_order_relaxed) + 1,
+                            std::memory_order_relaxed);
+  }
+  void Leave() {
+    if (!entered_) return;
+    entered_ = false;
+    worker_.in_flight.store(worker_.in_flight.load(std::memory_order_relaxed) - 1,
+                            std::memory_order_relaxed);
+  }
+  bool entered() const { return entered_; }
+
+ private:
+  Worker& worker_;
+  bool entered_ = false;
+};
+
+// Shared between a connection's coroutine and the Reply handed to an async handler. The coroutine
+// waits on `timer` until `response` is set; the Reply posts a cancel to wake it. shared_ptr because
+// the Reply may outlive the connection (a handler keeps it and answers after the client left).
+struct ReplyState {
+  explicit ReplyState(const Executor& executor) : timer(executor, Clock::time_point::max()) {}
+  std::mutex mutex;
+  std::optional<Response> response;
+  Timer timer;
+};
+
+// Owned by the Reply closure only. Sending twice is ignored; dropping it without sending answers
+// 500, so a buggy handler can never leave a connection hanging.
 class ReplySender final {
  public:
   explicit ReplySender(std::shared_ptr<ReplyState> state) : state_(std::move(state)) {}
@@ -102,32 +264,58 @@ class ReplySender final {
   std::atomic<bool> sent_{false};
 };
 
-// A live connection, registered so shutdown can close the idle ones. Touched only on the connection's
-// strand, except `busy` (atomic) which shutdown reads.
-struct Connection {
-  beast::tcp_stream* stream = nullptr;  // valid while `alive`
-  bool alive = true;
-  std::atomic<bool> busy{false};
-  asio::any_io_executor executor;
-};
+// Writes what the socket accepts right now, without waiting (the socket is non-blocking). Most
+// responses go out here, with no trip through the event loop. Returns false on a connection error.
+bool WriteNow(Socket& socket, Outgoing& out) {
+  while (out.Remaining() > 0) {
+    error_code ec;
+    size_t n = socket.write_some(out.parts, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again ||
+        ec == asio::error::interrupted) {
+      return true;
+    }
+    if (ec) return false;
+    out.Consume(n);
+  }
+  return true;
+}
+
+// Percent-decodes the path of a request target into `out`. False when it is not a valid path.
+bool DecodePath(std::string_view raw, std::string& out) {
+  if (raw.find('%') == std::string_view::npos) {
+    out.assign(raw);
+  } else {
+    std::optional<std::string> decoded = PercentDecode(raw);
+    if (!decoded) return false;
+    out = std::move(*decoded);
+  }
+  return !out.empty() && out.front() == '/';
+}
 
 }  // namespace
 
 class HttpServer::Impl {
  public:
-  Impl(ServerOptions options, const Router& router, MetricsRegistry& metrics, StaticFiles* static_files)
+  Impl(ServerOptions options, const Router& router, MetricsRegistry& metrics,
+       StaticFiles* static_files)
       : options_(std::move(options)),
         router_(router),
         metrics_(metrics),
         static_files_(static_files),
-        ioc_(options_.threads > 0 ? options_.threads : 1),
         blocking_pool_(static_cast<size_t>(std::max(1, options_.blocking_threads))),
-        acceptor_(ioc_),
-        signals_(ioc_),
-        drain_timer_(ioc_) {}
+        workers_(MakeWorkers(options_.threads)),
+        acceptor_(workers_[0]->ioc),
+        signals_(workers_[0]->ioc),
+        drain_timer_(workers_[0]->ioc) {
+    // Deadlines are enforced by a periodic sweep per worker rather than a timer per operation: a
+    // tenth of the shortest timeout, between 5 ms and 1 s.
+    auto shortest = std::min(options_.read_timeout, options_.idle_timeout);
+    sweep_period_ =
+        std::clamp(shortest / 10, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
+  }
 
   Status Start() {
-    boost::system::error_code ec;
+    error_code ec;
     std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
     asio::ip::address address = asio::ip::make_address(host, ec);
     if (ec) {
@@ -138,6 +326,8 @@ class HttpServer::Impl {
     }
     tcp::endpoint endpoint(address, options_.port);
     std::string where = fmt::format("{}:{}", options_.host, options_.port);
+    // One acceptor hands connections to the workers in turn. (SO_REUSEPORT, one acceptor per
+    // worker, would let another process bind the same port.)
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
@@ -149,275 +339,399 @@ class HttpServer::Impl {
 
   uint16_t port() const { return port_; }
 
+  void HandleSignals(std::function<void(int)> on_signal) {
+    if (signals_installed_) return;
+    signals_installed_ = true;
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.async_wait([this, on_signal = std::move(on_signal)](error_code ec, int signo) {
+      if (ec) return;
+      if (on_signal) on_signal(signo);
+      BeginShutdown();
+    });
+  }
+
   void Run(bool handle_signals, std::function<void(int)> on_signal) {
-    if (handle_signals) {
-      signals_.add(SIGINT);
-      signals_.add(SIGTERM);
-      signals_.async_wait([this, on_signal = std::move(on_signal)](boost::system::error_code ec, int signo) {
-        if (ec) return;
-        if (on_signal) on_signal(signo);
-        BeginShutdown();
-      });
+    if (handle_signals) HandleSignals(std::move(on_signal));
+    auto accept = Accept();
+    asio::co_spawn(workers_[0]->ioc, std::move(accept), asio::detached);
+    for (auto& worker : workers_) ArmSweep(*worker);
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < workers_.size(); ++i) {
+      threads.emplace_back([this, i] { RunLoop(*workers_[i]); });
     }
-    asio::co_spawn(ioc_, Accept(), asio::detached);
-    int threads = options_.threads > 0 ? options_.threads
-                                       : std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::thread> pool;
-    for (int i = 1; i < threads; ++i) pool.emplace_back([this] { RunLoop(); });
-    RunLoop();
-    for (auto& t : pool) t.join();
+    RunLoop(*workers_[0]);
+    for (auto& t : threads) t.join();
     // A blocking handler still running refers to a request owned by a connection coroutine: let it
-    // finish before the coroutines can be destroyed with the io_context.
+    // finish before the coroutines can be destroyed with the io_contexts.
     blocking_pool_.join();
   }
 
   void Shutdown() {
-    asio::post(ioc_, [this] { BeginShutdown(); });
+    asio::post(workers_[0]->ioc, [this] { BeginShutdown(); });
   }
 
  private:
-  void RunLoop() {
+  static std::vector<std::unique_ptr<Worker>> MakeWorkers(int threads) {
+    int n =
+        threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>());
+    return workers;
+  }
+
+  static void RunLoop(Worker& worker) {
     for (;;) {
       try {
-        ioc_.run();
+        worker.ioc.run();
         return;
       } catch (const std::exception& e) {
-        // Handlers catch their own errors; reaching here is a bug, but one request must not end the server.
+        // Handlers catch their own errors; reaching here is a bug, but one request must not end the
+        // server.
         spdlog::error("http: unexpected exception on a server thread: {}", e.what());
       }
     }
   }
 
+  int CountInFlight() const {
+    int total = 0;
+    for (const auto& worker : workers_) total += worker->in_flight.load(std::memory_order_relaxed);
+    return total;
+  }
+
+  // On worker 0.
   void BeginShutdown() {
     if (stopping_.exchange(true)) return;
     spdlog::info("http: shutting down: no new connections; waiting for {} in-flight request(s)",
-                 in_flight_.load());
-    boost::system::error_code ec;
+                 CountInFlight());
+    error_code ec;
     acceptor_.close(ec);
     signals_.cancel(ec);
-    {
-      std::lock_guard lock(connections_mutex_);
-      for (auto& [id, connection] : connections_) CloseIfIdle(connection);
+    for (auto& worker : workers_) {
+      Worker* w = worker.get();
+      asio::post(w->ioc, [w] { CloseIdle(*w); });
     }
-    shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_grace;
+    shutdown_deadline_ = Clock::now() + options_.shutdown_grace;
     WaitForDrain();
   }
 
-  static void CloseIfIdle(const std::shared_ptr<Connection>& connection) {
-    asio::post(connection->executor, [connection] {
-      if (connection->alive && !connection->busy.load()) {
-        boost::system::error_code ignored;
-        connection->stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
-        connection->stream->close();
+  // On the worker's thread: connections between requests are closed at once; the others finish
+  // their request and close after it (`stopping_`).
+  static void CloseIdle(Worker& worker) {
+    for (Connection* c = worker.connections; c; c = c->next) {
+      if (c->idle) {
+        error_code ignored;
+        c->socket.cancel(ignored);
       }
-    });
+    }
   }
 
   void WaitForDrain() {
-    if (in_flight_.load() == 0 || std::chrono::steady_clock::now() >= shutdown_deadline_) {
-      if (in_flight_.load() != 0) {
+    int in_flight = CountInFlight();
+    if (in_flight == 0 || Clock::now() >= shutdown_deadline_) {
+      if (in_flight != 0) {
         spdlog::warn("http: shutdown grace period over with {} request(s) still in flight",
-                     in_flight_.load());
+                     in_flight);
       }
-      ioc_.stop();
+      for (auto& worker : workers_) worker->ioc.stop();
       return;
     }
     drain_timer_.expires_after(std::chrono::milliseconds(5));
-    drain_timer_.async_wait([this](boost::system::error_code) { WaitForDrain(); });
+    drain_timer_.async_wait([this](error_code) { WaitForDrain(); });
   }
 
-  asio::awaitable<void> Accept() {
+  // Per worker, every sweep_period_: cancels the pending read or write of connections past their
+  // deadline. The connection's coroutine sees `timed_out` and answers 408 or closes.
+  void ArmSweep(Worker& worker) {
+    worker.sweep_timer.expires_after(sweep_period_);
+    worker.sweep_timer.async_wait([this, &worker](error_code ec) {
+      if (ec) return;
+      Clock::time_point now = Clock::now();
+      for (Connection* c = worker.connections; c; c = c->next) {
+        if (c->waiting && now >= c->deadline) {
+          c->waiting = false;
+          c->timed_out = true;
+          error_code ignored;
+          c->socket.cancel(ignored);
+        }
+      }
+      ArmSweep(worker);
+    });
+  }
+
+  Task<void> Accept() {
+    size_t next = 0;
     for (;;) {
-      auto strand = asio::make_strand(ioc_);
-      auto accept = acceptor_.async_accept(strand, kAsTuple);
+      Worker& target = *workers_[next++ % workers_.size()];
+      auto accept = acceptor_.async_accept(target.ioc, kAsTuple);
       auto [ec, socket] = co_await std::move(accept);
       if (ec) {
         if (stopping_.load() || ec == asio::error::operation_aborted) co_return;
         spdlog::warn("http: accept failed: {}", ec.message());
+        // Out of file descriptors or similar: do not spin.
+        Timer pause(workers_[0]->ioc.get_executor(), std::chrono::milliseconds(50));
+        auto wait = pause.async_wait(kAsTuple);
+        auto [ignored] = co_await std::move(wait);
+        (void)ignored;
         continue;
       }
-      boost::system::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      asio::co_spawn(strand, Session(std::move(socket)), asio::detached);
+      auto session = Session(target, std::move(socket));
+      asio::co_spawn(target.ioc, std::move(session), asio::detached);
     }
   }
 
-  asio::awaitable<void> Session(tcp::socket socket) {
+  Task<void> Session(Worker& worker, Socket socket) {
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    socket.non_blocking(true, ec);  // for WriteNow
+    std::string remote = socket.remote_endpoint(ec).address().to_string();
+    Connection connection(worker, std::move(socket),
+                          static_cast<size_t>(options_.max_header_bytes) + 1024);
+    connection.request.remote_address = std::move(remote);
     try {
-      co_await Serve(std::move(socket));
+      auto serve = Serve(connection);
+      co_await std::move(serve);
     } catch (const std::exception& e) {
       spdlog::error("http: connection ended by an exception: {}", e.what());
     }
   }
 
-  asio::awaitable<void> Serve(tcp::socket socket) {
-    boost::system::error_code ec;
-    std::string remote = socket.remote_endpoint(ec).address().to_string();
-    beast::tcp_stream stream(std::move(socket));
-    auto connection = std::make_shared<Connection>();
-    connection->stream = &stream;
-    connection->executor = stream.get_executor();
-    uint64_t id = next_connection_id_.fetch_add(1);
-    {
-      std::lock_guard lock(connections_mutex_);
-      connections_.emplace(id, connection);
-    }
-    beast::flat_buffer buffer;
+  // Serves the requests of one connection until it closes.
+  Task<void> Serve(Connection& c) {
+    Worker& worker = c.worker;
+    Request& request = c.request;
+    RequestParser parser(
+        {.max_header_bytes = options_.max_header_bytes, .max_body_bytes = options_.max_body_bytes});
+    Clock::time_point idle_since = Clock::now();
     for (;;) {
-      connection->busy.store(false);
-      if (stopping_.load()) break;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-      parser.body_limit(options_.max_body_bytes);
-      stream.expires_after(options_.idle_timeout);
-      auto read_header = bhttp::async_read_header(stream, buffer, parser, kAsTuple);
-      auto [header_ec, header_bytes] = co_await std::move(read_header);
-      (void)header_bytes;
-      connection->busy.store(true);
-      auto started = std::chrono::steady_clock::now();
-      if (header_ec) {
-        if (header_ec == bhttp::error::header_limit) {
-          co_await SendRejection(stream, 431, "request_header_fields_too_large",
-                                 fmt::format("request headers exceed {} bytes",
-                                             options_.max_header_bytes), started);
-        } else if (header_ec == bhttp::error::body_limit) {
-          co_await SendRejection(stream, 413, "payload_too_large",
-                                 fmt::format("request body exceeds the limit of {} bytes",
-                                             options_.max_body_bytes), started);
-        } else if (header_ec != bhttp::error::end_of_stream && header_ec != beast::error::timeout &&
-                   header_ec != asio::error::operation_aborted &&
-                   header_ec != asio::error::connection_reset && header_ec != asio::error::eof &&
-                   header_ec != asio::error::bad_descriptor) {
-          co_await SendRejection(stream, 400, "invalid_argument",
-                                 fmt::format("malformed HTTP request: {}", header_ec.message()),
-                                 started);
+      // --- Read one request. Waiting for its first byte is bounded by idle_timeout; once it has
+      // started, the whole request (headers and body) must arrive within read_timeout.
+      parser.Start(&request);
+      c.idle = true;
+      InFlight in_flight(worker);
+      Clock::time_point headers_done{};
+      bool request_deadline_set = false;
+      bool continue_sent = false;
+      RequestParser::Status status = RequestParser::Status::kNeedMore;
+      for (;;) {
+        if (!c.in.empty()) {
+          c.idle = false;
+          size_t used = 0;
+          status = parser.Feed(c.in.data(), &used);
+          c.in.Consume(used);
+          if (parser.header_done() && !in_flight.entered()) {
+            headers_done = Clock::now();
+            in_flight.Enter();
+          }
+          if (status != RequestParser::Status::kNeedMore) break;
+          if (parser.header_done() && parser.expects_continue() && !continue_sent) {
+            continue_sent = true;
+            auto write_continue = WriteAll(c, "HTTP/1.1 100 Continue\r\n\r\n", {});
+            bool written = co_await std::move(write_continue);
+            if (!written) co_return;
+          }
         }
-        break;
+        if (!parser.started()) {
+          if (stopping_.load(std::memory_order_relaxed))
+            co_return;  // shutdown: close between requests
+          c.deadline = idle_since + options_.idle_timeout;
+        } else if (!request_deadline_set) {
+          request_deadline_set = true;
+          c.deadline = Clock::now() + options_.read_timeout;
+        }
+        asio::mutable_buffer space = c.in.Prepare();
+        if (space.size() == 0) {
+          // Only a chunk header line can fill the buffer (a header block that does is refused by
+          // the parser first).
+          auto reject = SendRejection(c, in_flight, 400, "invalid_argument",
+                                      "malformed HTTP request: a chunk header line is too long");
+          co_await std::move(reject);
+          co_return;
+        }
+        c.waiting = true;
+        c.timed_out = false;
+        auto read = c.socket.async_read_some(space, kAsTuple);
+        auto [read_ec, bytes] = co_await std::move(read);
+        c.waiting = false;
+        if (!read_ec) {
+          c.in.Commit(bytes);
+          continue;
+        }
+        if (c.timed_out && parser.started()) {
+          auto reject = SendRejection(c, in_flight, 408, "request_timeout",
+                                      fmt::format("the request {} did not arrive within {} ms",
+                                                  parser.header_done() ? "body" : "headers",
+                                                  options_.read_timeout.count()));
+          co_await std::move(reject);
+          co_return;
+        }
+        if (read_ec == asio::error::eof && parser.started()) {
+          status = parser.FeedEof();
+          if (status == RequestParser::Status::kComplete) break;
+          if (status == RequestParser::Status::kMalformed) {
+            auto reject = SendRejection(c, in_flight, 400, "invalid_argument",
+                                        "malformed HTTP request: " + parser.error_message());
+            co_await std::move(reject);
+          }
+        }
+        co_return;  // closed by the peer, idle timeout, shutdown, reset
       }
-      in_flight_.fetch_add(1);
-      bool keep_going = co_await HandleOne(stream, buffer, parser, remote, started);
-      in_flight_.fetch_sub(1);
-      if (!keep_going) break;
-    }
-    connection->alive = false;
-    {
-      std::lock_guard lock(connections_mutex_);
-      connections_.erase(id);
-    }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    co_return;
-  }
 
-  // Reads the body, dispatches, writes the response. Returns whether the connection stays open.
-  asio::awaitable<bool> HandleOne(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                  bhttp::request_parser<bhttp::string_body>& parser,
-                                  const std::string& remote,
-                                  std::chrono::steady_clock::time_point started) {
-    auto& header = parser.get();
-    if (header[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
-      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-      auto write_continue = bhttp::async_write(stream, cont, kAsTuple);
-      auto [continue_ec, continue_bytes] = co_await std::move(write_continue);
-      (void)continue_bytes;
-      if (continue_ec) co_return false;
-    }
-    stream.expires_after(options_.read_timeout);
-    auto read_body = bhttp::async_read(stream, buffer, parser, kAsTuple);
-    auto [body_ec, body_read] = co_await std::move(read_body);
-    (void)body_read;
-    if (body_ec) {
-      if (body_ec == bhttp::error::body_limit) {
-        co_await SendRejection(stream, 413, "payload_too_large",
-                               fmt::format("request body exceeds the limit of {} bytes",
-                                           options_.max_body_bytes), started);
-      } else if (body_ec == beast::error::timeout) {
-        co_await SendRejection(stream, 408, "request_timeout",
-                               "the request body did not arrive in time", started);
+      switch (status) {
+        case RequestParser::Status::kComplete:
+          break;
+        case RequestParser::Status::kHeaderTooLarge: {
+          auto reject = SendRejection(
+              c, in_flight, 431, "request_header_fields_too_large",
+              fmt::format("request headers exceed {} bytes", options_.max_header_bytes));
+          co_await std::move(reject);
+          co_return;
+        }
+        case RequestParser::Status::kBodyTooLarge: {
+          auto reject = SendRejection(
+              c, in_flight, 413, "payload_too_large",
+              fmt::format("request body exceeds the limit of {} bytes", options_.max_body_bytes));
+          co_await std::move(reject);
+          co_return;
+        }
+        case RequestParser::Status::kMalformed:
+        case RequestParser::Status::kNeedMore: {
+          auto reject = SendRejection(c, in_flight, 400, "invalid_argument",
+                                      "malformed HTTP request: " + parser.error_message());
+          co_await std::move(reject);
+          co_return;
+        }
       }
-      co_return false;
-    }
-    bhttp::request<bhttp::string_body> beast_request = parser.release();
 
-    Request request;
-    request.method = ToMethod(beast_request.method());
-    request.method_text = std::string(beast_request.method_string());
-    request.target = std::string(beast_request.target());
-    std::string_view target = request.target;
-    size_t q = target.find('?');
-    std::string_view raw_path = target.substr(0, q);
-    if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
-    request.remote_address = remote;
-    request.headers.reserve(std::distance(beast_request.begin(), beast_request.end()));
-    for (const auto& field : beast_request) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    request.body = std::move(beast_request.body());
-    bool keep_alive = beast_request.keep_alive();
+      // --- Dispatch.
+      std::string_view target = request.target;
+      size_t q = target.find('?');
+      std::string_view raw_path = target.substr(0, q);
+      if (q == std::string_view::npos) {
+        request.query.clear();
+      } else {
+        request.query.assign(target.substr(q + 1));
+      }
+      request.path_params.clear();
 
-    std::string_view route = "unmatched";
-    Response response;
-    std::optional<std::string> path = PercentDecode(raw_path);
-    if (!path || path->empty() || path->front() != '/') {
-      response = Response::FromError(Error::InvalidArgument(
-          fmt::format("request target `{}` is not a valid path", raw_path)));
-    } else {
-      request.path = std::move(*path);
-      RouteMatch match = router_.Match(request);
-      if (match.handler) {
-        route = match.pattern;
-        if (match.sync_handler && match.dispatch == Dispatch::kBlocking) {
-          const Handler* handler = match.sync_handler;
-          AsyncHandler on_pool = [this, handler](Request& r, Reply reply) {
-            asio::post(blocking_pool_, [handler, &r, reply = std::move(reply)] {
-              try {
-                reply((*handler)(r));
-              } catch (const std::exception& e) {
-                spdlog::error("http: handler for {} threw: {}", r.path, e.what());
-                reply(Response::FromError(Error::Internal("the server failed to handle this request")));
-              }
-            });
-          };
-          response = co_await CallHandler(on_pool, request);
+      std::string_view route = kRouteUnmatched;
+      bool answered = false;
+      Response response;
+      if (!DecodePath(raw_path, request.path)) {
+        response = Response::FromError(Error::InvalidArgument(
+            fmt::format("request target `{}` is not a valid path", raw_path)));
+        answered = true;
+      } else {
+        RouteMatch match = router_.Match(request);
+        if (match.handler) {
+          route = match.pattern;
+          answered = true;
+          if (match.sync_handler && match.dispatch == Dispatch::kInline) {
+            // The common case: called right here, no reply machinery.
+            response = CallInline(*match.sync_handler, request);
+          } else if (match.sync_handler) {
+            auto call = CallBlocking(*match.sync_handler, request);
+            response = co_await std::move(call);
+          } else {
+            auto call = CallAsync(*match.handler, request);
+            response = co_await std::move(call);
+          }
+        } else if (match.method_not_allowed) {
+          route = kRouteMethodNotAllowed;
+          answered = true;
+          std::string allow;
+          for (Method m : match.allowed) {
+            if (!allow.empty()) allow += ", ";
+            allow += MethodName(m);
+          }
+          response = Response::FromError({ErrorCode::kMethodNotAllowed,
+                                          fmt::format("{} is not allowed on {}; allowed: {}",
+                                                      request.method_text, request.path, allow),
+                                          {}});
+          response.headers.emplace_back("Allow", std::move(allow));
+        } else if (static_files_ && !request.path.starts_with("/api/") && request.path != "/api" &&
+                   (request.method == Method::kGet || request.method == Method::kHead)) {
+          if (auto file = static_files_->Serve(request.path)) {
+            route = kRouteStatic;
+            answered = true;
+            response = std::move(*file);
+          }
+        }
+        if (!answered) {
+          response = Response::FromError(Error::NotFound(
+              fmt::format("no route for {} {}", request.method_text, request.path)));
+        }
+      }
+
+      // --- Respond.
+      bool close_after = !parser.keep_alive() || stopping_.load(std::memory_order_relaxed);
+      Persistence persistence = close_after              ? Persistence::kClose
+                                : parser.version() == 10 ? Persistence::kKeepAliveHttp10
+                                                         : Persistence::kKeepAlive;
+      bool head = request.method == Method::kHead;
+      int status_code = response.status;
+      size_t body_bytes = response.body.size();
+      c.out.clear();
+      if (int dropped = AppendResponseHead(response, HttpDate(), persistence, c.out); dropped > 0) {
+        spdlog::error(
+            "http: {} response header(s) for {} dropped: CR, LF or NUL in a name or value", dropped,
+            request.path);
+      }
+      Outgoing out;
+      if (!head && StatusHasBody(status_code)) {
+        if (response.body.size() <= kInlineBodyBytes) {
+          c.out.append(response.body);
         } else {
-          response = co_await CallHandler(*match.handler, request);
-        }
-      } else if (match.method_not_allowed) {
-        route = "method_not_allowed";
-        std::string allow;
-        for (Method m : match.allowed) {
-          if (!allow.empty()) allow += ", ";
-          allow += MethodName(m);
-        }
-        response = Response::FromError({ErrorCode::kMethodNotAllowed,
-                                        fmt::format("{} is not allowed on {}; allowed: {}",
-                                                    request.method_text, request.path, allow),
-                                        {}});
-        response.headers.emplace_back("Allow", allow);
-      } else if (static_files_ && !request.path.starts_with("/api/") && request.path != "/api" &&
-                 (request.method == Method::kGet || request.method == Method::kHead)) {
-        if (auto file = static_files_->Serve(request.path)) {
-          route = "static";
-          response = std::move(*file);
+          out.parts[1] = asio::buffer(response.body);
         }
       }
-      if (route == "unmatched") {
-        response = Response::FromError(
-            Error::NotFound(fmt::format("no route for {} {}", request.method_text, request.path)));
+      out.parts[0] = asio::buffer(c.out);
+      // Counted and logged before the write: a client that has its answer finds it in /metrics.
+      Clock::time_point done = Clock::now();
+      Record(worker, route, request.method_text, request.target, status_code, body_bytes,
+             request.remote_address, headers_done, done);
+      idle_since = done;
+      bool ok = WriteNow(c.socket, out);
+      if (ok && out.Remaining() > 0) {
+        auto write_rest = WriteRest(c, out);
+        ok = co_await std::move(write_rest);
+        idle_since = Clock::now();
       }
+      in_flight.Leave();
+      if (!ok || close_after) co_return;
     }
-
-    bool close_after = !keep_alive || stopping_.load();
-    int status = response.status;
-    size_t body_bytes = response.body.size();
-    bool ok = co_await Write(stream, response, request.method == Method::kHead, close_after);
-    Record(route, request.method_text, request.target, status, body_bytes, remote, started);
-    co_return ok && !close_after;
   }
 
-  asio::awaitable<Response> CallHandler(const AsyncHandler& handler, Request& request) {
-    auto executor = co_await asio::this_coro::executor;
+  static Response CallInline(const Handler& handler, Request& request) {
+    try {
+      return handler(request);
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler for {} threw: {}", request.path, e.what());
+      return Response::FromError(Error::Internal("the server failed to handle this request"));
+    }
+  }
+
+  // A synchronous handler that may block (Dispatch::kBlocking): runs on the blocking pool, so this
+  // I/O thread serves its other connections meanwhile.
+  Task<Response> CallBlocking(const Handler& handler, Request& request) {
+    const Handler* h = &handler;
+    AsyncHandler on_pool = [this, h](Request& r, Reply reply) {
+      asio::post(blocking_pool_, [h, &r, reply = std::move(reply)] {
+        try {
+          reply((*h)(r));
+        } catch (const std::exception& e) {
+          spdlog::error("http: handler for {} threw: {}", r.path, e.what());
+          reply(Response::FromError(Error::Internal("the server failed to handle this request")));
+        }
+      });
+    };
+    auto call = CallAsync(on_pool, request);
+    co_return co_await std::move(call);
+  }
+
+  // An async handler answers through its Reply, from any thread, possibly later.
+  Task<Response> CallAsync(const AsyncHandler& handler, Request& request) {
+    Executor executor = co_await asio::this_coro::executor;
     auto state = std::make_shared<ReplyState>(executor);
     {
       auto sender = std::make_shared<ReplySender>(state);
@@ -426,7 +740,8 @@ class HttpServer::Impl {
         handler(request, std::move(reply));
       } catch (const std::exception& e) {
         spdlog::error("http: handler for {} threw: {}", request.path, e.what());
-        sender->Send(Response::FromError(Error::Internal("the server failed to handle this request")));
+        sender->Send(
+            Response::FromError(Error::Internal("the server failed to handle this request")));
       }
     }
     for (;;) {
@@ -440,52 +755,92 @@ class HttpServer::Impl {
     }
   }
 
-  asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& response, bool head, bool close) {
-    bhttp::response<bhttp::string_body> out;
-    out.version(11);
-    out.result(static_cast<unsigned>(response.status));
-    out.set(bhttp::field::server, "Starling");
-    out.set(bhttp::field::date, HttpDate());
-    if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) out.insert(name, value);
-    out.keep_alive(!close);
-    size_t length = response.body.size();
-    if (!head) out.body() = std::move(response.body);
-    if (response.status != 204 && response.status != 304) out.content_length(length);
-    stream.expires_after(options_.read_timeout);
-    auto write = bhttp::async_write(stream, out, kAsTuple);
+  // Writes the rest of a response the socket did not take at once, within read_timeout.
+  Task<bool> WriteRest(Connection& c, Outgoing out) {
+    c.deadline = Clock::now() + options_.read_timeout;
+    c.waiting = true;
+    c.timed_out = false;
+    auto write = asio::async_write(c.socket, out.parts, kAsTuple);
     auto [ec, bytes] = co_await std::move(write);
     (void)bytes;
+    c.waiting = false;
     co_return !ec;
   }
 
-  asio::awaitable<void> SendRejection(beast::tcp_stream& stream, int status, std::string_view code,
-                                      std::string message,
-                                      std::chrono::steady_clock::time_point started) {
-    json::object inner{{"code", code}, {"message", message}};
-    Response response = Response::Json(status, json::object{{"error", std::move(inner)}});
-    size_t body_bytes = response.body.size();
-    co_await Write(stream, response, false, true);
-    Record("rejected", "-", "-", status, body_bytes, "-", started);
+  Task<bool> WriteAll(Connection& c, std::string_view first, std::string_view second) {
+    Outgoing out;
+    out.parts[0] = asio::buffer(first);
+    out.parts[1] = asio::buffer(second);
+    if (!WriteNow(c.socket, out)) co_return false;
+    if (out.Remaining() == 0) co_return true;
+    auto rest = WriteRest(c, out);
+    co_return co_await std::move(rest);
   }
 
-  void Record(std::string_view route, std::string_view method, std::string_view target,
-              int status, size_t body_bytes, std::string_view remote,
-              std::chrono::steady_clock::time_point started) {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::string route_label(route);
-    metrics_
-        .GetCounter("starling_http_requests_total", "HTTP requests by route and status.",
-                    {{"route", route_label}, {"status", std::to_string(status)}})
-        .Inc();
-    metrics_
-        .GetHistogram("starling_http_request_duration_seconds",
-                      "HTTP request latency from the end of the request headers to the response.",
-                      {{"route", route_label}})
-        .Observe(seconds);
+  // Answers a request the server refuses before any handler (431, 413, 408, malformed 400), then
+  // closes. The request stops counting as in flight once the answer is written.
+  Task<void> SendRejection(Connection& c, InFlight& in_flight, int status, std::string_view code,
+                           std::string message) {
+    Clock::time_point started = Clock::now();
+    json::object inner{{"code", code}, {"message", message}};
+    Response response = Response::Json(status, json::object{{"error", std::move(inner)}});
+    std::string head;
+    AppendResponseHead(response, HttpDate(), Persistence::kClose, head);
+    Record(c.worker, kRouteRejected, "-", "-", status, response.body.size(), "-", started,
+           Clock::now());
+    auto write = WriteAll(c, head, response.body);
+    bool written = co_await std::move(write);
+    in_flight.Leave();
+    if (written) {
+      auto linger = DiscardUntilClosed(c);
+      co_await std::move(linger);
+    }
+  }
+
+  // After an error answer: half-closes and reads (and drops) what the client still sends for a
+  // short while, so closing with unread data does not reset the connection before the client has
+  // read the answer (RFC 9112 9.6).
+  Task<void> DiscardUntilClosed(Connection& c) {
+    error_code ec;
+    c.socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    c.idle = true;  // nothing more to answer: shutdown may cut this short
+    c.deadline = Clock::now() + std::min<std::chrono::milliseconds>(options_.read_timeout,
+                                                                    std::chrono::seconds(2));
+    size_t discarded = 0;
+    while (discarded < 1024 * 1024) {
+      c.in.Consume(c.in.data().size());
+      c.waiting = true;
+      auto read = c.socket.async_read_some(c.in.Prepare(), kAsTuple);
+      auto [read_ec, bytes] = co_await std::move(read);
+      c.waiting = false;
+      if (read_ec) break;
+      discarded += bytes;
+      c.in.Commit(bytes);
+    }
+  }
+
+  void Record(Worker& worker, std::string_view route, std::string_view method,
+              std::string_view target, int status, size_t body_bytes, std::string_view remote,
+              Clock::time_point started, Clock::time_point done) {
+    double seconds = std::chrono::duration<double>(done - started).count();
+    auto [it, inserted] = worker.series.try_emplace(SeriesKey{route.data(), route.size(), status});
+    Series& series = it->second;
+    if (inserted) {
+      std::string route_label(route);
+      series.requests =
+          &metrics_.GetCounter("starling_http_requests_total", "HTTP requests by route and status.",
+                               {{"route", route_label}, {"status", std::to_string(status)}});
+      series.latency = &metrics_.GetHistogram(
+          "starling_http_request_duration_seconds",
+          "HTTP request latency from the end of the request headers to the response.",
+          {{"route", route_label}});
+    }
+    series.requests->Inc();
+    series.latency->Observe(seconds);
     if (options_.access_log) {
-      spdlog::info("http {} {} {} {:.3f}ms {}B {}", method, target, status, seconds * 1e3, body_bytes,
-                   remote);
+      spdlog::info("http {} {} {} {:.3f}ms {}B {}", method, target, status, seconds * 1e3,
+                   body_bytes, remote);
     }
   }
 
@@ -493,18 +848,17 @@ class HttpServer::Impl {
   const Router& router_;
   MetricsRegistry& metrics_;
   StaticFiles* static_files_;
-  asio::io_context ioc_;
   asio::thread_pool blocking_pool_;
-  tcp::acceptor acceptor_;
-  asio::signal_set signals_;
-  asio::steady_timer drain_timer_;
+  // The I/O objects below run on workers_[0] and are destroyed before it.
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Acceptor acceptor_;
+  SignalSet signals_;
+  Timer drain_timer_;
+  std::chrono::milliseconds sweep_period_{1000};
   uint16_t port_ = 0;
+  bool signals_installed_ = false;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> in_flight_{0};
-  std::chrono::steady_clock::time_point shutdown_deadline_;
-  std::mutex connections_mutex_;
-  std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;
-  std::atomic<uint64_t> next_connection_id_{1};
+  Clock::time_point shutdown_deadline_;
 };
 
 HttpServer::HttpServer(ServerOptions options, const Router& router, MetricsRegistry& metrics,
@@ -513,6 +867,9 @@ HttpServer::HttpServer(ServerOptions options, const Router& router, MetricsRegis
 HttpServer::~HttpServer() = default;
 Status HttpServer::Start() { return impl_->Start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::HandleSignals(std::function<void(int)> on_signal) {
+  impl_->HandleSignals(std::move(on_signal));
+}
 void HttpServer::Run(bool handle_signals, std::function<void(int)> on_signal) {
   impl_->Run(handle_signals, std::move(on_signal));
 }

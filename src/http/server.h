@@ -1,13 +1,29 @@
-// HttpServer: HTTP/1.1 with keep-alive on a pool of threads, one C++20 coroutine per connection.
+// HttpServer: HTTP/1.1 with keep-alive on `threads` I/O threads, one C++20 coroutine per
+// connection.
 //
-// Dispatch order for a request: the Router; then, for paths outside /api/, the static web UI; otherwise a
-// JSON 404 in the API error shape. Every request is counted in metrics (by route pattern and status),
-// timed into a latency histogram, and logged on one line.
+// Threading: each I/O thread runs its own event loop; one acceptor hands new connections to the
+// threads in turn, and a connection stays on its thread for life, so serving it takes no lock.
+// Synchronous handlers (Router::Add, Dispatch::kInline) are called on that I/O thread and must not
+// block; Dispatch::kBlocking handlers run on a pool of `blocking_threads`; async handlers
+// (Router::AddAsync) answer through their Reply from any thread.
 //
-// Lifecycle: Start() binds; Run() blocks serving on `threads` threads until Shutdown() completes.
-// Shutdown() (thread-safe, callable from a signal handler's strand) stops accepting, lets in-flight requests
-// finish (their responses carry `Connection: close`), closes idle keep-alive connections, and returns from
-// Run() once no request is in flight or `shutdown_grace` has passed.
+// Dispatch order for a request: the Router; then, for paths outside /api/, the static web UI;
+// otherwise a JSON 404 in the API error shape. Every request is counted in metrics (by route
+// pattern and status), timed into a latency histogram, and logged on one line, just before its
+// response is written.
+//
+// Timeouts: waiting for the first byte of a request is bounded by `idle_timeout` (the connection is
+// then closed without an answer); once a request has started, all of it (headers and body) must
+// arrive within `read_timeout`, or the answer is 408 and the connection is closed. Writing a
+// response that the socket does not take at once is bounded by `read_timeout` as well. Deadlines
+// are checked periodically (a tenth of the shorter timeout, 5 ms to 1 s), so they fire up to that
+// much late.
+//
+// Lifecycle: Start() binds; Run() blocks serving until Shutdown() completes. Shutdown()
+// (thread-safe) stops accepting, lets in-flight requests finish (their responses carry `Connection:
+// close`), closes idle keep-alive connections, and returns from Run() once no request is in flight
+// or `shutdown_grace` has passed. Run() also waits for blocking handlers still running before it
+// returns.
 #pragma once
 
 #include <chrono>
@@ -30,8 +46,9 @@ struct ServerOptions {
   int blocking_threads = 4;  // run handlers added with Dispatch::kBlocking (database work)
   uint64_t max_header_bytes = 16 * 1024;
   uint64_t max_body_bytes = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{15'000};   // to receive a whole request once it started
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive connection with no request
+  // To receive a whole request once its first byte came; also to write a response.
+  std::chrono::milliseconds read_timeout{15'000};
+  std::chrono::milliseconds idle_timeout{60'000};  // to wait for the first byte of a request
   std::chrono::milliseconds shutdown_grace{10'000};  // longest wait for in-flight requests on shutdown
   bool access_log = true;  // one log line per request
 };
@@ -49,8 +66,14 @@ class HttpServer final {
   Status Start();
   // The bound port (after Start), useful with port 0.
   uint16_t port() const;
-  // Serves until shutdown; also stops on SIGINT/SIGTERM when `handle_signals` (then calls `on_signal`
-  // first, on a server thread, with the signal number).
+  // Installs SIGINT/SIGTERM handling now, before Run: from this call on, either signal begins a
+  // graceful shutdown instead of killing the process (a signal that arrives before Run is acted on
+  // once Run starts). `on_signal` is called first, on a server thread, with the signal number. Call
+  // it before announcing that the server is ready. Only the first call (or Run's, below) installs
+  // anything.
+  void HandleSignals(std::function<void(int)> on_signal = {});
+  // Serves until shutdown. With `handle_signals`, first calls HandleSignals(on_signal), which does
+  // nothing if HandleSignals was already called.
   void Run(bool handle_signals, std::function<void(int)> on_signal = {});
   // Begins a graceful shutdown. Thread-safe; idempotent.
   void Shutdown();

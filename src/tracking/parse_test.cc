@@ -1,1 +1,126 @@
 #include "tracking/parse.h"
+
+#include <gtest/gtest.h>
+
+namespace starling::tracking {
+namespace {
+
+TEST(ScriptPayloadTest, WholeRequestErrors) {
+  EXPECT_EQ(ParseScriptPayload("").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ParseScriptPayload("[1]").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(ParseScriptPayload("{\"events\": [").error().message.find("not valid JSON"), std::string::npos);
+  std::string many = "{\"events\":[";
+  for (int i = 0; i < 101; ++i) many += std::string(i ? "," : "") + "{\"type\":\"page-visit\"}";
+  many += "]}";
+  auto too_many = ParseScriptPayload(many);
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().code, ErrorCode::kPayloadTooLarge);
+  EXPECT_TRUE(ParseScriptPayload("{}"));
+}
+
+TEST(ScriptPayloadTest, CartNeedsItsIdAndValidLines) {
+  auto no_id = ParseScriptPayload(R"({"cart":{"products":[]}})");
+  ASSERT_TRUE(no_id);
+  EXPECT_FALSE(no_id->cart);
+  ASSERT_EQ(no_id->errors.size(), 1u);
+  EXPECT_EQ(no_id->errors[0].field, "cart.cartId");
+  auto bad_line = ParseScriptPayload(
+      R"({"cart":{"cartId":"c","products":[{"productId":"a","name":"A","url":"https://x.example/a","unitPrice":1,"quantity":-1}]}})");
+  ASSERT_TRUE(bad_line);
+  EXPECT_FALSE(bad_line->cart);
+  EXPECT_EQ(bad_line->errors[0].field, "cart.products[0].quantity");
+  auto ok = ParseScriptPayload(
+      R"({"cart":{"cartId":7,"products":[{"productId":"a","name":"A","url":"https://x.example/a","unitPrice":2,"quantity":3}]}})");
+  ASSERT_TRUE(ok && ok->cart);
+  EXPECT_EQ(ok->cart->cart_id, "7");
+  EXPECT_DOUBLE_EQ(ok->cart->total_price, 6);
+  EXPECT_DOUBLE_EQ(ok->cart->total_quantity, 3);
+}
+
+TEST(ScriptPayloadTest, ProductUrlMustBeAbsolute) {
+  auto r = ParseScriptPayload(
+      R"({"events":[{"type":"product-visited","product":{"productId":"a","name":"A","url":"/a","unitPrice":1}}]})");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->events.empty());
+  EXPECT_EQ(r->errors[0].field, "events[0].product.url");
+}
+
+TEST(RestPayloadTest, CustomEventNeedsAContact) {
+  auto none = ParseCustomEvent("wishlist", R"({"payload":{}})", false);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().field, "email");
+  auto ok = ParseCustomEvent("wishlist", R"({"email":"Ana@X.example","payload":{"sku":"1"}})", true);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->keys.email, "ana@x.example");
+  EXPECT_TRUE(ok->create_contact);
+  ASSERT_EQ(ok->events.size(), 1u);
+  EXPECT_EQ(ok->events[0].data_json, R"({"eventId":"wishlist","payload":{"sku":"1"}})");
+  EXPECT_EQ(ParseCustomEvent("w", R"({"email":"a@x.example","payload":[1]})", true).error().field, "payload");
+}
+
+TEST(RestPayloadTest, PurchaseWithoutTrigger) {
+  auto p = ParsePurchase(R"({"email":"a@x.example","purchaseId":"o1","totalPrice":10,
+                             "products":[{"productId":"a","name":"A","url":"https://x.example/a","unitPrice":10}]})",
+                         false);
+  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_EQ(p->events.size(), 1u);
+  EXPECT_EQ(p->events[0].type, "purchase");
+  EXPECT_NE(p->events[0].data_json.find("\"triggerEvent\":false"), std::string::npos);
+  EXPECT_EQ(ParsePurchase(R"({"purchaseId":"o1"})", true).error().field, "email");
+  EXPECT_EQ(ParsePurchase(R"({"email":"a@x.example"})", true).error().field, "purchase.purchaseId");
+}
+
+TEST(RestPayloadTest, BatchGroupsConsecutiveEventsOfOneContact) {
+  auto b = ParseEventBatch(R"({"events":[
+      {"email":"a@x.example","type":"login"},
+      {"email":"a@x.example","type":"search","searchText":"hat","occurredAt":"2026-01-02T03:04:05Z"},
+      {"trackerId":"tracker-123","type":"page-visit"},
+      {"email":"a@x.example","type":"bogus"}]})");
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_EQ(b->size(), 3u);
+  EXPECT_EQ((*b)[0].events.size(), 2u);
+  EXPECT_GT((*b)[0].events[1].occurred_at_us, 0);
+  EXPECT_EQ((*b)[1].keys.tracker_id, "tracker-123");
+  EXPECT_EQ((*b)[2].events.size(), 0u);
+  EXPECT_EQ((*b)[2].errors[0].field, "events[3].type");
+  EXPECT_EQ(ParseEventBatch(R"({"events":[{"type":"login"}]})").error().field, "events[0].email");
+}
+
+TEST(SegmentTest, TrackCallsMapToStarlingEvents) {
+  auto batch = ParseSegment("batch", R"({"batch":[
+    {"type":"identify","userId":"ana@x.example","anonymousId":"5d8e-uuid-anon","traits":{"firstName":"Ana","plan":"pro","address":{"city":"x"}}},
+    {"type":"track","event":"Product Viewed","userId":"ana@x.example","properties":{"product_id":"p1","name":"Hat","price":12.5,"url":"https://x.example/hat"}},
+    {"type":"track","event":"Product Added","userId":"ana@x.example","properties":{"cart_id":"c1","product_id":"p1","name":"Hat","price":12.5,"quantity":2,"url":"https://x.example/hat"}},
+    {"type":"track","event":"Order Completed","userId":"ana@x.example","properties":{"order_id":"o-9","total":25,"products":[{"product_id":"p1","name":"Hat","price":12.5,"quantity":2,"url":"https://x.example/hat"}]}},
+    {"type":"track","event":"Signed In","userId":"ana@x.example"},
+    {"type":"track","event":"Video Played","anonymousId":"anon-123456","properties":{"id":"v1"}},
+    {"type":"page","anonymousId":"anon-123456","properties":{"url":"https://x.example/","title":"Home"}}]})");
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->size(), 7u);
+  const auto& identify = (*batch)[0];
+  EXPECT_EQ(identify.keys.email, "ana@x.example");
+  EXPECT_EQ(identify.keys.tracker_id, "5d8e-uuid-anon");
+  ASSERT_EQ(identify.fields.size(), 2u);  // the nested address is left out
+  EXPECT_EQ((*batch)[1].events[0].type, "product-visited");
+  ASSERT_EQ((*batch)[2].cart_changes.size(), 1u);
+  EXPECT_DOUBLE_EQ((*batch)[2].cart_changes[0].line.quantity, 2);
+  EXPECT_EQ((*batch)[2].cart_changes[0].cart_id, "c1");
+  ASSERT_TRUE((*batch)[3].events[0].purchase);
+  EXPECT_EQ((*batch)[3].events[0].purchase->purchase_id, "o-9");
+  EXPECT_DOUBLE_EQ((*batch)[3].events[0].purchase->total_price, 25);
+  EXPECT_EQ((*batch)[4].events[0].type, "login");
+  EXPECT_EQ((*batch)[5].events[0].type, "custom");
+  EXPECT_EQ((*batch)[5].events[0].data_json, R"({"eventId":"Video Played","payload":{"id":"v1"}})");
+  EXPECT_EQ((*batch)[6].events[0].type, "page-visit");
+  EXPECT_EQ((*batch)[6].events[0].data_json, R"({"url":"https://x.example/","title":"Home"})");
+}
+
+TEST(SegmentTest, CallsWithoutIdentityAreRefused) {
+  auto r = ParseSegment("track", R"({"event":"Signed In"})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "userId");
+  EXPECT_FALSE(ParseSegment("alias", R"({"userId":"a@x.example"})"));
+}
+
+}  // namespace
+}  // namespace starling::tracking

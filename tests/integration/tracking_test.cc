@@ -1,11 +1,17 @@
-// The contacts and integration-check reads on the real server, as the web UI uses them
-// (docs/api-contacts.md): complete contacts in the list, the contact of the checklist's examples, the time
-// of events the timers derive, and a checklist that survives a restart.
+// The ways in on the real server: the script endpoint (both paths, CORS, origin check, limits, excluded
+// IPs and bots), the REST endpoints with scopes, the Segment-spec API, contact and timeline reads, the
+// integration check, the test clock, and durability under SIGKILL.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
 
+#include "base/crypto.h"
+#include "db/open.h"
 #include "tests/integration/accounts_client.h"
 
 namespace starling::testing {
@@ -13,138 +19,317 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kProduct =
-    R"({"productId":"p1","name":"Shoe","url":"https://shop.example/p1","unitPrice":29.9)";
+std::string MakeDataDir() {
+  std::string pattern = (fs::path(::testing::TempDir()) / "starling_tracking_XXXXXX").string();
+  char* made = mkdtemp(pattern.data());
+  EXPECT_NE(made, nullptr);
+  return pattern;
+}
 
 class TrackingApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::path(::testing::TempDir()) / "starling_tracking_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    data_dir_ = pattern;
-    Cli(data_dir_, {"user", "create", "--email", "ana@a.example", "--name", "Ana", "--password-stdin"}, "password-ana\n");
-    int64_t org = IdOf(Cli(data_dir_, {"org", "create", "--name", "Org", "--owner", "ana@a.example"}));
+    data_dir_ = MakeDataDir();
+    Cli(data_dir_, {"user", "create", "--email", "ana@shop.example", "--password-stdin"}, "password-ana\n");
+    int64_t org = IdOf(Cli(data_dir_, {"org", "create", "--name", "Org", "--owner", "ana@shop.example"}));
     json::object store = Cli(data_dir_, {"store", "create", "--org", std::to_string(org), "--name", "Shop", "--url",
                                          "https://shop.example"});
-    store_ = IdOf(store);
+    store_id_ = IdOf(store);
     token_ = TextOf(store, "tracking_token");
+    json::object key = Cli(data_dir_, {"apikey", "create", "--store", std::to_string(store_id_), "--name", "all",
+                                       "--scopes", "all"});
+    key_id_ = TextOf(key, "key_id");
+    key_secret_ = TextOf(key, "secret");
     Start();
   }
-
-  void Start() {
+  void Start(std::vector<std::string> args = {"--test-clock", "true"}) {
     StartOptions options;
     options.data_dir = data_dir_;
-    options.args = {"--test-clock", "true"};
+    options.args = std::move(args);
     auto server = StarlingProcess::Start(options);
     ASSERT_TRUE(server) << server.error().message;
     server_ = std::move(*server);
   }
-
   void TearDown() override {
     server_.reset();
     std::error_code ec;
     fs::remove_all(data_dir_, ec);
   }
 
-  // Sends one request as the tracking script does; returns the answer's JSON.
-  json::object Collect(const std::string& body) {
-    HttpResponse r = server_->Send("POST", "/collect/" + token_, body, {{"Content-Type", "text/plain;charset=UTF-8"}});
-    EXPECT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(r.body.find(R"("errors":[])"), r.body.find(R"("errors")")) << body << " → " << r.body;
-    auto parsed = ParseJsonObject(r.body);
-    return parsed ? *parsed : json::object{};
+  HttpResponse Collect(const std::string& body, std::vector<std::pair<std::string, std::string>> headers = {},
+                       const std::string& path = "/collect/") {
+    headers.emplace_back("Content-Type", "text/plain;charset=UTF-8");
+    return server_->Send("POST", path + token_, body, headers);
   }
-
-  json::object GetJson(ApiClient& client, const std::string& target) {
-    HttpResponse r = client.Get(target);
-    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
-    auto parsed = ParseJsonObject(r.body);
-    return parsed ? *parsed : json::object{};
-  }
-
-  std::string StorePath(const std::string& rest) { return "/api/v1/stores/" + std::to_string(store_) + rest; }
-
-  ApiClient SignedIn() {
+  ApiClient Key() {
     ApiClient client(*server_);
-    EXPECT_EQ(client.Login("ana@a.example", "password-ana").status, 200);
+    client.UseApiKey(key_id_, key_secret_);
     return client;
   }
+  json::array Activities(int64_t contact_id, const std::string& query = "") {
+    HttpResponse r = Key().Get("/api/v1/contacts/" + std::to_string(contact_id) + "/activities" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Body(r).at("activities").as_array();
+  }
+  std::vector<std::string> Types(const json::array& activities) {
+    std::vector<std::string> types;
+    for (const auto& a : activities) types.push_back(TextOf(a.as_object(), "type"));
+    return types;
+  }
 
-  std::string data_dir_, token_;
-  int64_t store_ = 0;
+  std::string data_dir_, token_, key_id_, key_secret_;
+  int64_t store_id_ = 0;
   std::unique_ptr<StarlingProcess> server_;
 };
 
-const json::object* ChecklistItem(const json::object& integration, std::string_view key) {
-  for (const json::value& item : integration.at("checklist").as_array()) {
-    if (item.as_object().at("key").as_string() == key) return &item.as_object();
-  }
-  return nullptr;
+TEST_F(TrackingApiTest, ScriptEndpointStoresAndAnswersWithTheTracker) {
+  HttpResponse first = Collect(R"({"events":[{"type":"page-visit"}],"browserInfo":{"url":"https://shop.example/"}})",
+                               {{"Origin", "https://shop.example"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Header("access-control-allow-origin"), "https://shop.example");
+  json::object answer = Body(first);
+  std::string tracker = TextOf(answer, "trackerId");
+  ASSERT_EQ(tracker.size(), 22u);
+  EXPECT_TRUE(answer.at("webContents").as_array().empty());
+
+  // The original product's path works the same, and the tracker keeps the contact.
+  HttpResponse second = Collect(R"({"entityInfo":{"trackerId":")" + tracker +
+                                    R"(","primaryKey":"bo@shop.example"},"events":[{"type":"login"},{"type":"search"}]})",
+                                {}, "/integration-type/system/scrippet-notification/");
+  ASSERT_EQ(second.status, 200) << second.body;
+  json::object second_answer = Body(second);
+  EXPECT_EQ(TextOf(second_answer, "trackerId"), tracker);
+  ASSERT_EQ(second_answer.at("errors").as_array().size(), 1u);
+  EXPECT_EQ(TextOf(second_answer.at("errors").as_array()[0].as_object(), "field"), "events[1].searchText");
+
+  json::object contact = Body(Key().Get("/api/v1/contacts/bo@shop.example"));
+  EXPECT_EQ(TextOf(contact, "email"), "bo@shop.example");
+  EXPECT_EQ(Types(Activities(IdOf(contact))),
+            (std::vector<std::string>{"login", "entity-identified", "page-visit", "entity-created"}));
 }
 
-TEST_F(TrackingApiTest, ContactListCarriesTrackersCountAndCart) {
-  json::object first = Collect(R"({"events":[{"type":"page-visit"}],"cart":{"cartId":"c1","totalQuantity":2,)"
-                               R"("totalPrice":59.8,"products":[)" + std::string(kProduct) +
-                               R"(,"quantity":2,"price":29.9}]}})");
-  std::string tracker = TextOf(first, "trackerId");
-  ASSERT_FALSE(tracker.empty());
-  ApiClient ana = SignedIn();
-  json::object list = GetJson(ana, StorePath("/contacts"));
-  ASSERT_EQ(list.at("contacts").as_array().size(), 1u);
-  const json::object& contact = list.at("contacts").as_array()[0].as_object();
-  // The same Contact as GET …/contacts/{id}, not a lighter one.
-  EXPECT_EQ(contact.at("activity_count").as_int64(), 3);  // entity-created, page-visit, cart-product-added
-  ASSERT_EQ(contact.at("tracker_ids").as_array().size(), 1u);
-  EXPECT_EQ(contact.at("tracker_ids").as_array()[0].as_string(), tracker);
-  ASSERT_TRUE(contact.at("cart").is_object());
-  EXPECT_EQ(contact.at("cart").as_object().at("state").as_string(), "active");
-  json::object one = GetJson(ana, StorePath("/contacts/" + std::to_string(IdOf(contact))));
-  EXPECT_EQ(ToJson(one), ToJson(contact));
+TEST_F(TrackingApiTest, RefusalsAreClearAndStoreNothing) {
+  HttpResponse foreign = Collect(R"({"events":[{"type":"page-visit"}]})", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(foreign.status, 403);
+  EXPECT_NE(foreign.body.find("authorized domain"), std::string::npos);
+  EXPECT_EQ(server_->Send("POST", "/collect/unknown-token", "{}").status, 404);
+  EXPECT_EQ(Collect("{not json").status, 400);
+  std::string big = R"({"events":[{"type":"custom","eventId":"x","payload":{"blob":")" + std::string(600 * 1024, 'x') + "\"}}]}";
+  EXPECT_EQ(Collect(big).status, 413);
+  HttpResponse preflight = server_->Send("OPTIONS", "/collect/" + token_, "",
+                                         {{"Origin", "https://shop.example"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.Header("access-control-allow-origin"), "https://shop.example");
+  // Known bots are answered but not stored.
+  HttpResponse bot = Collect(R"({"events":[{"type":"page-visit"}]})",
+                             {{"User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}});
+  EXPECT_EQ(bot.status, 200);
+  EXPECT_TRUE(Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts")).at("contacts").as_array().empty());
+  HttpResponse metrics = server_->Get("/metrics");
+  EXPECT_NE(metrics.body.find(R"(starling_tracking_dropped_total{reason="bot"} 1)"), std::string::npos);
 }
 
-TEST_F(TrackingApiTest, ChecklistExamplesNameTheirContactAndTimersTheirTime) {
-  Collect(R"({"entityInfo":{"primaryKey":"bo@shop.example"},"events":[{"type":"product-visited","product":)" +
-          std::string(kProduct) + R"(}}],"cart":{"cartId":"c1","products":[)" + std::string(kProduct) +
-          R"(,"quantity":1,"price":29.9}]}})");
-  ApiClient ana = SignedIn();
-  json::object integration = GetJson(ana, StorePath("/integration"));
-  const json::object* product = ChecklistItem(integration, "product_visit");
-  ASSERT_NE(product, nullptr);
-  ASSERT_TRUE(product->at("last").is_object()) << ToJson(integration);
-  int64_t contact = product->at("last").as_object().at("contact_id").as_int64();
-  EXPECT_GT(contact, 0);
-  json::object timeline = GetJson(ana, StorePath("/contacts/" + std::to_string(contact) + "/activities"));
-  for (const json::value& activity : timeline.at("activities").as_array()) {
-    EXPECT_EQ(activity.as_object().at("contact_id").as_int64(), contact);
-  }
+TEST_F(TrackingApiTest, ExcludedIpsAreDropped) {
+  ApiClient ana(*server_);
+  ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
+  ASSERT_EQ(ana.Post("/api/v1/stores/" + std::to_string(store_id_) + "/excluded-ips", {{"ip", "127.0.0.0/8"}}).status, 201);
+  HttpResponse r = Collect(R"({"events":[{"type":"page-visit"}]})");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts")).at("contacts").as_array().empty());
+  EXPECT_NE(server_->Get("/metrics").body.find(R"(starling_tracking_dropped_total{reason="excluded_ip"} 1)"), std::string::npos);
+}
 
-  // Past the abandonment delay (30 minutes), the timer's live entry says when it fired.
-  uint64_t seq = static_cast<uint64_t>(integration.at("live_seq").as_int64());
-  HttpResponse moved = server_->Send("POST", "/api/v1/test/clock", R"({"advance_seconds":1860})",
-                                     {{"Content-Type", "application/json"}});
-  ASSERT_EQ(moved.status, 200) << moved.body;
-  json::object live = GetJson(ana, StorePath("/integration/live?wait=5&after=" + std::to_string(seq)));
+TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
+  ApiClient key = Key();
+  HttpResponse missing = key.Post("/api/v1/custom-events/alias/wishlist-add", {{"email", "new@shop.example"}});
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("contact_missing"), std::string::npos);
+  HttpResponse created = key.Call("POST", "/api/v1/custom-events/alias/wishlist-add?createContact=true",
+                                  ToJson(json::object{{"email", "new@shop.example"}, {"payload", json::object{{"sku", "S1"}}}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  int64_t contact = IdOf(Body(created), "contact_id");
+  HttpResponse purchase = key.Post("/api/v1/purchases", {{"email", "new@shop.example"},
+                                                          {"purchaseId", "ORD-1"},
+                                                          {"paymentMethod", "card"},
+                                                          {"products", json::array{json::object{{"productId", "S1"},
+                                                                                                {"name", "Sock"},
+                                                                                                {"url", "https://shop.example/s1"},
+                                                                                                {"unitPrice", 5},
+                                                                                                {"quantity", 2}}}}});
+  ASSERT_EQ(purchase.status, 201) << purchase.body;
+  HttpResponse batch = key.Post("/api/v1/events/batch",
+                                {{"events", json::array{json::object{{"email", "new@shop.example"}, {"type", "login"}},
+                                                        json::object{{"email", "other@shop.example"}, {"type", "register"}},
+                                                        json::object{{"email", "other@shop.example"}, {"type", "nope"}}}}});
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  json::object batch_body = Body(batch);
+  const json::array& results = batch_body.at("results").as_array();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].as_object().at("errors").as_array().size(), 1u);
+  EXPECT_EQ(Types(Activities(contact)), (std::vector<std::string>{"login", "purchase", "custom", "entity-created"}));
+  json::array purchases = Activities(contact, "?type=purchase");
+  ASSERT_EQ(purchases.size(), 1u);
+  EXPECT_EQ(TextOf(purchases[0].as_object().at("data").as_object().at("purchase").as_object(), "purchaseId"), "ORD-1");
+  // Cursor pagination.
+  HttpResponse page = key.Get("/api/v1/contacts/" + std::to_string(contact) + "/activities?limit=2");
+  json::object first_page = Body(page);
+  ASSERT_EQ(first_page.at("activities").as_array().size(), 2u);
+  std::string cursor = TextOf(first_page, "next_cursor");
+  ASSERT_FALSE(cursor.empty());
+  EXPECT_EQ(Types(Activities(contact, "?limit=2&cursor=" + cursor)), (std::vector<std::string>{"custom", "entity-created"}));
+
+  // A key without the scope, and sessions, are refused.
+  json::object narrow = Cli(data_dir_, {"apikey", "create", "--store", std::to_string(store_id_), "--name", "read",
+                                        "--scopes", "contacts:read"});
+  ApiClient reader(*server_);
+  reader.UseApiKey(TextOf(narrow, "key_id"), TextOf(narrow, "secret"));
+  EXPECT_EQ(reader.Post("/api/v1/purchases", {{"email", "new@shop.example"}, {"purchaseId", "X"}}).status, 403);
+  EXPECT_EQ(reader.Get("/api/v1/contacts/new@shop.example").status, 200);
+  ApiClient ana(*server_);
+  ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
+  EXPECT_EQ(ana.Post("/api/v1/purchases", {{"email", "new@shop.example"}, {"purchaseId", "X"}}).status, 403);
+}
+
+TEST_F(TrackingApiTest, SegmentSpecCallsLandOnTheRightContact) {
+  std::string auth = "Basic " + crypto::Base64Encode(token_ + ":");
+  auto send = [&](const std::string& path, const json::object& body) {
+    return server_->Send("POST", path, ToJson(body), {{"Authorization", auth}, {"Content-Type", "application/json"}});
+  };
+  EXPECT_EQ(server_->Send("POST", "/v1/track", "{}", {{"Authorization", "Basic " + crypto::Base64Encode("nope:")}}).status, 401);
+  ASSERT_EQ(send("/v1/identify", {{"userId", "seg@shop.example"}, {"traits", json::object{{"firstName", "Seg"}}}}).status, 200);
+  HttpResponse batch = send("/v1/batch",
+                            {{"batch", json::array{json::object{{"type", "track"},
+                                                                {"event", "Product Viewed"},
+                                                                {"userId", "seg@shop.example"},
+                                                                {"properties", json::object{{"product_id", "p1"},
+                                                                                            {"name", "Hat"},
+                                                                                            {"price", 10},
+                                                                                            {"url", "https://shop.example/hat"}}}},
+                                                   json::object{{"type", "track"},
+                                                                {"event", "Coupon Applied"},
+                                                                {"userId", "seg@shop.example"},
+                                                                {"properties", json::object{{"coupon", "X"}}}}}}});
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  json::object contact = Body(Key().Get("/api/v1/contacts/seg@shop.example"));
+  EXPECT_EQ(TextOf(contact.at("fields").as_object(), "_name"), "Seg");
+  EXPECT_EQ(Types(Activities(IdOf(contact))), (std::vector<std::string>{"custom", "product-visited", "entity-created"}));
+}
+
+TEST_F(TrackingApiTest, IntegrationCheckAndAbandonmentWithTheTestClock) {
+  ApiClient ana(*server_);
+  ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
+  std::string base = "/api/v1/stores/" + std::to_string(store_id_) + "/integration";
+  json::object before = Body(ana.Get(base));
+  EXPECT_NE(TextOf(before, "snippet").find("data-token=\"" + token_ + "\""), std::string::npos);
+  for (const auto& item : before.at("checklist").as_array()) EXPECT_FALSE(item.as_object().at("seen").as_bool());
+  int64_t seq = before.at("live_seq").as_int64();
+
+  std::string cart = R"({"cart":{"cartId":"c1","products":[{"productId":"p","name":"P","url":"https://shop.example/p","unitPrice":3,"quantity":1}]},"events":[{"type":"page-visit"},{"type":"product-visited","product":{"productId":"p","name":"P","url":"https://shop.example/p","unitPrice":"x"}}]})";
+  ASSERT_EQ(Collect(cart).status, 200);
+  json::object live = Body(ana.Get(base + "/live?after=" + std::to_string(seq) + "&wait=5"));
   ASSERT_EQ(live.at("entries").as_array().size(), 1u);
-  const json::object& timer = live.at("entries").as_array()[0].as_object();
-  EXPECT_EQ(timer.at("source").as_string(), "timer");
-  EXPECT_EQ(timer.at("event_types").as_array()[0].as_string(), "cart-abandoned");
-  std::string at(timer.at("at").as_string());
-  std::string now = TextOf(*ParseJsonObject(moved.body), "now");
-  EXPECT_FALSE(at.starts_with("1970")) << at;
-  EXPECT_EQ(at.substr(0, 13), now.substr(0, 13)) << at << " vs " << now;  // same hour as the moved clock
+  const json::object& entry = live.at("entries").as_array()[0].as_object();
+  EXPECT_EQ(TextOf(entry, "status"), "stored");
+  EXPECT_EQ(entry.at("errors").as_array().size(), 1u);
+  json::object after = Body(ana.Get(base));
+  std::map<std::string, bool> seen;
+  for (const auto& item : after.at("checklist").as_array()) {
+    seen[TextOf(item.as_object(), "key")] = item.as_object().at("seen").as_bool();
+  }
+  EXPECT_TRUE(seen["page_visit"]);
+  EXPECT_TRUE(seen["cart"]);
+  EXPECT_FALSE(seen["product_visit"]);
+  EXPECT_FALSE(seen["purchase"]);
+
+  // 31 minutes later the cart is abandoned.
+  ASSERT_EQ(server_->Send("POST", "/api/v1/test/clock", R"({"advance_seconds":1860})", {{"Content-Type", "application/json"}}).status, 200);
+  json::object timers = Body(ana.Get(base + "/live?after=" + std::to_string(live.at("next").as_int64()) + "&wait=5"));
+  ASSERT_EQ(timers.at("entries").as_array().size(), 1u);
+  EXPECT_EQ(TextOf(timers.at("entries").as_array()[0].as_object(), "source"), "timer");
+  json::object contacts = Body(ana.Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts"));
+  int64_t contact = IdOf(contacts.at("contacts").as_array()[0].as_object());
+  EXPECT_EQ(Types(Activities(contact, "?type=cart-abandoned")), (std::vector<std::string>{"cart-abandoned"}));
 }
 
-TEST_F(TrackingApiTest, ChecklistRemembersWhatWasSeenBeforeARestart) {
-  Collect(R"({"events":[{"type":"page-visit"},{"type":"login"}],"entityInfo":{"primaryKey":"bo@shop.example"}})");
-  EXPECT_EQ(server_->Stop(), 0);
+TEST_F(TrackingApiTest, AbandonmentTimerSurvivesARestart) {
+  HttpResponse r = Collect(R"({"cart":{"cartId":"c1","products":[{"productId":"p","name":"P","url":"https://shop.example/p","unitPrice":3,"quantity":1}]}})");
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
   Start();
-  // A request arrives before anyone opens the integration check.
-  Collect(R"({"events":[{"type":"search","searchText":"shoes"}]})");
-  ApiClient ana = SignedIn();
-  json::object integration = GetJson(ana, StorePath("/integration"));
-  EXPECT_TRUE(ChecklistItem(integration, "page_visit")->at("seen").as_bool());
-  EXPECT_TRUE(ChecklistItem(integration, "login_register")->at("seen").as_bool());
-  EXPECT_FALSE(ChecklistItem(integration, "purchase")->at("seen").as_bool());
+  // The restarted server's clock starts from now again: move it past the delay.
+  ASSERT_EQ(server_->Send("POST", "/api/v1/test/clock", R"({"advance_seconds":1860})", {{"Content-Type", "application/json"}}).status, 200);
+  // The store's runtime loads (and fires its due timers) on first use.
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);
+  json::object contacts = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts"));
+  bool abandoned = false;
+  for (int attempt = 0; attempt < 100 && !abandoned; ++attempt) {
+    for (const auto& c : contacts.at("contacts").as_array()) {
+      abandoned = abandoned || !Activities(IdOf(c.as_object()), "?type=cart-abandoned").empty();
+    }
+    if (!abandoned) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(abandoned);
+}
+
+// A load generator sends custom events over keep-alive connections; the server is killed with SIGKILL
+// mid-stream and restarted; every acknowledged event is there.
+TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
+  constexpr int kThreads = 6;
+  std::atomic<int> acked{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::vector<std::pair<std::string, int>> acknowledged;  // (tracker, n)
+  std::vector<std::thread> threads;
+  uint16_t port = server_->port();
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto connection = HttpConnection::Open(port);
+      if (!connection) return;
+      std::string tracker = "load-tracker-" + std::to_string(t) + "-abcdef";
+      for (int n = 0; !stop.load(); ++n) {
+        std::string body = R"({"entityInfo":{"trackerId":")" + tracker + R"("},"events":[{"type":"custom","eventId":"load","payload":{"n":)" +
+                           std::to_string(n) + "}}]}";
+        auto r = (*connection)->Request("POST", "/collect/" + token_, body, {{"Content-Type", "text/plain"}});
+        if (!r || r->status != 200) return;  // the server died
+        std::lock_guard lock(mutex);
+        acknowledged.emplace_back(tracker, n);
+        ++acked;
+      }
+    });
+  }
+  while (acked.load() < 3000) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  server_->Signal(SIGKILL);
+  stop = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(server_->Wait(5000), 128 + SIGKILL);
+
+  // Reopen the database the way the server does and look for every acknowledged event.
+  auto db = db::OpenDatabase("sqlite:" + data_dir_ + "/starling.db", {});
+  ASSERT_TRUE(db) << db.error().message;
+  std::set<std::pair<std::string, int>> stored;
+  {
+    auto reader = (*db)->Reader();
+    ASSERT_TRUE(reader);
+    ASSERT_TRUE((*reader)->QueryEach(
+        "SELECT t.tracker_id, e.data FROM events e JOIN contact_trackers t ON t.store_id = e.store_id AND "
+        "t.contact_id = e.contact_id WHERE e.type = 'custom'",
+        {}, [&](const db::Row& row) -> Status {
+          auto data = ParseJsonObject(row.GetText(1));
+          if (data) stored.emplace(row.GetText(0), static_cast<int>(data->at("payload").as_object().at("n").as_int64()));
+          return Ok();
+        }));
+    auto check = (*reader)->QueryOne("PRAGMA integrity_check");
+    ASSERT_TRUE(check && *check);
+    EXPECT_EQ((*check)->GetText(0), "ok");
+  }
+  size_t missing = 0;
+  for (const auto& a : acknowledged) missing += stored.count(a) ? 0 : 1;
+  EXPECT_EQ(missing, 0u) << "of " << acknowledged.size() << " acknowledged events";
+  EXPECT_GE(stored.size(), acknowledged.size());
+  // The restarted server serves the same data.
+  db->reset();
+  Start();
+  EXPECT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);
 }
 
 }  // namespace

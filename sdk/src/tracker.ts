@@ -1,0 +1,291 @@
+// Sends the requests of one page, one at a time, so that each carries the tracker id of the answer before.
+import type { BrowserInfo, CollectAnswer, CollectRequest, Fields, StarlingEvent } from './types';
+import { canonical, copy, fire, isObject, load, save, warn } from './util';
+
+export const TRACKER_KEY = 'starling.trackerId';
+/** What was last sent of entityInfo/cart/pushSubscription, as canonical JSON (sessionStorage). */
+const LAST_SENT_KEY = 'starling.lastSent';
+/** Requests that failed and wait for their one retry (sessionStorage, so the next page can send them). */
+const RETRY_KEY = 'starling.retry';
+const RETRY_DELAY_MS = 5000;
+const MAX_RETRIES_KEPT = 5;
+const MAX_EVENTS = 100;
+/** keepalive bodies are limited to 64 KiB; a character takes at most 3 bytes in UTF-8. */
+const KEEPALIVE_MAX_CHARS = 21000;
+
+/** The parts of a request compared with what was last sent. */
+const COMPARED = ['entityInfo', 'cart', 'pushSubscription'] as const;
+
+export interface SendOptions {
+  entityInfo?: unknown;
+  cart?: unknown;
+}
+
+export interface PageDraft {
+  entityInfo: Fields;
+  cart?: Fields;
+  events: StarlingEvent[];
+  bannerPlaceholders: { id: string }[];
+  pageInfo: CollectRequest['pageInfo'];
+}
+
+function browserInfo(): BrowserInfo {
+  const info: BrowserInfo = {
+    url: location.href,
+    screenWidth: screen.width,
+    screenHeight: screen.height,
+    windowWidth: window.innerWidth,
+    windowHeight: window.innerHeight,
+    device: /Mobi|Android|iPhone|iPod|IEMobile|Opera Mini/i.test(navigator.userAgent) ? 'mobile' : 'desktop',
+  };
+  if (document.referrer) info.referrer = document.referrer;
+  if (navigator.language) info.language = navigator.language;
+  return info;
+}
+
+/** The compared value of a request part: entityInfo without its trackerId; undefined when empty. */
+function comparable(data: CollectRequest, key: (typeof COMPARED)[number]): string | undefined {
+  const part = data[key];
+  if (!isObject(part)) return undefined;
+  let value: Fields = part;
+  if (key === 'entityInfo') {
+    const { trackerId: _ignored, ...rest } = part;
+    value = rest;
+  }
+  return Object.keys(value).length === 0 ? undefined : canonical(value);
+}
+
+function readJson(kind: 'sessionStorage', key: string): unknown {
+  try {
+    return JSON.parse(load(kind, key) ?? 'null') as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** Checks the events given to sendEvents: objects with a non-empty string `type`. */
+export function validEvents(events: unknown): StarlingEvent[] {
+  if (events === undefined || events === null) return [];
+  if (!Array.isArray(events)) {
+    warn('sendEvents: events must be an array; nothing sent');
+    return [];
+  }
+  return events.filter((e: unknown, i): e is StarlingEvent => {
+    const ok = isObject(e) && typeof e.type === 'string' && e.type !== '';
+    if (!ok) warn(`sendEvents: event ${i} dropped: it is not an object with a "type"`);
+    return ok;
+  });
+}
+
+/** Checks a cart given to sendEvents: a `cartId` and products with productId, name, url and unitPrice ≥ 0. */
+export function validCart(cart: unknown): Fields | undefined {
+  if (cart === undefined || cart === null) return undefined;
+  if (!isObject(cart) || (typeof cart.cartId !== 'string' && typeof cart.cartId !== 'number') || cart.cartId === '') {
+    warn('sendEvents: cart dropped: it has no cartId');
+    return undefined;
+  }
+  const products = Array.isArray(cart.products) ? cart.products : [];
+  const kept = products.filter((p: unknown, i) => {
+    const ok =
+      isObject(p) &&
+      (typeof p.productId === 'string' || typeof p.productId === 'number') &&
+      p.productId !== '' &&
+      typeof p.name === 'string' && p.name !== '' &&
+      typeof p.url === 'string' && p.url !== '' &&
+      typeof p.unitPrice === 'number' && p.unitPrice >= 0;
+    if (!ok) warn(`sendEvents: cart product ${i} dropped: it needs productId, name, url and unitPrice ≥ 0`);
+    return ok;
+  });
+  return { ...cart, products: kept };
+}
+
+export class Tracker {
+  private trackerId: string | null = load('localStorage', TRACKER_KEY);
+  private queue: Promise<void> = Promise.resolve();
+  private initialized = false;
+
+  constructor(private readonly endpoint: string) {}
+
+  getTrackerId(): string | null {
+    return this.trackerId;
+  }
+
+  /** Keeps `id` as the browser's tracker id; fires starling:tracker-changed when it differs. */
+  setTrackerId(id: string): void {
+    const previous = this.trackerId;
+    if (id === '' || id === previous) return;
+    this.trackerId = id;
+    save('localStorage', TRACKER_KEY, id);
+    fire('starling:tracker-changed', { trackerId: id, previousTrackerId: previous });
+  }
+
+  /** Sends the requests of earlier pages that failed and were not retried yet. */
+  flushRetries(): void {
+    const pending = readJson('sessionStorage', RETRY_KEY);
+    save('sessionStorage', RETRY_KEY, null);
+    if (Array.isArray(pending)) {
+      for (const entry of pending) {
+        if (!isObject(entry)) continue;
+        const { _retryId: _ignored, ...data } = entry;
+        this.enqueue(() => this.post(data as CollectRequest, true));
+      }
+    }
+  }
+
+  /** The page's own request: always sent, since it carries the page visit. */
+  sendPage(page: PageDraft): Promise<void> {
+    return this.enqueue(() => {
+      const data: CollectRequest = {};
+      const entityInfo = this.entityInfo(page.entityInfo);
+      if (entityInfo) data.entityInfo = entityInfo;
+      if (page.cart) data.cart = page.cart;
+      data.events = [{ type: 'page-visit' }, ...page.events];
+      if (page.bannerPlaceholders.length > 0) data.bannerPlaceholders = page.bannerPlaceholders;
+      if (page.pageInfo && Object.keys(page.pageInfo).length > 0) data.pageInfo = page.pageInfo;
+      data.browserInfo = browserInfo();
+      return this.dispatch(data);
+    });
+  }
+
+  /**
+   * `starling.sendEvents`: the arguments are checked and copied now; the returned function queues the
+   * request(s) behind those before (at most 100 events each) and resolves once they are answered or skipped.
+   */
+  prepareEvents(events: unknown, options?: SendOptions): () => Promise<void> {
+    const list = copy(validEvents(events));
+    const given = options?.entityInfo;
+    if (given !== undefined && !isObject(given)) warn('sendEvents: entityInfo must be an object; left out');
+    const entityFields: Fields = isObject(given) ? copy(given) : {};
+    const cart = copy(validCart(options?.cart));
+    const chunks: StarlingEvent[][] = [];
+    for (let i = 0; i < list.length; i += MAX_EVENTS) chunks.push(list.slice(i, i + MAX_EVENTS));
+    if (chunks.length === 0) chunks.push([]);
+    return () => {
+      let last = Promise.resolve();
+      chunks.forEach((chunk, i) => {
+        last = this.enqueue(() => {
+          const data: CollectRequest = {};
+          const entityInfo = this.entityInfo(i === 0 ? entityFields : {});
+          if (entityInfo) data.entityInfo = entityInfo;
+          if (cart && i === 0) data.cart = cart;
+          if (chunk.length > 0) data.events = chunk;
+          data.browserInfo = browserInfo();
+          return this.dispatch(data);
+        });
+      });
+      return last;
+    };
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(task).catch((e: unknown) => warn(`unexpected error: ${String(e)}`));
+    this.queue = next;
+    return next;
+  }
+
+  /** entityInfo with the tracker id first; a trackerId among `fields` is adopted. */
+  private entityInfo(fields: Fields): Fields | undefined {
+    const { trackerId, ...rest } = fields;
+    if (typeof trackerId === 'string') this.setTrackerId(trackerId);
+    const info: Fields = {};
+    if (this.trackerId !== null) info.trackerId = this.trackerId;
+    Object.assign(info, rest);
+    return Object.keys(info).length > 0 ? info : undefined;
+  }
+
+  /** Lets listeners change the request, then sends it unless it carries nothing new. */
+  private async dispatch(draft: CollectRequest): Promise<void> {
+    const detail = fire('starling:before-send-data', { data: draft });
+    const data = isObject(detail.data) ? (detail.data as CollectRequest) : draft;
+    const hasEvents = Array.isArray(data.events) && data.events.length > 0;
+    const last = readJson('sessionStorage', LAST_SENT_KEY);
+    const changed = COMPARED.some((key) => {
+      const now = comparable(data, key);
+      return now !== undefined && (!isObject(last) || last[key] !== now);
+    });
+    if (!hasEvents && !changed) return;
+    await this.post(data, false);
+  }
+
+  private async post(data: CollectRequest, isRetry: boolean): Promise<void> {
+    if (isRetry && this.trackerId !== null) {
+      const info = isObject(data.entityInfo) ? data.entityInfo : {};
+      if (info.trackerId === undefined) data.entityInfo = { trackerId: this.trackerId, ...info };
+    }
+    const body = JSON.stringify(data);
+    let response: Response;
+    try {
+      response = await fetch(this.endpoint, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+        credentials: 'omit',
+        keepalive: body.length <= KEEPALIVE_MAX_CHARS,
+      });
+    } catch (e) {
+      this.failed(data, isRetry, `network error (${String(e)})`);
+      return;
+    }
+    if (response.status >= 500 || response.status === 429) {
+      this.failed(data, isRetry, `status ${response.status}`);
+      return;
+    }
+    if (!response.ok) {
+      warn(`request refused with status ${response.status}; not retried`);
+      return;
+    }
+    this.remember(data);
+    let answer: CollectAnswer = {};
+    try {
+      const parsed: unknown = await response.json();
+      if (isObject(parsed)) answer = parsed;
+    } catch {
+      warn('the answer is not JSON');
+    }
+    if (typeof answer.trackerId === 'string') this.setTrackerId(answer.trackerId);
+    if (Array.isArray(answer.errors)) {
+      for (const error of answer.errors) {
+        if (isObject(error)) warn(`event ${String(error.event)} refused: ${String(error.field)}: ${String(error.message)}`);
+      }
+    }
+    if (!this.initialized) {
+      this.initialized = true;
+      fire('starling:initialized', { trackerId: this.trackerId });
+    }
+  }
+
+  /** Records what this request told the server, so that the same cart or contact is not sent again. */
+  private remember(data: CollectRequest): void {
+    const stored = readJson('sessionStorage', LAST_SENT_KEY);
+    const last: Record<string, unknown> = isObject(stored) ? stored : {};
+    for (const key of COMPARED) {
+      const now = comparable(data, key);
+      if (now !== undefined) last[key] = now;
+    }
+    save('sessionStorage', LAST_SENT_KEY, JSON.stringify(last));
+  }
+
+  /** A failed request is retried once, after a delay or on the next page if this one closes first. */
+  private failed(data: CollectRequest, isRetry: boolean, why: string): void {
+    if (isRetry) {
+      warn(`request failed again (${why}); dropped`);
+      return;
+    }
+    warn(`request failed (${why}); retrying once in ${RETRY_DELAY_MS / 1000} s`);
+    const pending = readJson('sessionStorage', RETRY_KEY);
+    const list: unknown[] = Array.isArray(pending) ? pending : [];
+    const id = Math.random().toString(36).slice(2);
+    list.push({ ...data, _retryId: id });
+    save('sessionStorage', RETRY_KEY, JSON.stringify(list.slice(-MAX_RETRIES_KEPT)));
+    setTimeout(() => {
+      // Still waiting? Take it out (the next page must not send it too), then send it.
+      const now = readJson('sessionStorage', RETRY_KEY);
+      const left: unknown[] = Array.isArray(now) ? now : [];
+      const index = left.findIndex((r) => isObject(r) && r._retryId === id);
+      if (index < 0) return;
+      left.splice(index, 1);
+      save('sessionStorage', RETRY_KEY, left.length > 0 ? JSON.stringify(left) : null);
+      this.enqueue(() => this.post(data, true));
+    }, RETRY_DELAY_MS);
+  }
+}

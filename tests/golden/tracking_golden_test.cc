@@ -1,0 +1,249 @@
+// Golden wire-format cases: each file in tests/golden/tracking/ is one case — script requests in (and
+// clock moves), stored contacts and events out. The requests go through the real parser and the real
+// engine on a real SQLite file, with a fake clock. Adding a case costs one file.
+//
+// File format (JSON):
+//   {"description": "…",
+//    "settings": {"cart_abandonment_minutes": 30},           // optional
+//    "steps": [
+//      {"request": {…script wire format…}, "tracker_as": "A",   // remember the answered tracker id as $A
+//       "expect_errors": ["events[0].product.unitPrice"]},      // fields refused in this request (optional)
+//      {"advance_minutes": 31}],                                // move the clock, fire due timers
+//    "expect": {
+//      "contacts": [{"id": 1, "email": "ana@x.example", "merged_into": null, "fields": {…}}],  // every contact, by id
+//      "events":   [{"id": 1, "contact": 1, "type": "entity-created", "data": {…}}]},          // every event, by id
+//   }
+// In requests, the string "$A" stands for the tracker id remembered as A. In expectations, `data` and
+// `fields` are compared whole; "*" as a value accepts anything.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "base/crypto.h"
+#include "base/json.h"
+#include "db/group_commit.h"
+#include "db/migrations.h"
+#include "db/test_util.h"
+#include "engine/engine.h"
+#include "tracking/parse.h"
+
+namespace starling {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Replaces "$X" strings with remembered tracker ids, recursively.
+void Substitute(json::value& v, const std::map<std::string, std::string>& trackers) {
+  if (v.is_string()) {
+    std::string s(v.as_string());
+    if (s.size() > 1 && s[0] == '$') {
+      if (auto it = trackers.find(s.substr(1)); it != trackers.end()) v = it->second;
+    }
+  } else if (v.is_array()) {
+    for (auto& item : v.as_array()) Substitute(item, trackers);
+  } else if (v.is_object()) {
+    for (auto& [k, item] : v.as_object()) Substitute(item, trackers);
+  }
+}
+
+// `want` matches `got` when equal, or when `want` is "*".
+bool Matches(const json::value& want, const json::value& got, std::string& why, const std::string& path) {
+  if (want.is_string() && want.as_string() == "*") return true;
+  if (want.is_object() && got.is_object()) {
+    const auto& w = want.as_object();
+    const auto& g = got.as_object();
+    for (const auto& [k, v] : w) {
+      auto it = g.find(k);
+      if (it == g.end()) {
+        why = path + "." + std::string(k) + " missing";
+        return false;
+      }
+      if (!Matches(v, it->value(), why, path + "." + std::string(k))) return false;
+    }
+    for (const auto& [k, v] : g) {
+      if (!w.contains(k)) {
+        why = path + "." + std::string(k) + " not expected (got " + ToJson(v) + ")";
+        return false;
+      }
+    }
+    return true;
+  }
+  if (want.is_array() && got.is_array()) {
+    if (want.as_array().size() != got.as_array().size()) {
+      why = path + ": " + std::to_string(got.as_array().size()) + " items, want " +
+            std::to_string(want.as_array().size());
+      return false;
+    }
+    for (size_t i = 0; i < want.as_array().size(); ++i) {
+      if (!Matches(want.as_array()[i], got.as_array()[i], why, path + "[" + std::to_string(i) + "]")) return false;
+    }
+    return true;
+  }
+  if (want.is_number() && got.is_number()) {
+    if (want.to_number<double>() == got.to_number<double>()) return true;
+  } else if (want == got) {
+    return true;
+  }
+  why = path + ": got " + ToJson(got) + ", want " + ToJson(want);
+  return false;
+}
+
+class GoldenCase : public ::testing::TestWithParam<fs::path> {};
+
+TEST_P(GoldenCase, StoredStateMatches) {
+  ASSERT_TRUE(crypto::InitCrypto());
+  auto spec_text = ReadFile(GetParam());
+  auto spec = ParseJsonObject(spec_text);
+  ASSERT_TRUE(spec) << GetParam() << ": " << spec.error().message;
+
+  db::testing::TempDir dir;
+  auto database = db::testing::OpenTestDatabase(dir);
+  ASSERT_TRUE(database);
+  FakeClock clock(TimePoint(std::chrono::seconds(1'790'000'000)));
+  ASSERT_TRUE(db::Migrate(*database, clock));
+  int64_t abandonment = 30;
+  if (auto it = spec->find("settings"); it != spec->end()) {
+    if (auto m = it->value().as_object().find("cart_abandonment_minutes"); m != it->value().as_object().end()) {
+      abandonment = m->value().as_int64();
+    }
+  }
+  db::GroupCommitter committer(*database, {});
+  engine::Engine engine(*database, committer, clock,
+                        [abandonment](int64_t) -> Result<engine::RuntimeSettings> {
+                          return engine::RuntimeSettings{abandonment};
+                        },
+                        {.workers = 1});
+
+  std::map<std::string, std::string> trackers;
+  int step_no = 0;
+  for (json::value step : spec->at("steps").as_array()) {
+    ++step_no;
+    json::object& s = step.as_object();
+    if (auto it = s.find("advance_minutes"); it != s.end()) {
+      clock.Advance(std::chrono::minutes(it->value().as_int64()));
+      engine.Poke();
+      // The due timers are deleted in the transaction that stores what they fired: wait for that.
+      int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch()).count();
+      bool fired = false;
+      for (int i = 0; i < 500 && !fired; ++i) {
+        auto reader = database->Reader();
+        ASSERT_TRUE(reader);
+        auto left = (*reader)->QueryOne("SELECT COUNT(*) FROM timers WHERE due_at <= ?", {now_us});
+        ASSERT_TRUE(left);
+        fired = (*left)->GetInt64(0) == 0;
+        if (!fired) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      ASSERT_TRUE(fired) << GetParam().filename() << " step " << step_no << ": due timers did not fire";
+      continue;
+    }
+    json::value request = s.at("request");
+    Substitute(request, trackers);
+    auto batch = tracking::ParseScriptPayload(ToJson(request));
+    ASSERT_TRUE(batch) << GetParam().filename() << " step " << step_no << ": " << batch.error().message;
+    std::vector<std::string> error_fields;
+    for (const auto& e : batch->errors) error_fields.push_back(e.field);
+    std::vector<std::string> want_errors;
+    if (auto it = s.find("expect_errors"); it != s.end()) {
+      for (const auto& f : it->value().as_array()) want_errors.emplace_back(f.as_string());
+    }
+    EXPECT_EQ(error_fields, want_errors) << GetParam().filename() << " step " << step_no;
+    std::promise<engine::TrackOutcome> done;
+    auto future = done.get_future();
+    engine.Track(1, std::move(*batch), [&done](engine::TrackOutcome o) { done.set_value(std::move(o)); });
+    engine::TrackOutcome outcome = future.get();
+    ASSERT_TRUE(outcome.status) << GetParam().filename() << " step " << step_no << ": "
+                                << outcome.status.error().message;
+    if (auto it = s.find("tracker_as"); it != s.end()) trackers[std::string(it->value().as_string())] = outcome.tracker_id;
+  }
+  engine.Stop();
+  committer.Stop();
+
+  const json::object& expect = spec->at("expect").as_object();
+  auto reader = database->Reader();
+  ASSERT_TRUE(reader);
+  if (auto it = expect.find("contacts"); it != expect.end()) {
+    json::array got;
+    ASSERT_TRUE((*reader)->QueryEach(
+        "SELECT id, email, fields, merged_into FROM contacts WHERE store_id = 1 ORDER BY id", {},
+        [&](const db::Row& row) -> Status {
+          got.push_back(json::object{
+              {"id", row.GetInt64(0)},
+              {"email", row.IsNull(1) ? json::value(nullptr) : json::value(row.GetText(1))},
+              {"fields", *ParseJson(row.GetText(2))},
+              {"merged_into", row.IsNull(3) ? json::value(nullptr) : json::value(row.GetInt64(3))}});
+          return Ok();
+        }));
+    std::string why;
+    EXPECT_TRUE(Matches(it->value(), got, why, "contacts")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
+  }
+  if (auto it = expect.find("events"); it != expect.end()) {
+    json::array got;
+    ASSERT_TRUE((*reader)->QueryEach("SELECT id, contact_id, type, data FROM events WHERE store_id = 1 ORDER BY id", {},
+                                     [&](const db::Row& row) -> Status {
+                                       got.push_back(json::object{{"id", row.GetInt64(0)},
+                                                                  {"contact", row.GetInt64(1)},
+                                                                  {"type", row.GetText(2)},
+                                                                  {"data", *ParseJson(row.GetText(3))}});
+                                       return Ok();
+                                     }));
+    std::string why;
+    EXPECT_TRUE(Matches(it->value(), got, why, "events")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
+  }
+  if (auto it = expect.find("carts"); it != expect.end()) {
+    json::array got;
+    ASSERT_TRUE((*reader)->QueryEach(
+        "SELECT contact_id, cart_id, state, total_quantity, total_price FROM carts WHERE store_id = 1 ORDER BY contact_id", {},
+        [&](const db::Row& row) -> Status {
+          got.push_back(json::object{{"contact", row.GetInt64(0)},
+                                     {"cart_id", row.GetText(1)},
+                                     {"state", row.GetText(2)},
+                                     {"total_quantity", row.GetDouble(3)},
+                                     {"total_price", row.GetDouble(4)}});
+          return Ok();
+        }));
+    std::string why;
+    EXPECT_TRUE(Matches(it->value(), got, why, "carts")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
+  }
+  if (auto it = expect.find("products"); it != expect.end()) {
+    json::array got;
+    ASSERT_TRUE((*reader)->QueryEach("SELECT product_id, data FROM products WHERE store_id = 1 ORDER BY product_id", {},
+                                     [&](const db::Row& row) -> Status {
+                                       got.push_back(*ParseJson(row.GetText(1)));
+                                       return Ok();
+                                     }));
+    std::string why;
+    EXPECT_TRUE(Matches(it->value(), got, why, "products")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
+  }
+}
+
+std::vector<fs::path> Cases() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(STARLING_GOLDEN_DIR "/tracking")) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+INSTANTIATE_TEST_SUITE_P(Tracking, GoldenCase, ::testing::ValuesIn(Cases()), [](const auto& param_info) {
+  std::string name = param_info.param.stem().string();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+});
+
+}  // namespace
+}  // namespace starling
