@@ -1,9 +1,12 @@
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { signIn } from './support/auth';
 import { expect, test } from './support/fixtures';
+import { repoRoot } from './support/paths';
 import { screenshot, screenshotOf } from './support/screenshots';
 import type { StarlingServer } from './support/server';
-import { advanceClock, collect, pinSeedStore, product, SHOP_ORIGIN, storeSettings } from './support/tracking';
+import { advanceClock, collect, patchSettings, pinSeedStore, product, SHOP_ORIGIN, storeSettings } from './support/tracking';
 
 // The integration check (Store settings › Channels › Web) and the Contacts area, against the real server
 // (started with `--test-clock true`). Tracking requests are sent as the script sends them, with Playwright's
@@ -398,4 +401,52 @@ test('a marketer opens Contacts and contact sheets, but not the Channels tab', a
   expect(api.status()).toBe(403);
   const live = await theirs.request.get(`${starling.url}/api/v1/stores/${starling.seed.store.id}/integration/live`);
   expect(live.status()).toBe(403);
+});
+
+// The snippet as the UI shows it, pasted into a shop page: the real script (`sdk/dist`, built with
+// `npm run build` in sdk/) reads the page's tags and its request shows up in the live view. The shop is
+// played by Playwright at a path of the server's own host (Chromium keeps other pages from loading scripts
+// from a loopback address), which is authorized for the test.
+test('the snippet pasted into a shop page sends its events, which the live view shows', async ({
+  page,
+  newContext,
+  starling,
+}) => {
+  test.skip(!existsSync(path.join(repoRoot, 'sdk', 'dist', 'starling.js')), 'the tracking script is not built (sdk/: npm run build)');
+  const admin = page.context().request;
+  const domains = (await storeSettings(admin, starling)).authorized_domains;
+  await patchSettings(admin, starling, { authorized_domains: [...domains, '127.0.0.1'] });
+  try {
+    await page.goto(`${starling.url}/settings/channels`);
+    const snippet = ((await page.getByTestId('tracking-snippet').textContent()) ?? '').trim();
+    expect(snippet).toMatch(/^<script src=".*\/sdk\/starling\.js" data-token="\S+" async><\/script>$/);
+    const rows = page.getByTestId('live-entry');
+    await expect(page.getByTestId('live-state')).toHaveText('Live');
+    const before = await rows.count();
+
+    const visitor = await (await newContext()).newPage();
+    const shop = `${starling.url}/e2e-shop`;
+    await visitor.route(`${shop}/**`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><html><head><title>Hat</title>${snippet}</head><body><h1>Hat</h1>
+          <div class="cn_product_visited" style="display:none">
+            <span class="product_id">hat-1</span><span class="name">Hat</span>
+            <span class="url">${shop}/p/hat-1</span><span class="unit_price">12.5</span>
+          </div></body></html>`,
+      }),
+    );
+    await visitor.goto(`${shop}/p/hat-1`);
+    await expect
+      .poll(() => visitor.evaluate('typeof window.starling === "object" ? window.starling.getTrackerId() : "no script"'))
+      .toMatch(/^\w{10,}$/);
+
+    await expect(rows).toHaveCount(before + 1);
+    await expect(rows.first().getByRole('listitem')).toHaveText(['entity-created', 'page-visit', 'product-visited']);
+    await expect(rows.first()).toContainText('Stored');
+    await expect(checklistItem(page, 'product_visit')).toContainText(/Viewed product Hat \(.*12\.50.*\)/);
+    await screenshot(page, 'channels-web-live');
+  } finally {
+    await patchSettings(admin, starling, { authorized_domains: domains });
+  }
 });

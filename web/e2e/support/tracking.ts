@@ -63,3 +63,18 @@ export async function pinSeedStore(page: Page, starling: StarlingServer): Promis
   // A string, run in the page: the e2e code is type-checked without the DOM library.
   await page.addInitScript(`window.localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`);
 }
+
+/** `PATCH /api/v1/stores/{id}/settings` as the signed-in user of `request` (with the session's CSRF token). */
+export async function patchSettings(
+  request: APIRequestContext,
+  starling: StarlingServer,
+  patch: Record<string, unknown>,
+  storeId = starling.seed.store.id,
+): Promise<void> {
+  const session = (await (await request.get(`${starling.url}/api/v1/session`)).json()) as { csrf_token: string };
+  const response = await request.patch(`${starling.url}/api/v1/stores/${storeId}/settings`, {
+    headers: { 'X-CSRF-Token': session.csrf_token },
+    data: patch,
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
