@@ -44,6 +44,13 @@ function errorText(error: EventError): string {
   return error.field !== '' && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
+/** Each type once, in order of first appearance, with how many times it was stored. */
+function countTypes(types: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return [...counts];
+}
+
 /** A time the server did not set (the epoch) is not shown. */
 function knownTime(iso: string): boolean {
   const time = new Date(iso).getTime();
@@ -123,9 +130,10 @@ function LiveRequest({ row }: { row: LiveRow }) {
       </div>
       {row.event_types.length > 0 && (
         <ul className={styles.chips} aria-label="Stored events">
-          {row.event_types.map((type, index) => (
-            <li key={`${type}-${index}`} className={styles.chip} title={activityLabel(type)}>
+          {countTypes(row.event_types).map(([type, count]) => (
+            <li key={type} className={styles.chip} title={activityLabel(type)}>
               {type}
+              {count > 1 && <span className={styles.count}> × {count}</span>}
             </li>
           ))}
         </ul>
