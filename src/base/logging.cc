@@ -1,5 +1,9 @@
 #include "base/logging.h"
 
+#include <pthread.h>
+
+#include <string>
+
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -20,6 +24,11 @@ Status ConfigureLogging(std::string_view level) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %-5l %v", spdlog::pattern_time_type::utc);
   spdlog::flush_on(spdlog::level::warn);
   return Ok();
+}
+
+void NameThisThread(std::string_view name) {
+  std::string truncated(name.substr(0, 15));
+  pthread_setname_np(pthread_self(), truncated.c_str());
 }
 
 }  // namespace starling

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/logging.h"
 
 namespace starling::db {
 namespace {
@@ -50,7 +51,10 @@ GroupCommitter::GroupCommitter(Database& db, GroupCommitOptions options)
         "starling_db_batch_items", "Work items per committed group-commit transaction", {},
         BatchBuckets());
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("db-commit");
+    Run();
+  });
 }
 
 GroupCommitter::~GroupCommitter() { Stop(); }

@@ -3,10 +3,20 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include "base/check.h"
+#include "base/logging.h"
 #include "engine/store_runtime.h"
 
 namespace starling::engine {
+
+// Everything a submitted batch owes its callers, kept until its commit is over.
+struct Engine::PendingCommit {
+  std::vector<std::pair<AppliedBatch, TrackCallback>> results;
+  std::vector<std::pair<std::string, int64_t>> timer_ids;
+  int64_t timers_fired_at_us = 0;  // when `timer_ids` fired
+};
 
 struct Engine::Command {
   enum class Kind { kTrack, kCommitDone, kRefresh };
@@ -15,6 +25,8 @@ struct Engine::Command {
   tracking::TrackBatch batch;
   TrackCallback done;
   bool commit_failed = false;  // kCommitDone
+  Status commit_status;        // kCommitDone
+  std::shared_ptr<PendingCommit> pending;  // kCommitDone
 };
 
 struct Engine::Worker {
@@ -23,6 +35,11 @@ struct Engine::Worker {
   std::deque<Command> queue;
   bool stop = false;
   bool poked = false;
+  // Something in `queue` the worker can act on now. A batch for a store whose commits are all in
+  // flight (`blocked`) waits for the commit-done message instead of waking the worker: each wake is
+  // a context switch, and under load most requests would otherwise cause one.
+  bool actionable = false;
+  std::unordered_set<int64_t> blocked;  // guarded by mutex, kept by the worker
   // Touched only by the worker's thread.
   std::unordered_map<int64_t, std::unique_ptr<StoreRuntime>> runtimes;
   std::unordered_map<int64_t, std::deque<Command>> waiting;  // commands held while a commit is in flight
@@ -40,9 +57,12 @@ Engine::Engine(db::Database& db, db::GroupCommitter& committer, const Clock& clo
                                                     "Runtime batches whose commit failed (callers got an error)");
   }
   for (int i = 0; i < options_.workers; ++i) workers_.push_back(std::make_unique<Worker>());
-  for (auto& worker : workers_) {
-    Worker* w = worker.get();
-    w->thread = std::thread([this, w] { RunWorker(*w); });
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    Worker* w = workers_[i].get();
+    w->thread = std::thread([this, w, i] {
+      NameThisThread(fmt::format("engine-{}", i));
+      RunWorker(*w);
+    });
   }
 }
 
@@ -63,7 +83,10 @@ void Engine::Track(int64_t store_id, tracking::TrackBatch batch, TrackCallback d
       c.batch = std::move(batch);
       c.done = std::move(done);
       w.queue.push_back(std::move(c));
-      w.cv.notify_one();
+      if (!w.blocked.count(store_id) && !w.actionable) {
+        w.actionable = true;
+        w.cv.notify_one();
+      }
       return;
     }
   }
@@ -80,7 +103,9 @@ void Engine::RecordRefused(int64_t store_id, const std::string& source, const st
   entry.ip = ip;
   entry.status = why;
   entry.errors = std::move(errors);
-  Publish(store_id, std::move(entry), {});
+  std::vector<LiveEntry> entries;
+  entries.push_back(std::move(entry));
+  Publish(store_id, std::move(entries), {});
 }
 
 void Engine::RefreshStore(int64_t store_id) {
@@ -90,6 +115,7 @@ void Engine::RefreshStore(int64_t store_id) {
   c.kind = Command::Kind::kRefresh;
   c.store_id = store_id;
   w.queue.push_back(std::move(c));
+  w.actionable = true;
   w.cv.notify_one();
 }
 
@@ -113,17 +139,52 @@ void Engine::Stop() {
   }
 }
 
-void Engine::Publish(int64_t store_id, LiveEntry entry, const std::vector<std::pair<std::string, int64_t>>& typed_ids) {
+void Engine::Publish(int64_t store_id, std::vector<LiveEntry> entries,
+                     const std::vector<std::pair<std::string, int64_t>>& typed_ids) {
   std::lock_guard lock(activity_mutex_);
   StoreActivity& a = activity_[store_id];
   for (const auto& [type, id] : typed_ids) {
     int64_t& last = a.last_event_id_by_type[type];
     last = std::max(last, id);
   }
-  entry.seq = a.next_seq++;
-  a.recent.push_back(std::move(entry));
-  if (a.recent.size() > 200) a.recent.erase(a.recent.begin(), a.recent.begin() + (a.recent.size() - 200));
+  for (LiveEntry& entry : entries) {
+    entry.seq = a.next_seq++;
+    a.recent.push_back(std::move(entry));
+  }
+  while (a.recent.size() > 200) a.recent.pop_front();
   activity_cv_.notify_all();
+}
+
+void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit& pending) {
+  uint64_t stored = 0;
+  std::vector<LiveEntry> entries;
+  std::vector<std::pair<std::string, int64_t>> typed_ids;
+  entries.reserve(pending.results.size() + 1);
+  for (auto& [applied, done] : pending.results) {
+    if (!status) {
+      applied.outcome.status = Error::Unavailable(
+          fmt::format("the events could not be stored ({}); nothing was kept: retry", status.error().message));
+      applied.live.status = applied.outcome.status.error().message;
+      applied.live.event_types.clear();
+    } else if (applied.outcome.status) {
+      stored += static_cast<uint64_t>(applied.outcome.events_stored);
+      typed_ids.insert(typed_ids.end(), applied.typed_ids.begin(), applied.typed_ids.end());
+    }
+    entries.push_back(std::move(applied.live));
+    if (done) done(std::move(applied.outcome));
+  }
+  if (status && !pending.timer_ids.empty()) {
+    LiveEntry timers;
+    timers.at_us = pending.timers_fired_at_us;
+    timers.source = "timer";
+    timers.status = "stored";
+    for (const auto& [type, id] : pending.timer_ids) timers.event_types.push_back(type);
+    entries.push_back(std::move(timers));
+    typed_ids.insert(typed_ids.end(), pending.timer_ids.begin(), pending.timer_ids.end());
+    stored += pending.timer_ids.size();
+  }
+  Publish(store_id, std::move(entries), typed_ids);
+  if (status && events_stored_) events_stored_->Inc(static_cast<double>(stored));
 }
 
 StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
@@ -183,14 +244,17 @@ void Engine::RunWorker(Worker& w) {
       std::unique_lock lock(w.mutex);
       int64_t next_due = INT64_MAX;
       for (auto& [id, runtime] : w.runtimes) {
-        if (!runtime->commit_in_flight) next_due = std::min(next_due, runtime->NextTimerDue());
+        if (runtime->commits_in_flight < options_.max_commits_in_flight && !runtime->needs_reload) {
+          next_due = std::min(next_due, runtime->NextTimerDue());
+        }
       }
       auto until_due = std::chrono::microseconds(next_due == INT64_MAX ? 1'000'000 : std::max<int64_t>(0, next_due - now_us()));
       // Wake at least once a second: the clock may be moved by hand (tests) without a Poke.
       until_due = std::min(until_due, std::chrono::microseconds(1'000'000));
-      w.cv.wait_for(lock, until_due, [&] { return !w.queue.empty() || w.stop || w.poked; });
+      w.cv.wait_for(lock, until_due, [&] { return w.actionable || w.stop || w.poked; });
       commands.swap(w.queue);
       w.poked = false;
+      w.actionable = false;
       stop = w.stop;
     }
 
@@ -200,7 +264,8 @@ void Engine::RunWorker(Worker& w) {
       if (!runtime) runtime = std::make_unique<StoreRuntime>(c.store_id, clock_);
       switch (c.kind) {
         case Command::Kind::kCommitDone:
-          runtime->commit_in_flight = false;
+          FinishCommit(c.store_id, c.commit_status, *c.pending);
+          --runtime->commits_in_flight;
           // A failed commit leaves memory ahead of the database: reload before the next batch.
           if (c.commit_failed) runtime->needs_reload = true;
           break;
@@ -216,7 +281,9 @@ void Engine::RunWorker(Worker& w) {
     int64_t now = now_us();
     for (auto& [store_id, runtime_ptr] : w.runtimes) {
       StoreRuntime& runtime = *runtime_ptr;
-      if (runtime.commit_in_flight) continue;
+      if (runtime.commits_in_flight >= options_.max_commits_in_flight) continue;
+      // After a failure, wait for the failed epoch's commits to drain before reloading.
+      if (runtime.needs_reload && runtime.commits_in_flight > 0) continue;
       auto& waiting = w.waiting[store_id];
       bool due = runtime.loaded && runtime.NextTimerDue() <= now;
       if (waiting.empty() && !due) continue;
@@ -244,72 +311,78 @@ void Engine::RunWorker(Worker& w) {
 
       // Apply everything waiting (up to the batch limit) and the due timers, as one transaction item.
       auto plan = std::make_shared<WritePlan>();
-      auto results = std::make_shared<std::vector<std::pair<AppliedBatch, TrackCallback>>>();
+      auto pending = std::make_shared<PendingCommit>();
       size_t n = std::min(waiting.size(), options_.max_batch_commands);
+      pending->results.reserve(n);
       for (size_t i = 0; i < n; ++i) {
         Command& c = waiting[i];
         AppliedBatch applied = runtime.Apply(c.batch, *plan);
-        results->emplace_back(std::move(applied), std::move(c.done));
+        pending->results.emplace_back(std::move(applied), std::move(c.done));
       }
       waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(n));
-      auto timer_ids = std::make_shared<std::vector<std::pair<std::string, int64_t>>>(runtime.FireDueTimers(now, *plan));
+      pending->timer_ids = runtime.FireDueTimers(now, *plan);
+      pending->timers_fired_at_us = now;
       if (plan->ops.empty()) {
         // Nothing to write (e.g. every batch was refused): answer at once.
-        for (auto& [applied, done] : *results) {
-          Publish(store_id, applied.live, applied.typed_ids);
-          if (done) done(std::move(applied.outcome));
-        }
+        FinishCommit(store_id, Ok(), *pending);
         continue;
       }
-      runtime.commit_in_flight = true;
+      ++runtime.commits_in_flight;
       int64_t sid = store_id;
       Worker* worker = &w;
+      auto control = runtime.control;
+      int64_t epoch = runtime.epoch;
       committer_.SubmitAsync(
-          [plan](db::Connection& conn) { return plan->Run(conn); },
-          [this, sid, worker, results, timer_ids, now](Status status) {
+          [plan, control, epoch](db::Connection& conn) -> Status {
+            if (control->failed_epoch.load() >= epoch) {
+              return Error::Unavailable("an earlier batch of this store could not be stored");
+            }
+            Status ran = plan->Run(conn);
+            if (!ran) control->failed_epoch.store(epoch);
+            return ran;
+          },
+          [sid, worker, pending, control, epoch, this](Status status) {
+            // On the committer's thread: only hand the outcome to the store's worker, which answers
+            // the callers (the committer's next transaction should not wait for that).
             if (!status) {
+              // Covers a failed COMMIT too: later items of this epoch, in later transactions, fail.
+              control->failed_epoch.store(std::max(control->failed_epoch.load(), epoch));
               spdlog::error("engine: a batch of store {} was not stored: {}", sid, status.error().message);
               if (batches_failed_) batches_failed_->Inc();
-            }
-            uint64_t stored = 0;
-            for (auto& [applied, done] : *results) {
-              if (!status) {
-                applied.outcome.status = Error::Unavailable(
-                    fmt::format("the events could not be stored ({}); nothing was kept: retry", status.error().message));
-                applied.live.status = applied.outcome.status.error().message;
-                applied.live.event_types.clear();
-                applied.typed_ids.clear();
-              } else if (applied.outcome.status) {
-                stored += static_cast<uint64_t>(applied.outcome.events_stored);
-              }
-              Publish(sid, applied.live, applied.typed_ids);
-              if (done) done(std::move(applied.outcome));
-            }
-            if (status) {
-              if (!timer_ids->empty()) {
-                LiveEntry timers;
-                timers.at_us = now;  // when the timers fired
-                timers.source = "timer";
-                timers.status = "stored";
-                for (const auto& [type, id] : *timer_ids) timers.event_types.push_back(type);
-                Publish(sid, std::move(timers), *timer_ids);
-                stored += timer_ids->size();
-              }
-              if (events_stored_) events_stored_->Inc(static_cast<double>(stored));
             }
             std::lock_guard lock(worker->mutex);
             Command c;
             c.kind = Command::Kind::kCommitDone;
             c.store_id = sid;
             c.commit_failed = !status;
+            c.commit_status = std::move(status);
+            c.pending = pending;
             worker->queue.push_back(std::move(c));
+            worker->actionable = true;
             worker->cv.notify_one();
           });
     }
+
+    {
+      // Which stores cannot take a new batch until a commit is done (see Worker::blocked).
+      std::lock_guard lock(w.mutex);
+      w.blocked.clear();
+      for (auto& [store_id, runtime] : w.runtimes) {
+        if (runtime->commits_in_flight >= options_.max_commits_in_flight ||
+            (runtime->needs_reload && runtime->commits_in_flight > 0)) {
+          w.blocked.insert(store_id);
+        }
+      }
+      // Commands that arrived for a store that is no longer blocked must not wait for the next wake.
+      for (const Command& c : w.queue) {
+        if (c.kind != Command::Kind::kTrack || !w.blocked.count(c.store_id)) w.actionable = true;
+      }
+    }
+
     if (stop) {
       bool busy = false;
       for (auto& [store_id, runtime] : w.runtimes) {
-        busy = busy || runtime->commit_in_flight || !w.waiting[store_id].empty();
+        busy = busy || runtime->commits_in_flight > 0 || !w.waiting[store_id].empty();
       }
       std::lock_guard lock(w.mutex);
       if (!busy && w.queue.empty()) return;

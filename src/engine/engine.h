@@ -5,8 +5,9 @@
 // one the store is pinned to, so a runtime needs no locks. A batch of commands is applied in memory,
 // written in one group-committed transaction (db/group_commit.h), and only after the COMMIT are the
 // callers told the outcome: an acknowledged event is never lost. A store has at most one commit in
-// flight; commands arriving meanwhile form the next batch. If a commit fails, its callers get the
-// error and the runtime is reloaded from the database before it applies anything else.
+// flight at a time up to `max_commits_in_flight`; commands arriving meanwhile form the next batch. If a
+// commit fails, its callers and those of every later batch of the store get an error, and the runtime
+// is reloaded from the database before it applies anything else.
 //
 // Timers (cart abandonment) are rows with a due time, kept in memory per runtime; a worker fires the due
 // ones of its stores. Time comes from the injected Clock; after moving a fake clock, call Poke().
@@ -42,6 +43,9 @@ struct EngineOptions {
   int workers = 2;
   // Most commands of one store applied in one batch (one transaction item).
   size_t max_batch_commands = 1000;
+  // Batches of one store applied in memory and waiting for their commits at once. 1 makes each batch
+  // wait for the previous commit; more lets the runtime work while the disk does.
+  int max_commits_in_flight = 4;
   MetricsRegistry* metrics = nullptr;  // optional; must outlive the engine
 };
 
@@ -76,7 +80,7 @@ struct LiveEntry {
 // Per-store counters and the last event id of each type, for the integration checklist.
 struct StoreActivity {
   std::map<std::string, int64_t> last_event_id_by_type;
-  std::vector<LiveEntry> recent;  // newest last, at most 200
+  std::deque<LiveEntry> recent;  // newest last, at most 200
   uint64_t next_seq = 1;
 };
 
@@ -115,7 +119,12 @@ class Engine final {
 
   Worker& WorkerFor(int64_t store_id);
   void RunWorker(Worker& worker);
-  void Publish(int64_t store_id, LiveEntry entry, const std::vector<std::pair<std::string, int64_t>>& typed_ids);
+  struct PendingCommit;
+  // Records what a batch did for the live view and the checklist, under one lock.
+  void Publish(int64_t store_id, std::vector<LiveEntry> entries,
+               const std::vector<std::pair<std::string, int64_t>>& typed_ids);
+  // On the worker, once a commit is over: tells the callers and publishes.
+  void FinishCommit(int64_t store_id, const Status& status, PendingCommit& pending);
 
   db::Database& db_;
   db::GroupCommitter& committer_;

@@ -195,6 +195,7 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
   next_event_id_ = max_event->GetInt64(0) + 1;
   loaded = true;
   needs_reload = false;
+  ++epoch;
   return Ok();
 }
 

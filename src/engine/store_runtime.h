@@ -2,7 +2,9 @@
 // the worker thread the store is pinned to (no locks), see engine.h.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,9 +64,18 @@ class StoreRuntime final : public ContactIndex {
 
   // The engine's bookkeeping for this store.
   bool loaded = false;
-  bool commit_in_flight = false;
+  int commits_in_flight = 0;
   bool needs_reload = false;
   bool needs_settings = false;
+  // Batches are applied in memory ahead of their commits (up to EngineOptions::max_commits_in_flight).
+  // When one fails, every later batch of the same epoch must fail too (memory had moved on from a state
+  // the database never reached): the work items check `failed_epoch` when they run, in commit order, and
+  // the runtime reloads (a new epoch) once the failed epoch has no commit left in flight.
+  struct CommitControl {
+    std::atomic<int64_t> failed_epoch{-1};
+  };
+  std::shared_ptr<CommitControl> control = std::make_shared<CommitControl>();
+  int64_t epoch = 0;
 
   size_t contact_count() const { return contacts_.size(); }
 

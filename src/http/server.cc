@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/logging.h"
 #include "http/request_parser.h"
 #include "http/response_writer.h"
 
@@ -358,8 +359,12 @@ class HttpServer::Impl {
     for (auto& worker : workers_) ArmSweep(*worker);
     std::vector<std::thread> threads;
     for (size_t i = 1; i < workers_.size(); ++i) {
-      threads.emplace_back([this, i] { RunLoop(*workers_[i]); });
+      threads.emplace_back([this, i] {
+        NameThisThread(fmt::format("http-io-{}", i));
+        RunLoop(*workers_[i]);
+      });
     }
+    NameThisThread("http-io-0");
     RunLoop(*workers_[0]);
     for (auto& t : threads) t.join();
     // A blocking handler still running refers to a request owned by a connection coroutine: let it

@@ -1,9 +1,14 @@
 #include "db/sqlite/sqlite_database.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <climits>
 #include <list>
 #include <unordered_map>
@@ -11,6 +16,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/logging.h"
 #include "db/connection_pool.h"
 
 namespace starling::db {
@@ -163,6 +169,8 @@ class SqliteConnection final : public Connection {
 
   bool read_only() const override { return read_only_; }
   ConnectionStats stats() const override { return stats_; }
+
+  sqlite3* handle() const { return db_.get(); }
 
   void SetBusyTimeout(std::chrono::milliseconds timeout) {
     sqlite3_busy_timeout(db_.get(), static_cast<int>(std::min<int64_t>(timeout.count(), INT_MAX)));
@@ -368,9 +376,102 @@ class SqliteConnection final : public Connection {
   ConnectionStats stats_;
 };
 
+}  // namespace
+
+// Copies the WAL into the database file on its own thread and connection, so that the writer's
+// COMMITs never pay for it. SQLite's automatic checkpoint (1000 pages) would run inside the COMMIT
+// that crosses the threshold, on the group committer's thread, stalling every write behind it. The
+// writer's WAL hook tells this thread how large the WAL has grown; it runs PASSIVE checkpoints (they
+// never block the writer or readers) when the WAL passes `kCheckpointPages`, and at least once a
+// second while anything is left.
+class WalCheckpointer final {
+ public:
+  static constexpr int kCheckpointPages = 1000;
+
+  explicit WalCheckpointer(std::filesystem::path path) : path_(std::move(path)) {}
+  ~WalCheckpointer() { Stop(); }
+
+  Status Start() {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) {
+      return Error::Unavailable(fmt::format("cannot open SQLite database `{}` for checkpoints: {}", path_.string(),
+                                            raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    }
+    sqlite3_busy_timeout(raw, 1000);
+    thread_ = std::thread([this] { Run(); });
+    return Ok();
+  }
+
+  void Stop() {
+    {
+      std::lock_guard lock(mutex_);
+      if (stop_) return;
+      stop_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    db_.reset();
+  }
+
+  // The writer's WAL hook, after each of its commits: `pages` frames are in the WAL.
+  //
+  // The background thread copies frames into the file, but under steady writes it never catches up
+  // completely, and SQLite restarts the WAL from its beginning only when a write transaction starts
+  // with every frame copied. Without restarts the WAL grows at its end, and appending 4120-byte frames
+  // to fresh file blocks costs the writer more (block allocation and zeroing) than the copy itself.
+  // So once the WAL is twice the threshold, the writer finishes the copy here, between two of its
+  // transactions: little is left by then, and the next transaction restarts the WAL.
+  static int Hook(void* self, sqlite3* db, const char*, int pages) {
+    auto* checkpointer = static_cast<WalCheckpointer*>(self);
+    checkpointer->wal_pages_.store(pages, std::memory_order_relaxed);
+    if (pages >= 2 * kCheckpointPages) {
+      int log = 0, done = 0;
+      if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && done == log) {
+        checkpointer->wal_pages_.store(0, std::memory_order_relaxed);
+      }
+    } else if (pages >= kCheckpointPages) {
+      checkpointer->cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void Run() {
+    NameThisThread("db-checkpoint");
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::seconds(1));
+      if (stop_) break;
+      if (wal_pages_.load(std::memory_order_relaxed) == 0) continue;
+      lock.unlock();
+      int log = 0, done = 0;
+      int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+        spdlog::warn("db: WAL checkpoint of {} failed: {}", path_.string(), sqlite3_errmsg(db_.get()));
+      } else if (rc == SQLITE_OK && done == log) {
+        wal_pages_.store(0, std::memory_order_relaxed);
+      }
+      lock.lock();
+    }
+  }
+
+  const std::filesystem::path path_;
+  DbHandle db_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::atomic<int> wal_pages_{0};
+  std::thread thread_;
+};
+
+namespace {
+
 Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::filesystem::path& path,
                                                          const DatabaseOptions& options,
-                                                         bool read_only) {
+                                                         bool read_only,
+                                                         WalCheckpointer* checkpointer = nullptr) {
   sqlite3* raw = nullptr;
   // NOMUTEX: a connection is only ever used by the one thread holding its lease.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (read_only ? 0 : SQLITE_OPEN_CREATE);
@@ -410,6 +511,9 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::filesystem::
                                 : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                                   "PRAGMA journal_size_limit=67108864;";
   if (Status s = connection->ExecuteScript(setup); !s) return context(s.error());
+  // The writer's commits no longer checkpoint; the checkpointer thread does (replaces SQLite's
+  // automatic checkpoint, which is itself a WAL hook).
+  if (checkpointer != nullptr) sqlite3_wal_hook(connection->handle(), &WalCheckpointer::Hook, checkpointer);
   return connection;
 }
 
@@ -427,30 +531,35 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::filesyst
     return Error::Internal(
         "the SQLite library was built without thread support (SQLITE_THREADSAFE=0)");
   }
+  auto checkpointer = std::make_unique<WalCheckpointer>(path);
   std::vector<std::unique_ptr<Connection>> writer;
-  STARLING_ASSIGN_OR_RETURN(auto writer_connection, OpenConnection(path, options, false));
+  STARLING_ASSIGN_OR_RETURN(auto writer_connection, OpenConnection(path, options, false, checkpointer.get()));
   writer.push_back(std::move(writer_connection));
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_connections; ++i) {
     STARLING_ASSIGN_OR_RETURN(auto reader, OpenConnection(path, options, true));
     readers.push_back(std::move(reader));
   }
+  STARLING_TRY(checkpointer->Start());
   return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(
       path, options, std::make_unique<ConnectionPool>("writer", std::move(writer)),
-      std::make_unique<ConnectionPool>("reader", std::move(readers))));
+      std::make_unique<ConnectionPool>("reader", std::move(readers)), std::move(checkpointer)));
 }
 
 SqliteDatabase::SqliteDatabase(std::filesystem::path path, DatabaseOptions options,
                                std::unique_ptr<ConnectionPool> writer,
-                               std::unique_ptr<ConnectionPool> readers)
+                               std::unique_ptr<ConnectionPool> readers,
+                               std::unique_ptr<WalCheckpointer> checkpointer)
     : path_(std::move(path)),
       options_(options),
       writer_(std::move(writer)),
-      readers_(std::move(readers)) {}
+      readers_(std::move(readers)),
+      checkpointer_(std::move(checkpointer)) {}
 
 // Readers close first: the last connection to close (the writer) checkpoints the WAL into the main
 // file.
 SqliteDatabase::~SqliteDatabase() {
+  checkpointer_.reset();
   readers_.reset();
   writer_.reset();
 }

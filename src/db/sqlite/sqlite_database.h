@@ -10,6 +10,8 @@
 //   - foreign_keys=ON, a busy timeout (DatabaseOptions::busy_timeout) for locks held by another
 //     process (`starling migrate` while serving), extended result codes.
 //   - readers: query_only=ON, so a write through a reader fails instead of racing the writer.
+//   - no automatic checkpoint on the writer: a background thread with its own connection copies the
+//     WAL into the file (PASSIVE checkpoints), so COMMITs never wait for it.
 // Each connection caches its prepared statements by SQL text (LRU,
 // DatabaseOptions::statement_cache_size).
 //
@@ -26,6 +28,8 @@
 #include "db/database.h"
 
 namespace starling::db {
+
+class WalCheckpointer;
 
 class SqliteDatabase final : public Database {
  public:
@@ -48,12 +52,14 @@ class SqliteDatabase final : public Database {
 
  private:
   SqliteDatabase(std::filesystem::path path, DatabaseOptions options,
-                 std::unique_ptr<ConnectionPool> writer, std::unique_ptr<ConnectionPool> readers);
+                 std::unique_ptr<ConnectionPool> writer, std::unique_ptr<ConnectionPool> readers,
+                 std::unique_ptr<WalCheckpointer> checkpointer);
 
   const std::filesystem::path path_;
   const DatabaseOptions options_;
   std::unique_ptr<ConnectionPool> writer_;   // exactly one connection
   std::unique_ptr<ConnectionPool> readers_;  // options_.reader_connections connections
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the WAL into the file off the writer's path
 };
 
 }  // namespace starling::db
