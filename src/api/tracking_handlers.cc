@@ -94,8 +94,11 @@ json::object ContactJson(const contacts::ContactView& c) {
 }
 
 json::object ActivityJson(const contacts::Activity& a) {
-  return json::object{{"id", a.id}, {"type", a.type}, {"occurred_at", IsoFromUs(a.occurred_at_us)},
-                      {"data", ParsedOrEmpty(a.data_json)}};
+  return json::object{{"id", a.id},
+                      {"type", a.type},
+                      {"occurred_at", IsoFromUs(a.occurred_at_us)},
+                      {"data", ParsedOrEmpty(a.data_json)},
+                      {"contact_id", a.contact_id > 0 ? json::value(a.contact_id) : json::value(nullptr)}};
 }
 
 json::array ErrorsJson(const std::vector<tracking::EventError>& errors) {

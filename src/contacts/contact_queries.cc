@@ -91,6 +91,8 @@ Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const s
       page.contacts.pop_back();
       page.next_cursor = page.contacts.back().id;
     }
+    // The list answers the same Contact as the single read (docs/api-contacts.md): trackers, count, cart.
+    for (ContactView& c : page.contacts) STARLING_TRY(Complete(conn, store_id, c));
     return page;
   });
 }
@@ -100,10 +102,11 @@ Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t 
   return db::Read(db, [&](db::Connection& conn) -> Result<ActivityPage> {
     ActivityPage page;
     STARLING_TRY(conn.QueryEach(
-        "SELECT id, type, occurred_at, data FROM events WHERE store_id = ? AND contact_id = ? AND id < ? "
+        "SELECT id, type, occurred_at, data, contact_id FROM events WHERE store_id = ? AND contact_id = ? AND id < ? "
         "AND (? = '' OR type = ?) ORDER BY id DESC LIMIT ?",
         {store_id, contact_id, before_id.value_or(INT64_MAX), type, type, limit + 1}, [&](const db::Row& row) -> Status {
-          page.activities.push_back({row.GetInt64(0), row.GetText(1), row.GetInt64(2), row.GetText(3)});
+          page.activities.push_back(
+              {row.GetInt64(0), row.GetText(1), row.GetInt64(2), row.GetText(3), row.GetOptionalInt64(4).value_or(0)});
           return Ok();
         }));
     if (page.activities.size() > static_cast<size_t>(limit)) {
@@ -116,10 +119,12 @@ Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t 
 
 Result<std::optional<Activity>> GetEvent(db::Database& db, int64_t store_id, int64_t event_id) {
   return db::Read(db, [&](db::Connection& conn) -> Result<std::optional<Activity>> {
-    STARLING_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT id, type, occurred_at, data FROM events WHERE store_id = ? AND id = ?",
-                                                      {store_id, event_id}));
+    STARLING_ASSIGN_OR_RETURN(
+        auto row, conn.QueryOne("SELECT id, type, occurred_at, data, contact_id FROM events WHERE store_id = ? AND id = ?",
+                                {store_id, event_id}));
     if (!row) return std::optional<Activity>();
-    return std::optional<Activity>(Activity{row->GetInt64(0), row->GetText(1), row->GetInt64(2), row->GetText(3)});
+    return std::optional<Activity>(Activity{row->GetInt64(0), row->GetText(1), row->GetInt64(2), row->GetText(3),
+                                            row->GetOptionalInt64(4).value_or(0)});
   });
 }
 

@@ -28,6 +28,7 @@ struct Activity {
   std::string type;
   int64_t occurred_at_us = 0;
   std::string data_json;
+  int64_t contact_id = 0;  // 0: none
 };
 
 struct ActivityPage {
@@ -36,7 +37,7 @@ struct ActivityPage {
 };
 
 struct ContactListPage {
-  std::vector<ContactView> contacts;    // newest first (no trackers, cart or counts)
+  std::vector<ContactView> contacts;    // newest first, complete (trackers, activity count, cart)
   std::optional<int64_t> next_cursor;
 };
 

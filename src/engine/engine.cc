@@ -15,6 +15,7 @@ namespace starling::engine {
 struct Engine::PendingCommit {
   std::vector<std::pair<AppliedBatch, TrackCallback>> results;
   std::vector<std::pair<std::string, int64_t>> timer_ids;
+  int64_t timers_fired_at_us = 0;  // when `timer_ids` fired
 };
 
 struct Engine::Command {
@@ -174,6 +175,7 @@ void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit&
   }
   if (status && !pending.timer_ids.empty()) {
     LiveEntry timers;
+    timers.at_us = pending.timers_fired_at_us;
     timers.source = "timer";
     timers.status = "stored";
     for (const auto& [type, id] : pending.timer_ids) timers.event_types.push_back(type);
@@ -189,7 +191,8 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
   bool known;
   {
     std::lock_guard lock(activity_mutex_);
-    known = activity_.count(store_id) > 0;
+    // Not `activity_`: a request published since start creates the store's entry before anyone looked.
+    known = checklist_loaded_.count(store_id) > 0;
   }
   if (!known) {
     // First look since start: the checklist comes from what is stored.
@@ -205,6 +208,7 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
     std::lock_guard lock(activity_mutex_);
     StoreActivity& a = activity_[store_id];
     for (const auto& [type, id] : last) a.last_event_id_by_type[type] = std::max(a.last_event_id_by_type[type], id);
+    if (loaded) checklist_loaded_.insert(store_id);
   }
   std::lock_guard lock(activity_mutex_);
   StoreActivity copy;
@@ -317,6 +321,7 @@ void Engine::RunWorker(Worker& w) {
       }
       waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(n));
       pending->timer_ids = runtime.FireDueTimers(now, *plan);
+      pending->timers_fired_at_us = now;
       if (plan->ops.empty()) {
         // Nothing to write (e.g. every batch was refused): answer at once.
         FinishCommit(store_id, Ok(), *pending);

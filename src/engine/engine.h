@@ -27,6 +27,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/clock.h"
@@ -136,6 +137,7 @@ class Engine final {
   std::mutex activity_mutex_;
   std::condition_variable activity_cv_;
   std::unordered_map<int64_t, StoreActivity> activity_;  // by store
+  std::unordered_set<int64_t> checklist_loaded_;         // stores whose stored event types were read since start
 
   Counter* events_stored_ = nullptr;
   Counter* batches_failed_ = nullptr;

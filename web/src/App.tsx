@@ -47,7 +47,7 @@ export function App() {
             >
               <Route element={<RequireStore />}>
                 <Route index element={<DashboardPage />} />
-                <Route path={AREAS.contacts.path} element={<ContactsPage />} />
+                <Route path={`${AREAS.contacts.path}/*`} element={<ContactsPage />} />
                 <Route path={AREAS.segments.path} element={<SegmentsPage />} />
                 <Route path={AREAS.ecommerce.path} element={<EcommercePage />} />
                 <Route path={AREAS.contents.path} element={<ContentsPage />} />

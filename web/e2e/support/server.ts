@@ -164,7 +164,7 @@ async function seedAccounts(bin: string, dataDir: string): Promise<Seed> {
 
 /**
  * Creates the seed accounts with the CLI in a fresh data directory, then starts
- * `<STARLING_BIN> serve --listen 127.0.0.1:0 --data-dir <tmp> --web-dir web/dist` and resolves once the
+ * `<STARLING_BIN> serve --listen 127.0.0.1:0 --data-dir <tmp> --web-dir web/dist --test-clock true` and resolves once the
  * server prints `starling listening on http://127.0.0.1:PORT` on stdout.
  */
 export async function startStarling(): Promise<StarlingServer> {
@@ -178,7 +178,8 @@ export async function startStarling(): Promise<StarlingServer> {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-dir', webDir];
+  // A test server: `POST /api/v1/test/clock` moves its clock (cart abandonment and other timers).
+  const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-dir', webDir, '--test-clock', 'true'];
 
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');

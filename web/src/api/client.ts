@@ -68,6 +68,11 @@ export interface RequestOptions {
    * 401 is an expected answer (sign-in with a wrong password, loading the session when signed out).
    */
   redirectOnUnauthenticated?: boolean;
+  /**
+   * Calls as an API key (`Authorization: apiKey {keyId}:{keySecret}`) instead of the session: no cookie, no
+   * CSRF header, and a 401 is only thrown. For the routes that only API keys may call.
+   */
+  apiKey?: string;
 }
 
 // ---- Session state shared by every request ---------------------------------------------------------
@@ -120,8 +125,10 @@ export async function request<T>(
 ): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (STATE_CHANGING.has(method) && csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
-  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  const apiKey = options.apiKey;
+  if (apiKey !== undefined) headers.Authorization = `apiKey ${apiKey}`;
+  else if (STATE_CHANGING.has(method) && csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
+  const init: RequestInit = { method, headers, credentials: apiKey !== undefined ? 'omit' : 'same-origin' };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
@@ -139,7 +146,9 @@ export async function request<T>(
   }
 
   if (!response.ok) {
-    if (response.status === 401 && options.redirectOnUnauthenticated !== false) onUnauthenticated?.();
+    if (response.status === 401 && options.redirectOnUnauthenticated !== false && apiKey === undefined) {
+      onUnauthenticated?.();
+    }
     const body = parseErrorBody(payload);
     const error =
       body !== undefined

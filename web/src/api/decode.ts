@@ -20,6 +20,9 @@ export const str: Decoder<string> = (value) => (typeof value === 'string' ? valu
 export const int: Decoder<number> = (value) =>
   typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 
+/** Any finite number (JSON has no separate integer type: prices, quantities, shares). */
+export const num: Decoder<number> = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
 export const bool: Decoder<boolean> = (value) => (typeof value === 'boolean' ? value : undefined);
 
 /** Any JSON value; a missing value becomes `null`. */
@@ -79,6 +82,20 @@ export function object<S extends Shape>(shape: S): Decoder<ObjectOf<S>> {
       out[key] = decoded;
     }
     return out as ObjectOf<S>;
+  };
+}
+
+/** An object used as a map: every value must satisfy `decoder` (e.g. a contact's fields). */
+export function recordOf<T>(decoder: Decoder<T>): Decoder<Record<string, T>> {
+  return (value) => {
+    if (!isRecord(value)) return undefined;
+    const out: Record<string, T> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const decoded = decoder(item);
+      if (decoded === undefined) return undefined;
+      out[key] = decoded;
+    }
+    return out;
   };
 }
 

@@ -15,6 +15,7 @@ import {
   withDefault,
   type Decoder,
 } from './decode';
+import { decodeScriptOptions, type ScriptOptions } from './contactTypes';
 
 // ---- Roles -----------------------------------------------------------------------------------------
 
@@ -310,6 +311,8 @@ export interface StoreSettings {
   ecommerce: EcommerceSettings;
   /** Host names; the tracking endpoint refuses others. */
   authorized_domains: string[];
+  /** Where and for whom the tracking script runs (include/exclude URL patterns, sampling). */
+  script_options: ScriptOptions;
   tracking_token: string;
   created_at: string;
   updated_at: string;
@@ -328,6 +331,7 @@ export const decodeStoreSettings: Decoder<StoreSettings> = object({
   legal_info: text,
   ecommerce: object({ integration_type: oneOf(INTEGRATION_TYPES), cart_abandonment_minutes: int }),
   authorized_domains: withDefault(arrayOf(str), []),
+  script_options: decodeScriptOptions,
   tracking_token: str,
   created_at: str,
   updated_at: str,

@@ -1,3 +1,4 @@
+import { Link } from 'react-router-dom';
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 import { Icon, type IconName } from './Icon';
 import { Spinner } from './Spinner';
@@ -47,5 +48,30 @@ export function Button({
       {loading ? <Spinner size={size === 'sm' ? 12 : 14} /> : icon !== undefined && <Icon name={icon} size={16} />}
       {children !== undefined && <span>{children}</span>}
     </button>
+  );
+}
+
+/** A link that looks like a button (navigation, such as "All contacts"). */
+export function LinkButton({
+  to,
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  children,
+}: {
+  to: string;
+  variant?: ButtonVariant;
+  size?: 'sm' | 'md';
+  icon?: IconName;
+  children: ReactNode;
+}) {
+  const classes = [styles.button, VARIANT[variant], size === 'sm' ? styles.small : undefined, styles.link]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <Link to={to} className={classes}>
+      {icon !== undefined && <Icon name={icon} size={16} />}
+      <span>{children}</span>
+    </Link>
   );
 }

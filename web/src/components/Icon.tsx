@@ -218,6 +218,82 @@ const PATHS = {
       <path d="m6 6 12 12" />
     </>
   ),
+  file: (
+    <>
+      <path d="M6.5 3.5h7l4 4v13h-11Z" />
+      <path d="M13.5 3.5v4h4M9 12.5h6M9 16h6" />
+    </>
+  ),
+  eye: (
+    <>
+      <path d="M2.5 12s3.5-6.5 9.5-6.5 9.5 6.5 9.5 6.5-3.5 6.5-9.5 6.5S2.5 12 2.5 12Z" />
+      <circle cx="12" cy="12" r="3" />
+    </>
+  ),
+  cart: (
+    <>
+      <path d="M3 4.5h2.5l2.2 10.5h10.1l2-7.5H6.5" />
+      <circle cx="9" cy="19" r="1.5" />
+      <circle cx="16.5" cy="19" r="1.5" />
+    </>
+  ),
+  cartOff: (
+    <>
+      <path d="M3 4.5h2.5l2.2 10.5h10.1l2-7.5H6.5" />
+      <circle cx="9" cy="19" r="1.5" />
+      <circle cx="16.5" cy="19" r="1.5" />
+      <path d="m3 3 18 18" />
+    </>
+  ),
+  receipt: (
+    <>
+      <path d="M6 3.5h12v17l-2-1.5-2 1.5-2-1.5-2 1.5-2-1.5-2 1.5Z" />
+      <path d="M9 8h6M9 11.5h6M9 15h3.5" />
+    </>
+  ),
+  login: (
+    <>
+      <path d="M10 4.5h7.5a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H10" />
+      <path d="M3.5 12H14M10.5 8.5 14 12l-3.5 3.5" />
+    </>
+  ),
+  userPlus: (
+    <>
+      <circle cx="10" cy="8.5" r="4" />
+      <path d="M3 20.5c.8-4 3.4-6 7-6 1.6 0 3 .4 4.1 1.2M18.5 14v6M15.5 17h6" />
+    </>
+  ),
+  userCheck: (
+    <>
+      <circle cx="10" cy="8.5" r="4" />
+      <path d="M3 20.5c.8-4 3.4-6 7-6 1.6 0 3 .4 4.1 1.2M15 17.5l2 2 4-4.5" />
+    </>
+  ),
+  merge: (
+    <>
+      <circle cx="6.5" cy="5.5" r="2" />
+      <circle cx="6.5" cy="18.5" r="2" />
+      <circle cx="17.5" cy="12" r="2" />
+      <path d="M6.5 7.5v9M6.5 9.5c0 2.5 2 2.5 4.5 2.5h4.5" />
+    </>
+  ),
+  form: (
+    <>
+      <rect x="4" y="3.5" width="16" height="17" rx="2" />
+      <path d="M7.5 8h9M7.5 12h9M7.5 16h4" />
+    </>
+  ),
+  sparkle: <path d="M12 3.5 13.8 10.2 20.5 12l-6.7 1.8L12 20.5l-1.8-6.7L3.5 12l6.7-1.8Z" />,
+  window: (
+    <>
+      <rect x="3.5" y="4.5" width="17" height="15" rx="2" />
+      <path d="M3.5 8.5h17M6.5 6.5h.1M9 6.5h.1" />
+    </>
+  ),
+  pause: <path d="M8.5 5.5v13M15.5 5.5v13" />,
+  play: <path d="M7.5 5v14l11-7Z" />,
+  circle: <circle cx="12" cy="12" r="8.5" />,
+  arrowLeft: <path d="M19.5 12h-15M10 6.5 4.5 12l5.5 5.5" />,
 } satisfies Record<string, ReactElement>;
 
 export type IconName = keyof typeof PATHS;

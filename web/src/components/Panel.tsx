@@ -12,18 +12,21 @@ interface PanelProps {
   /** The body has no padding (for tables that run edge to edge). */
   flush?: boolean;
   id?: string;
+  /** The title's heading level: 2 by default, 3 for panels inside a titled section. */
+  level?: 2 | 3;
 }
 
 /** A titled card: one section of a settings page. */
-export function Panel({ title, description, actions, children, footer, flush = false, id }: PanelProps) {
+export function Panel({ title, description, actions, children, footer, flush = false, id, level = 2 }: PanelProps) {
   const headingId = useId();
+  const Heading = level === 3 ? 'h3' : 'h2';
   return (
     <section className={styles.panel} id={id} aria-labelledby={headingId}>
       <div className={styles.header}>
         <div className={styles.heading}>
-          <h2 className={styles.title} id={headingId}>
+          <Heading className={styles.title} id={headingId}>
             {title}
-          </h2>
+          </Heading>
           {description !== undefined && <div className={styles.description}>{description}</div>}
         </div>
         {actions !== undefined && <div className={styles.actions}>{actions}</div>}

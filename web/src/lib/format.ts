@@ -2,6 +2,8 @@
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeWithSeconds = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const dateTimeWithSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 function parse(iso: string): Date | null {
@@ -13,6 +15,18 @@ function parse(iso: string): Date | null {
 export function formatDateTime(iso: string): string {
   const date = parse(iso);
   return date === null ? iso : dateTime.format(date);
+}
+
+/** "10:00:03": the time of something that just happened (live views). */
+export function formatTime(iso: string): string {
+  const date = parse(iso);
+  return date === null ? iso : timeWithSeconds.format(date);
+}
+
+/** "26 Nov 2026, 10:00:03". */
+export function formatDateTimeSeconds(iso: string): string {
+  const date = parse(iso);
+  return date === null ? iso : dateTimeWithSeconds.format(date);
 }
 
 /** "26 Nov 2026". */

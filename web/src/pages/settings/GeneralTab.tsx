@@ -20,7 +20,6 @@ import { useSession, useSessionContext } from '../../session/SessionContext';
 import { useCurrentStore } from '../../session/Workspace';
 import { EcommerceForm } from './EcommerceForm';
 import { StoreDetailsForm } from './StoreDetailsForm';
-import { TrackingPanel } from './TrackingPanel';
 import styles from './settings.module.css';
 
 export const STORE_ROLES: readonly RoleChoice<StoreRole>[] = [
@@ -36,7 +35,10 @@ export const STORE_ROLES: readonly RoleChoice<StoreRole>[] = [
   },
 ];
 
-/** General settings: store details, eCommerce, authorized domains and tracking token, members. */
+/**
+ * General settings: store details, eCommerce, members. (Authorized domains and the tracking token are in
+ * Channels › Web, with the rest of the tracking set-up.)
+ */
 export function GeneralTab() {
   const store = useCurrentStore();
   const { user } = useSession();
@@ -80,7 +82,6 @@ export function GeneralTab() {
         }}
       />
       <EcommerceForm settings={settings} onSaved={setData} />
-      <TrackingPanel settings={settings} onSaved={setData} />
       <MembersManager
         title="Member management"
         description="The people who work on this store and their role in it."

@@ -2,7 +2,7 @@ import { Badge } from '../../components/Badge';
 import { Icon, type IconName } from '../../components/Icon';
 import styles from './RoadmapTabs.module.css';
 
-interface Section {
+export interface Section {
   icon: IconName;
   title: string;
   text: string;
@@ -12,7 +12,7 @@ interface Section {
  * Sections of the store administrator whose features are not in Starling yet: each says what will be set
  * up there, and nothing pretends to work.
  */
-function RoadmapList({ label, sections }: { label: string; sections: readonly Section[] }) {
+export function RoadmapList({ label, sections }: { label: string; sections: readonly Section[] }) {
   return (
     <ul className={styles.grid} aria-label={label}>
       {sections.map((section) => (
@@ -28,36 +28,6 @@ function RoadmapList({ label, sections }: { label: string; sections: readonly Se
         </li>
       ))}
     </ul>
-  );
-}
-
-export function ChannelsTab() {
-  return (
-    <RoadmapList
-      label="Channels"
-      sections={[
-        {
-          icon: 'mail',
-          title: 'Email',
-          text: 'Sender names and addresses, the sending domain and its DNS records (SPF, DKIM), and the unsubscribe page of your emails.',
-        },
-        {
-          icon: 'globe',
-          title: 'Web',
-          text: 'How web content appears on your site: the tracking script, where popups, slide-ins, bars and inline content may show, and how often.',
-        },
-        {
-          icon: 'bell',
-          title: 'Web push',
-          text: 'The service worker and keys for web push notifications, and the permission prompt shown to visitors.',
-        },
-        {
-          icon: 'message',
-          title: 'SMS',
-          text: 'The SMS provider account, sender ID and the default country code applied to mobile numbers.',
-        },
-      ]}
-    />
   );
 }
 

@@ -7,7 +7,8 @@ import { NotFoundPage } from '../not-found/NotFoundPage';
 import { useWorkspace } from '../../session/Workspace';
 import { ActivityTab } from './ActivityTab';
 import { ApiAccessTab } from './ApiAccessTab';
-import { BillingTab, ChannelsTab, IntegrationsTab } from './RoadmapTabs';
+import { BillingTab, IntegrationsTab } from './RoadmapTabs';
+import { ChannelsTab } from './ChannelsTab';
 import { GeneralTab } from './GeneralTab';
 
 const TABS: readonly TabItem[] = [

@@ -7,7 +7,6 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/Copy';
 import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
-import { Panel } from '../../components/Panel';
 import { useToast } from '../../components/Toasts';
 import { formErrors, NO_ERRORS, type FormErrors } from '../../lib/errors';
 import { useCurrentStore } from '../../session/Workspace';
@@ -17,14 +16,18 @@ import styles from './settings.module.css';
 /** Marks the add button busy (domain buttons use their domain). */
 const ADDING = '\u0000adding';
 
-/** Authorized domains (where tracking may come from) and the tracking token of the store. */
-export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; onSaved: (s: StoreSettings) => void }) {
+interface SettingsProps {
+  settings: StoreSettings;
+  onSaved: (settings: StoreSettings) => void;
+}
+
+/** The authorized domains of the store (where tracking may come from): list, add, remove. */
+export function AuthorizedDomainsEditor({ settings, onSaved }: SettingsProps) {
   const store = useCurrentStore();
   const notify = useToast();
   const [domain, setDomain] = useState('');
   const [busyDomain, setBusyDomain] = useState<string | null>(null);
   const [errors, setErrors] = useState<FormErrors<'authorized_domains'>>(NO_ERRORS);
-  const [rotating, setRotating] = useState(false);
 
   const saveDomains = async (domains: string[], busy: string, message: string) => {
     setBusyDomain(busy);
@@ -71,7 +74,7 @@ export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; 
     );
 
   return (
-    <Panel title="Authorized domains and tracking" description="Where the tracking script may send events from, and the token it sends them with.">
+    <>
       {errors.banner !== null && <Banner tone="error">{errors.banner}</Banner>}
       {settings.authorized_domains.length > 0 ? (
         <ul className={styles.domainList} aria-label="Authorized domains">
@@ -123,19 +126,27 @@ export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; 
           Add domain
         </Button>
       </form>
-      <div className={styles.divider} />
-      <div>
-        <h3 className={styles.subheading}>Tracking token</h3>
-        <p className="muted-note">
-          The tracking script and HTML tags send events with this token. Rotate it if it leaked: the old one stops
-          working at once.
-        </p>
-        <div className={`${styles.tokenRow} ${styles.spaced}`}>
-          <CopyField value={settings.tracking_token} label="tracking token" testId="tracking-token" />
-          <Button icon="refresh" onClick={() => setRotating(true)}>
-            Rotate
-          </Button>
-        </div>
+    </>
+  );
+}
+
+/** The tracking token with its Copy and Rotate buttons (rotation asks first: the old token stops at once). */
+export function TrackingTokenField({ settings, onSaved }: SettingsProps) {
+  const store = useCurrentStore();
+  const notify = useToast();
+  const [rotating, setRotating] = useState(false);
+  return (
+    <div>
+      <h3 className={styles.subheading}>Tracking token</h3>
+      <p className="muted-note">
+        The tracking script and HTML tags send events with this token. Rotate it if it leaked: the old one stops
+        working at once.
+      </p>
+      <div className={`${styles.tokenRow} ${styles.spaced}`}>
+        <CopyField value={settings.tracking_token} label="tracking token" testId="tracking-token" />
+        <Button icon="refresh" onClick={() => setRotating(true)}>
+          Rotate
+        </Button>
       </div>
       <ConfirmDialog
         open={rotating}
@@ -150,6 +161,6 @@ export function TrackingPanel({ settings, onSaved }: { settings: StoreSettings; 
         The current token stops working at once: events from your shop are refused until its script uses the new
         token.
       </ConfirmDialog>
-    </Panel>
+    </div>
   );
 }

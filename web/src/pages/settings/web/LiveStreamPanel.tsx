@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { EventError, LiveEntry } from '../../../api/contactTypes';
+import { Badge, type BadgeTone } from '../../../components/Badge';
+import { Banner } from '../../../components/Banner';
+import { Button } from '../../../components/Button';
+import { EmptyState } from '../../../components/EmptyState';
+import { Icon } from '../../../components/Icon';
+import { Panel } from '../../../components/Panel';
+import { activityLabel } from '../../../lib/activities';
+import { contactPath } from '../../../lib/contacts';
+import { errorMessage } from '../../../lib/errors';
+import { formatDateTimeSeconds, formatTime } from '../../../lib/format';
+import { useCurrentStore } from '../../../session/Workspace';
+import { LIVE_LIMIT, useLiveStream, type LiveConnection, type LiveRow } from './useLiveStream';
+import styles from './web.module.css';
+
+const SOURCES: Record<string, string> = {
+  script: 'Script',
+  api: 'REST API',
+  segment: 'Segment API',
+  timer: 'Starling',
+};
+
+const CONNECTION: Record<LiveConnection, { label: string; tone: BadgeTone }> = {
+  connecting: { label: 'Connecting…', tone: 'neutral' },
+  live: { label: 'Live', tone: 'success' },
+  retrying: { label: 'Reconnecting…', tone: 'warning' },
+  paused: { label: 'Paused', tone: 'neutral' },
+  hidden: { label: 'Paused while the tab is hidden', tone: 'neutral' },
+};
+
+/** `stored`, or why nothing was: "refused: origin …", "dropped: excluded IP". */
+function statusBadge(status: string): { label: string; tone: BadgeTone } {
+  if (status === 'stored') return { label: 'Stored', tone: 'success' };
+  if (status.startsWith('dropped')) return { label: 'Dropped', tone: 'warning' };
+  if (status.startsWith('refused')) return { label: 'Refused', tone: 'danger' };
+  return { label: 'Not stored', tone: 'danger' };
+}
+
+/** The message without the field it starts with, since the field is shown beside it. */
+function errorText(error: EventError): string {
+  const prefix = `${error.field}: `;
+  return error.field !== '' && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+/** Each type once, in order of first appearance, with how many times it was stored. */
+function countTypes(types: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return [...counts];
+}
+
+/** A time the server did not set (the epoch) is not shown. */
+function knownTime(iso: string): boolean {
+  const time = new Date(iso).getTime();
+  return Number.isFinite(time) && time > 0;
+}
+
+/**
+ * The live stream of the integration check: every request reaching the store, newest on top, with what was
+ * stored, the validation errors of its events and, when nothing was stored, why. `onEntries` hears of new
+ * requests (the checklist refreshes).
+ */
+export function LiveStreamPanel({ onEntries }: { onEntries: (entries: readonly LiveEntry[]) => void }) {
+  const store = useCurrentStore();
+  const [paused, setPaused] = useState(false);
+  const { rows, connection, error } = useLiveStream(store.id, !paused, onEntries);
+  const state = CONNECTION[connection];
+
+  return (
+    <Panel
+      level={3}
+      title="Live requests"
+      description={`Requests reaching Starling for this store as they arrive, newest first: from the script, the APIs, and the events Starling derives itself (abandoned carts). The last ${LIVE_LIMIT} are kept while the server runs.`}
+      flush
+      actions={
+        <>
+          <span className={styles.connection} data-state={connection} data-testid="live-state">
+            <Badge tone={state.tone}>{state.label}</Badge>
+          </span>
+          <Button size="sm" icon={paused ? 'play' : 'pause'} onClick={() => setPaused((p) => !p)}>
+            {paused ? 'Resume' : 'Pause'}
+          </Button>
+        </>
+      }
+    >
+      {connection === 'retrying' && (
+        <div className={styles.padded}>
+          <Banner tone="warning" title="The live view lost its connection; it keeps trying.">
+            {errorMessage(error)}
+          </Banner>
+        </div>
+      )}
+      {rows.length === 0 ? (
+        <EmptyState variant="inline" icon="activity" title="Waiting for the first request">
+          Open a page of your shop where the script is installed: its request shows up here within a second.
+        </EmptyState>
+      ) : (
+        <ol className={styles.live} aria-label="Live requests">
+          {rows.map((row) => (
+            <li key={row.key}>
+              <LiveRequest row={row} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}
+
+function LiveRequest({ row }: { row: LiveRow }) {
+  const badge = statusBadge(row.status);
+  return (
+    <div className={styles.request} data-testid="live-entry" data-status={row.status === 'stored' ? 'stored' : 'not-stored'}>
+      <div className={styles.requestHead}>
+        {knownTime(row.at) ? (
+          <time className={styles.when} dateTime={row.at} title={formatDateTimeSeconds(row.at)}>
+            {formatTime(row.at)}
+          </time>
+        ) : (
+          <span className={styles.when}>—</span>
+        )}
+        <span className={styles.source}>{SOURCES[row.source] ?? row.source}</span>
+        {row.ip !== '' && <code className={styles.ip}>{row.ip}</code>}
+        {row.contact_id !== null && <Link to={contactPath(row.contact_id)}>Contact #{row.contact_id}</Link>}
+        <span className={styles.status}>
+          <Badge tone={badge.tone}>{badge.label}</Badge>
+        </span>
+      </div>
+      {row.event_types.length > 0 && (
+        <ul className={styles.chips} aria-label="Stored events">
+          {countTypes(row.event_types).map(([type, count]) => (
+            <li key={type} className={styles.chip} title={activityLabel(type)}>
+              {type}
+              {count > 1 && <span className={styles.count}> × {count}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {row.status !== 'stored' && <p className={styles.why}>{row.status}</p>}
+      {row.status === 'stored' && row.event_types.length === 0 && row.errors.length === 0 && (
+        <p className={styles.nothing}>Nothing new to store.</p>
+      )}
+      {row.errors.length > 0 && (
+        <ul className={styles.errors} aria-label="Validation errors">
+          {row.errors.map((error, index) => (
+            <li key={index}>
+              <Icon name="alert" size={14} />
+              <span>
+                {error.field !== '' && <code>{error.field}</code>} {errorText(error)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

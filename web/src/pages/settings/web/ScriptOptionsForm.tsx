@@ -1,0 +1,285 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { StoreSettings } from '../../../api/types';
+import { Banner } from '../../../components/Banner';
+import { Button } from '../../../components/Button';
+import { Icon } from '../../../components/Icon';
+import { Panel } from '../../../components/Panel';
+import { useCurrentStore } from '../../../session/Workspace';
+import { SaveBar } from '../StoreDetailsForm';
+import { useSettingsForm } from '../useSettingsForm';
+import fieldStyles from '../../../components/Field.module.css';
+import styles from './web.module.css';
+
+interface Draft {
+  include_urls: string[];
+  exclude_urls: string[];
+  /** A percentage as typed; checked and converted to a share on save. */
+  sampling: string;
+}
+
+type OptionsField = 'script_options.include_urls' | 'script_options.exclude_urls' | 'script_options.sampling';
+const FIELDS: readonly OptionsField[] = ['script_options.include_urls', 'script_options.exclude_urls', 'script_options.sampling'];
+
+/** 0.25 → "25"; shares are kept to two decimals of a percent. */
+function percent(share: number): string {
+  return String(Math.round(share * 10000) / 100);
+}
+
+const pick = (s: StoreSettings): Draft => ({
+  include_urls: [...s.script_options.include_urls],
+  exclude_urls: [...s.script_options.exclude_urls],
+  sampling: percent(s.script_options.sampling),
+});
+
+const cleanList = (list: readonly string[]) => list.map((p) => p.trim()).filter((p) => p !== '');
+
+function parsePercent(text: string): number | null {
+  const trimmed = text.trim().replace(',', '.');
+  if (!/^\d+(\.\d+)?$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return value >= 0 && value <= 100 ? value : null;
+}
+
+/** `*` matches any characters; everything else is literal (as the script matches `location.href`). */
+function globMatches(pattern: string, url: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`).test(url);
+}
+
+/** What the script would do on `url` with these patterns. */
+function verdict(draft: Draft, url: string): { tracked: boolean; why: string } {
+  const include = cleanList(draft.include_urls);
+  const exclude = cleanList(draft.exclude_urls);
+  const excludedBy = exclude.find((p) => globMatches(p, url));
+  if (excludedBy !== undefined) return { tracked: false, why: `it matches the excluded pattern ${excludedBy}` };
+  if (include.length > 0) {
+    const includedBy = include.find((p) => globMatches(p, url));
+    return includedBy !== undefined
+      ? { tracked: true, why: `it matches the included pattern ${includedBy}` }
+      : { tracked: false, why: 'it matches none of the included patterns' };
+  }
+  return { tracked: true, why: 'no included pattern is set, so every page not excluded is tracked' };
+}
+
+/** Script options: the pages the script runs on (include/exclude URL patterns) and the share of visitors. */
+export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettings; onSaved: (s: StoreSettings) => void }) {
+  const store = useCurrentStore();
+  const [testUrl, setTestUrl] = useState('');
+  const testId = useId();
+  const form = useSettingsForm<Draft, OptionsField>({
+    storeId: store.id,
+    settings,
+    pick,
+    toPatch: (draft) => ({
+      // The server replaces the options as a whole: always send all three.
+      script_options: {
+        include_urls: cleanList(draft.include_urls),
+        exclude_urls: cleanList(draft.exclude_urls),
+        sampling: (parsePercent(draft.sampling) ?? 100) / 100,
+      },
+    }),
+    fields: FIELDS,
+    check: (draft) =>
+      parsePercent(draft.sampling) === null ? { 'script_options.sampling': 'Enter a percentage from 0 to 100.' } : {},
+    savedMessage: 'Script options saved. Browsers pick them up within 5 minutes.',
+    onSaved,
+  });
+  const { draft, update, errors } = form;
+  const sampling = parsePercent(draft.sampling);
+  const result = testUrl.trim() === '' ? null : verdict(draft, testUrl.trim());
+
+  return (
+    <form
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        void form.save();
+      }}
+      noValidate
+      aria-label="Script options"
+    >
+      <Panel
+        level={3}
+        title="Script options"
+        description="Limit the pages the script runs on and the share of visitors it tracks. Patterns are matched against the whole page address; * stands for any characters."
+        footer={<SaveBar dirty={form.dirty} saving={form.saving} onDiscard={form.discard} />}
+      >
+        {errors.banner !== null && <Banner tone="error">{errors.banner}</Banner>}
+        <div className={styles.patternGrid}>
+          <PatternList
+            legend="Include URLs"
+            hint="When set, the script runs only on pages matching one of these. Leave empty to track every page."
+            placeholder="*/shop/*"
+            patterns={draft.include_urls}
+            onChange={(list) => update('include_urls', list)}
+            error={errors.fields['script_options.include_urls']}
+          />
+          <PatternList
+            legend="Exclude URLs"
+            hint="Pages matching one of these send nothing, such as payment or account pages."
+            placeholder="*/checkout/payment*"
+            patterns={draft.exclude_urls}
+            onChange={(list) => update('exclude_urls', list)}
+            error={errors.fields['script_options.exclude_urls']}
+          />
+        </div>
+        <div className={styles.tryUrl}>
+          <label className={fieldStyles.label} htmlFor={testId}>
+            Try an address
+          </label>
+          <input
+            id={testId}
+            className={fieldStyles.input}
+            type="url"
+            value={testUrl}
+            placeholder="https://shop.example/checkout/payment"
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => setTestUrl(e.target.value)}
+          />
+          {result !== null && (
+            <p className={result.tracked ? styles.tracked : styles.notTracked} role="status">
+              <Icon name={result.tracked ? 'checkCircle' : 'ban'} size={15} />
+              {result.tracked ? 'Tracked' : 'Not tracked'}: {result.why}.
+            </p>
+          )}
+        </div>
+        <SamplingField
+          value={draft.sampling}
+          share={sampling}
+          onChange={(value) => update('sampling', value)}
+          error={errors.fields['script_options.sampling']}
+        />
+      </Panel>
+    </form>
+  );
+}
+
+function PatternList({
+  legend,
+  hint,
+  placeholder,
+  patterns,
+  onChange,
+  error,
+}: {
+  legend: string;
+  hint: string;
+  placeholder: string;
+  patterns: string[];
+  onChange: (patterns: string[]) => void;
+  error: string | undefined;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [error !== undefined ? errorId : null, hintId].filter(Boolean).join(' ');
+  return (
+    <fieldset className={styles.patterns} aria-describedby={describedBy}>
+      <legend className={fieldStyles.label}>{legend}</legend>
+      {patterns.length > 0 && (
+        <ul className={styles.patternRows}>
+          {patterns.map((pattern, index) => (
+            <li key={index}>
+              <input
+                className={fieldStyles.input}
+                value={pattern}
+                placeholder={placeholder}
+                aria-label={`${legend}: pattern ${index + 1}`}
+                aria-invalid={error !== undefined ? true : undefined}
+                aria-describedby={describedBy}
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(e) => onChange(patterns.map((p, i) => (i === index ? e.target.value : p)))}
+              />
+              <Button
+                size="sm"
+                variant="ghost"
+                icon="trash"
+                aria-label={`Remove ${legend.toLowerCase()} pattern ${index + 1}`}
+                onClick={() => onChange(patterns.filter((_, i) => i !== index))}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+      <div>
+        <Button size="sm" icon="plus" onClick={() => onChange([...patterns, ''])}>
+          Add pattern
+        </Button>
+      </div>
+      {error !== undefined && (
+        <p className={fieldStyles.error} id={errorId}>
+          <Icon name="alert" size={14} />
+          <span>{error}</span>
+        </p>
+      )}
+      <p className={fieldStyles.hint} id={hintId}>
+        {hint}
+      </p>
+    </fieldset>
+  );
+}
+
+function SamplingField({
+  value,
+  share,
+  onChange,
+  error,
+}: {
+  value: string;
+  share: number | null;
+  onChange: (value: string) => void;
+  error: string | undefined;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [error !== undefined ? errorId : null, hintId].filter(Boolean).join(' ');
+  return (
+    <div className={fieldStyles.field}>
+      <label className={fieldStyles.label} htmlFor={id}>
+        Sampling
+      </label>
+      <div className={styles.sampling}>
+        <input
+          type="range"
+          className={styles.slider}
+          min={0}
+          max={100}
+          step={1}
+          value={share ?? 100}
+          aria-label="Sampling slider"
+          aria-valuetext={`${share ?? 100}% of visitors`}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <div className={fieldStyles.withSuffix}>
+          <input
+            id={id}
+            className={`${fieldStyles.input} ${styles.percent}`}
+            inputMode="decimal"
+            value={value}
+            aria-invalid={error !== undefined ? true : undefined}
+            aria-describedby={describedBy}
+            onChange={(e) => onChange(e.target.value)}
+          />
+          <span className={fieldStyles.suffix} aria-hidden="true">
+            %
+          </span>
+        </div>
+      </div>
+      {error !== undefined && (
+        <p className={fieldStyles.error} id={errorId}>
+          <Icon name="alert" size={14} />
+          <span>{error}</span>
+        </p>
+      )}
+      <p className={fieldStyles.hint} id={hintId}>
+        The share of visitors tracked. Each browser decides once whether it is in the sample, so a visitor is tracked
+        on every page or on none; 100% tracks everyone.
+      </p>
+    </div>
+  );
+}
