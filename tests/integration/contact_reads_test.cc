@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "tests/integration/accounts_client.h"
+#include "tests/integration/api_client.h"
 
 namespace starling::testing {
 namespace {
@@ -19,9 +19,7 @@ constexpr std::string_view kProduct =
 class ContactReadsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::path(::testing::TempDir()) / "starling_contact_reads_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    data_dir_ = pattern;
+    data_dir_ = MakeDataDir("starling_contact_reads");
     Cli(data_dir_, {"user", "create", "--email", "ana@a.example", "--name", "Ana", "--password-stdin"}, "password-ana\n");
     int64_t org = IdOf(Cli(data_dir_, {"org", "create", "--name", "Org", "--owner", "ana@a.example"}));
     json::object store = Cli(data_dir_, {"store", "create", "--org", std::to_string(org), "--name", "Shop", "--url",
