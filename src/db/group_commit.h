@@ -1,8 +1,10 @@
 // GroupCommitter: many writers, one transaction per batch, one durable COMMIT for all of them.
 //
 // Writers hand in work items; one committer thread takes everything queued (up to max_batch_items),
-// runs each item in its own SAVEPOINT inside a single transaction on the writer connection,
-// COMMITs, and only then tells each writer how its item ended. Batches form naturally: while one
+// runs them inside a single transaction on the writer connection, COMMITs, and only then tells each
+// writer how its item ended. When an item fails, the transaction is rolled back and the batch runs
+// again with each item in its own SAVEPOINT, so that only the failing item is lost: a work item may
+// therefore run twice, and must act only through the connection it is given. Batches form naturally: while one
 // COMMIT waits for the disk, the next batch queues up, so under load the cost of an fsync is shared
 // by many writes and nothing waits for a timer.
 //

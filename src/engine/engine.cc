@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <unordered_set>
-
 #include "base/check.h"
 #include "base/logging.h"
 #include "engine/store_runtime.h"
@@ -18,31 +16,22 @@ struct Engine::PendingCommit {
   int64_t timers_fired_at_us = 0;  // when `timer_ids` fired
 };
 
-struct Engine::Command {
-  enum class Kind { kTrack, kCommitDone, kRefresh };
-  Kind kind = Kind::kTrack;
-  int64_t store_id = 0;
-  tracking::TrackBatch batch;
-  TrackCallback done;
-  bool commit_failed = false;  // kCommitDone
-  Status commit_status;        // kCommitDone
-  std::shared_ptr<PendingCommit> pending;  // kCommitDone
+// One store: its runtime and the batches waiting for it, under one lock (the store's single writer).
+struct Engine::Store {
+  Store(int64_t id, const Clock& clock, std::atomic<int64_t>& next_event_id) : runtime(id, clock, next_event_id) {}
+  std::mutex mutex;
+  StoreRuntime runtime;
+  std::deque<std::pair<tracking::TrackBatch, TrackCallback>> waiting;
 };
 
 struct Engine::Worker {
   std::mutex mutex;
   std::condition_variable cv;
-  std::deque<Command> queue;
+  std::deque<int64_t> jobs;                   // stores to look at
+  std::unordered_set<int64_t> queued;         // stores in `jobs`
+  std::unordered_set<int64_t> stores;         // every store of this worker (for timers)
   bool stop = false;
   bool poked = false;
-  // Something in `queue` the worker can act on now. A batch for a store whose commits are all in
-  // flight (`blocked`) waits for the commit-done message instead of waking the worker: each wake is
-  // a context switch, and under load most requests would otherwise cause one.
-  bool actionable = false;
-  std::unordered_set<int64_t> blocked;  // guarded by mutex, kept by the worker
-  // Touched only by the worker's thread.
-  std::unordered_map<int64_t, std::unique_ptr<StoreRuntime>> runtimes;
-  std::unordered_map<int64_t, std::deque<Command>> waiting;  // commands held while a commit is in flight
   std::thread thread;
 };
 
@@ -50,18 +39,23 @@ Engine::Engine(db::Database& db, db::GroupCommitter& committer, const Clock& clo
                EngineOptions options)
     : db_(db), committer_(committer), clock_(clock), settings_(std::move(settings)), options_(options) {
   CHECK(options_.workers >= 1);
+  CHECK(options_.max_commits_in_flight >= 1);
   if (options_.metrics) {
     events_stored_ = &options_.metrics->GetCounter("starling_events_stored_total",
                                                    "Events committed by the store runtimes (derived ones included)");
     batches_failed_ = &options_.metrics->GetCounter("starling_engine_failed_commits_total",
                                                     "Runtime batches whose commit failed (callers got an error)");
   }
+  // Migrations ran just before: a database that cannot answer this is not one to serve from.
+  auto max_event = db::Read(db_, [](db::Connection& conn) { return conn.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events"); });
+  CHECK(max_event.has_value() && max_event->has_value()) << "engine: cannot read the last event id";
+  next_event_id_ = (**max_event).GetInt64(0) + 1;
   for (int i = 0; i < options_.workers; ++i) workers_.push_back(std::make_unique<Worker>());
   for (size_t i = 0; i < workers_.size(); ++i) {
     Worker* w = workers_[i].get();
     w->thread = std::thread([this, w, i] {
       NameThisThread(fmt::format("engine-{}", i));
-      RunWorker(*w);
+      RunWorker(*w, i);
     });
   }
 }
@@ -72,27 +66,48 @@ Engine::Worker& Engine::WorkerFor(int64_t store_id) {
   return *workers_[static_cast<size_t>(store_id) % workers_.size()];
 }
 
-void Engine::Track(int64_t store_id, tracking::TrackBatch batch, TrackCallback done) {
-  Worker& w = WorkerFor(store_id);
-  {
-    std::lock_guard lock(w.mutex);
-    if (!w.stop) {
-      Command c;
-      c.kind = Command::Kind::kTrack;
-      c.store_id = store_id;
-      c.batch = std::move(batch);
-      c.done = std::move(done);
-      w.queue.push_back(std::move(c));
-      if (!w.blocked.count(store_id) && !w.actionable) {
-        w.actionable = true;
-        w.cv.notify_one();
-      }
-      return;
-    }
+Engine::Store& Engine::GetStore(int64_t store_id) {
+  std::lock_guard lock(stores_mutex_);
+  auto& slot = stores_[store_id];
+  if (!slot) {
+    slot = std::make_unique<Store>(store_id, clock_, next_event_id_);
+    Worker& w = WorkerFor(store_id);
+    std::lock_guard worker_lock(w.mutex);
+    w.stores.insert(store_id);
   }
-  TrackOutcome refused;
-  refused.status = Error::Unavailable("the server is shutting down: the events were not stored; retry later");
-  done(std::move(refused));
+  return *slot;
+}
+
+void Engine::Schedule(int64_t store_id) {
+  Worker& w = WorkerFor(store_id);
+  std::lock_guard lock(w.mutex);
+  if (w.queued.insert(store_id).second) {
+    w.jobs.push_back(store_id);
+    w.cv.notify_one();
+  }
+}
+
+void Engine::Track(int64_t store_id, tracking::TrackBatch batch, TrackCallback done) {
+  if (stopping_.load()) {
+    TrackOutcome refused;
+    refused.status = Error::Unavailable("the server is shutting down: the events were not stored; retry later");
+    done(std::move(refused));
+    return;
+  }
+  Store& store = GetStore(store_id);
+  std::unique_lock lock(store.mutex);
+  StoreRuntime& r = store.runtime;
+  bool ready = r.loaded && !r.needs_reload && !r.needs_settings && store.waiting.empty() &&
+               r.commits_in_flight < options_.max_commits_in_flight;
+  if (ready) {
+    std::vector<std::pair<tracking::TrackBatch, TrackCallback>> batches;
+    batches.emplace_back(std::move(batch), std::move(done));
+    ApplyAndSubmit(store, store_id, batches, /*fire_timers=*/false);
+    return;
+  }
+  store.waiting.emplace_back(std::move(batch), std::move(done));
+  lock.unlock();
+  Schedule(store_id);
 }
 
 void Engine::RecordRefused(int64_t store_id, const std::string& source, const std::string& ip, const std::string& why,
@@ -109,14 +124,12 @@ void Engine::RecordRefused(int64_t store_id, const std::string& source, const st
 }
 
 void Engine::RefreshStore(int64_t store_id) {
-  Worker& w = WorkerFor(store_id);
-  std::lock_guard lock(w.mutex);
-  Command c;
-  c.kind = Command::Kind::kRefresh;
-  c.store_id = store_id;
-  w.queue.push_back(std::move(c));
-  w.actionable = true;
-  w.cv.notify_one();
+  Store& store = GetStore(store_id);
+  {
+    std::lock_guard lock(store.mutex);
+    store.runtime.needs_settings = true;
+  }
+  Schedule(store_id);
 }
 
 void Engine::Poke() {
@@ -137,6 +150,86 @@ void Engine::Stop() {
   for (auto& worker : workers_) {
     if (worker->thread.joinable()) worker->thread.join();
   }
+}
+
+bool Engine::Prepare(Store& store, int64_t store_id) {
+  StoreRuntime& r = store.runtime;
+  if (r.loaded && !r.needs_reload && !r.needs_settings) return true;
+  // After a failure, wait for the failed epoch's commits to drain before reloading.
+  if (r.needs_reload && r.commits_in_flight > 0) return false;
+  auto settings = settings_(store_id);
+  Status ready = settings ? Ok() : Status(settings.error());
+  if (ready && (!r.loaded || r.needs_reload)) {
+    ready = db::Read(db_, [&](db::Connection& conn) { return r.Load(conn, *settings); });
+  } else if (ready) {
+    r.set_settings(*settings);
+  }
+  if (!ready) {
+    spdlog::error("engine: store {} cannot be loaded: {}", store_id, ready.error().message);
+    for (auto& [batch, done] : store.waiting) {
+      TrackOutcome out;
+      out.status = Error::Unavailable(fmt::format("the store's data cannot be loaded: {}", ready.error().message));
+      done(std::move(out));
+    }
+    store.waiting.clear();
+    return false;
+  }
+  r.needs_settings = false;
+  return true;
+}
+
+void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
+                            std::vector<std::pair<tracking::TrackBatch, TrackCallback>>& batches, bool fire_timers) {
+  StoreRuntime& runtime = store.runtime;
+  auto plan = std::make_shared<WritePlan>();
+  auto pending = std::make_shared<PendingCommit>();
+  pending->results.reserve(batches.size());
+  for (auto& [batch, done] : batches) {
+    AppliedBatch applied = runtime.Apply(batch, *plan);
+    pending->results.emplace_back(std::move(applied), std::move(done));
+  }
+  if (fire_timers) {
+    int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch()).count();
+    pending->timer_ids = runtime.FireDueTimers(now, *plan);
+    pending->timers_fired_at_us = now;
+  }
+  if (plan->ops.empty()) {
+    // Nothing to write (every batch was refused): answer at once.
+    FinishCommit(store_id, Ok(), *pending);
+    return;
+  }
+  ++runtime.commits_in_flight;
+  auto control = runtime.control;
+  int64_t epoch = runtime.epoch;
+  Store* slot = &store;
+  // Submitted under the store's lock: the store's items reach the committer in the order applied.
+  committer_.SubmitAsync(
+      [plan, control, epoch](db::Connection& conn) -> Status {
+        if (control->failed_epoch.load() >= epoch) {
+          return Error::Unavailable("an earlier batch of this store could not be stored");
+        }
+        Status ran = plan->Run(conn);
+        if (!ran) control->failed_epoch.store(epoch);
+        return ran;
+      },
+      [this, slot, store_id, pending, control, epoch](Status status) {
+        if (!status) {
+          // Covers a failed COMMIT too: later items of this epoch, in later transactions, fail.
+          control->failed_epoch.store(std::max(control->failed_epoch.load(), epoch));
+          spdlog::error("engine: a batch of store {} was not stored: {}", store_id, status.error().message);
+          if (batches_failed_) batches_failed_->Inc();
+        }
+        FinishCommit(store_id, status, *pending);
+        bool wake;
+        {
+          std::lock_guard lock(slot->mutex);
+          --slot->runtime.commits_in_flight;
+          // A failed commit leaves memory ahead of the database: reload before the next batch.
+          if (!status) slot->runtime.needs_reload = true;
+          wake = !slot->waiting.empty() || slot->runtime.needs_reload;
+        }
+        if (wake) Schedule(store_id);
+      });
 }
 
 void Engine::Publish(int64_t store_id, std::vector<LiveEntry> entries,
@@ -233,160 +326,50 @@ StoreActivity Engine::WaitForActivity(int64_t store_id, uint64_t after_seq, std:
   return Activity(store_id, after_seq);
 }
 
-void Engine::RunWorker(Worker& w) {
+void Engine::RunWorker(Worker& w, size_t index) {
+  (void)index;
   auto now_us = [this] {
     return std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch()).count();
   };
   for (;;) {
-    std::deque<Command> commands;
+    std::vector<int64_t> jobs;
+    std::vector<int64_t> stores;
     bool stop;
     {
       std::unique_lock lock(w.mutex);
-      int64_t next_due = INT64_MAX;
-      for (auto& [id, runtime] : w.runtimes) {
-        if (runtime->commits_in_flight < options_.max_commits_in_flight && !runtime->needs_reload) {
-          next_due = std::min(next_due, runtime->NextTimerDue());
-        }
-      }
-      auto until_due = std::chrono::microseconds(next_due == INT64_MAX ? 1'000'000 : std::max<int64_t>(0, next_due - now_us()));
-      // Wake at least once a second: the clock may be moved by hand (tests) without a Poke.
-      until_due = std::min(until_due, std::chrono::microseconds(1'000'000));
-      w.cv.wait_for(lock, until_due, [&] { return w.actionable || w.stop || w.poked; });
-      commands.swap(w.queue);
+      // Timers are checked at least once a second (and at once after a Poke): the clock may jump.
+      w.cv.wait_for(lock, std::chrono::seconds(1), [&] { return !w.jobs.empty() || w.stop || w.poked; });
+      jobs.assign(w.jobs.begin(), w.jobs.end());
+      w.jobs.clear();
+      w.queued.clear();
+      stores.assign(w.stores.begin(), w.stores.end());
       w.poked = false;
-      w.actionable = false;
       stop = w.stop;
     }
-
-    // Sort the commands into the stores' waiting lists; note finished commits.
-    for (Command& c : commands) {
-      auto& runtime = w.runtimes[c.store_id];
-      if (!runtime) runtime = std::make_unique<StoreRuntime>(c.store_id, clock_);
-      switch (c.kind) {
-        case Command::Kind::kCommitDone:
-          FinishCommit(c.store_id, c.commit_status, *c.pending);
-          --runtime->commits_in_flight;
-          // A failed commit leaves memory ahead of the database: reload before the next batch.
-          if (c.commit_failed) runtime->needs_reload = true;
-          break;
-        case Command::Kind::kRefresh:
-          runtime->needs_settings = true;
-          break;
-        case Command::Kind::kTrack:
-          w.waiting[c.store_id].push_back(std::move(c));
-          break;
-      }
-    }
-
+    std::unordered_set<int64_t> look(jobs.begin(), jobs.end());
     int64_t now = now_us();
-    for (auto& [store_id, runtime_ptr] : w.runtimes) {
-      StoreRuntime& runtime = *runtime_ptr;
-      if (runtime.commits_in_flight >= options_.max_commits_in_flight) continue;
-      // After a failure, wait for the failed epoch's commits to drain before reloading.
-      if (runtime.needs_reload && runtime.commits_in_flight > 0) continue;
-      auto& waiting = w.waiting[store_id];
-      bool due = runtime.loaded && runtime.NextTimerDue() <= now;
-      if (waiting.empty() && !due) continue;
-
-      if (!runtime.loaded || runtime.needs_reload || runtime.needs_settings) {
-        auto settings = settings_(store_id);
-        Status ready = settings ? Ok() : Status(settings.error());
-        if (ready && (!runtime.loaded || runtime.needs_reload)) {
-          ready = db::Read(db_, [&](db::Connection& conn) { return runtime.Load(conn, *settings); });
-        } else if (ready) {
-          runtime.set_settings(*settings);
-        }
-        if (!ready) {
-          spdlog::error("engine: store {} cannot be loaded: {}", store_id, ready.error().message);
-          for (Command& c : waiting) {
-            TrackOutcome out;
-            out.status = Error::Unavailable(fmt::format("the store's data cannot be loaded: {}", ready.error().message));
-            c.done(std::move(out));
+    bool busy = false;
+    for (int64_t store_id : stores) {
+      Store& store = GetStore(store_id);
+      std::lock_guard lock(store.mutex);
+      StoreRuntime& r = store.runtime;
+      bool due = r.loaded && r.NextTimerDue() <= now;
+      if (look.count(store_id) || due || (stop && !store.waiting.empty())) {
+        if (r.commits_in_flight < options_.max_commits_in_flight && Prepare(store, store_id) &&
+            (!store.waiting.empty() || due)) {
+          std::vector<std::pair<tracking::TrackBatch, TrackCallback>> batches;
+          size_t n = std::min(store.waiting.size(), options_.max_batch_commands);
+          for (size_t i = 0; i < n; ++i) {
+            batches.push_back(std::move(store.waiting.front()));
+            store.waiting.pop_front();
           }
-          waiting.clear();
-          continue;
-        }
-        runtime.needs_settings = false;
-      }
-
-      // Apply everything waiting (up to the batch limit) and the due timers, as one transaction item.
-      auto plan = std::make_shared<WritePlan>();
-      auto pending = std::make_shared<PendingCommit>();
-      size_t n = std::min(waiting.size(), options_.max_batch_commands);
-      pending->results.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        Command& c = waiting[i];
-        AppliedBatch applied = runtime.Apply(c.batch, *plan);
-        pending->results.emplace_back(std::move(applied), std::move(c.done));
-      }
-      waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(n));
-      pending->timer_ids = runtime.FireDueTimers(now, *plan);
-      pending->timers_fired_at_us = now;
-      if (plan->ops.empty()) {
-        // Nothing to write (e.g. every batch was refused): answer at once.
-        FinishCommit(store_id, Ok(), *pending);
-        continue;
-      }
-      ++runtime.commits_in_flight;
-      int64_t sid = store_id;
-      Worker* worker = &w;
-      auto control = runtime.control;
-      int64_t epoch = runtime.epoch;
-      committer_.SubmitAsync(
-          [plan, control, epoch](db::Connection& conn) -> Status {
-            if (control->failed_epoch.load() >= epoch) {
-              return Error::Unavailable("an earlier batch of this store could not be stored");
-            }
-            Status ran = plan->Run(conn);
-            if (!ran) control->failed_epoch.store(epoch);
-            return ran;
-          },
-          [sid, worker, pending, control, epoch, this](Status status) {
-            // On the committer's thread: only hand the outcome to the store's worker, which answers
-            // the callers (the committer's next transaction should not wait for that).
-            if (!status) {
-              // Covers a failed COMMIT too: later items of this epoch, in later transactions, fail.
-              control->failed_epoch.store(std::max(control->failed_epoch.load(), epoch));
-              spdlog::error("engine: a batch of store {} was not stored: {}", sid, status.error().message);
-              if (batches_failed_) batches_failed_->Inc();
-            }
-            std::lock_guard lock(worker->mutex);
-            Command c;
-            c.kind = Command::Kind::kCommitDone;
-            c.store_id = sid;
-            c.commit_failed = !status;
-            c.commit_status = std::move(status);
-            c.pending = pending;
-            worker->queue.push_back(std::move(c));
-            worker->actionable = true;
-            worker->cv.notify_one();
-          });
-    }
-
-    {
-      // Which stores cannot take a new batch until a commit is done (see Worker::blocked).
-      std::lock_guard lock(w.mutex);
-      w.blocked.clear();
-      for (auto& [store_id, runtime] : w.runtimes) {
-        if (runtime->commits_in_flight >= options_.max_commits_in_flight ||
-            (runtime->needs_reload && runtime->commits_in_flight > 0)) {
-          w.blocked.insert(store_id);
+          ApplyAndSubmit(store, store_id, batches, /*fire_timers=*/true);
         }
       }
-      // Commands that arrived for a store that is no longer blocked must not wait for the next wake.
-      for (const Command& c : w.queue) {
-        if (c.kind != Command::Kind::kTrack || !w.blocked.count(c.store_id)) w.actionable = true;
-      }
+      busy = busy || r.commits_in_flight > 0 || !store.waiting.empty();
     }
-
-    if (stop) {
-      bool busy = false;
-      for (auto& [store_id, runtime] : w.runtimes) {
-        busy = busy || runtime->commits_in_flight > 0 || !w.waiting[store_id].empty();
-      }
-      std::lock_guard lock(w.mutex);
-      if (!busy && w.queue.empty()) return;
-    }
+    if (stop && !busy) return;
+    if (stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

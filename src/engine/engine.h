@@ -1,19 +1,23 @@
 // Engine: the per-store runtimes, one writer per store (ARCHITECTURE.md "The engine").
 //
 // Each store has a StoreRuntime holding its hot state in memory (contact index by email and tracker,
-// profiles, carts, catalog fingerprints, timers). All changes to a store run on one worker thread, the
-// one the store is pinned to, so a runtime needs no locks. A batch of commands is applied in memory,
-// written in one group-committed transaction (db/group_commit.h), and only after the COMMIT are the
-// callers told the outcome: an acknowledged event is never lost. A store has at most one commit in
-// flight at a time up to `max_commits_in_flight`; commands arriving meanwhile form the next batch. If a
+// profiles, carts, catalog fingerprints, timers). Changes to a store are applied one at a time under
+// the store's lock — its single writer — so the runtime itself needs no locks. A batch is applied in
+// memory by the thread that brings it (an HTTP I/O thread: no hand-off to another thread on the hot
+// path), its writes are handed to the group committer (db/group_commit.h), and only after the COMMIT
+// is the caller told the outcome: an acknowledged event is never lost. The group committer merges the
+// writes of many requests, of any stores, into one transaction.
+//
+// A store has at most `max_commits_in_flight` batches applied but not yet committed; beyond that, and
+// while a runtime loads, batches wait and a worker thread applies them together when it can. If a
 // commit fails, its callers and those of every later batch of the store get an error, and the runtime
 // is reloaded from the database before it applies anything else.
 //
-// Timers (cart abandonment) are rows with a due time, kept in memory per runtime; a worker fires the due
-// ones of its stores. Time comes from the injected Clock; after moving a fake clock, call Poke().
+// Timers (cart abandonment) are rows with a due time, kept in memory per runtime; the worker threads
+// fire the due ones. Time comes from the injected Clock; after moving a fake clock, call Poke().
 //
-// Threading: Track/Poke/Stop/Stats are thread-safe. Callbacks run on the group committer's thread (keep
-// them short: hand off to an I/O thread).
+// Threading: every public method is thread-safe. Callbacks run on the group committer's thread or
+// on the calling thread (an immediate refusal): keep them short, hand off to an I/O thread.
 #pragma once
 
 #include <atomic>
@@ -40,12 +44,13 @@
 namespace starling::engine {
 
 struct EngineOptions {
+  // Threads that load runtimes, apply batches that had to wait, and fire timers.
   int workers = 2;
-  // Most commands of one store applied in one batch (one transaction item).
+  // Most waiting batches of one store applied together (one transaction item).
   size_t max_batch_commands = 1000;
-  // Batches of one store applied in memory and waiting for their commits at once. 1 makes each batch
-  // wait for the previous commit; more lets the runtime work while the disk does.
-  int max_commits_in_flight = 4;
+  // Batches of one store applied in memory and waiting for their commits at once; beyond this, new
+  // batches wait and are applied together when a commit is done.
+  int max_commits_in_flight = 64;
   MetricsRegistry* metrics = nullptr;  // optional; must outlive the engine
 };
 
@@ -95,7 +100,8 @@ class Engine final {
   Engine& operator=(const Engine&) = delete;
   ~Engine();  // Stop()
 
-  // Queues a batch for the store; `done` is called once it is committed (or failed).
+  // Applies a batch to the store (now, on this thread, when its runtime is ready; otherwise soon, on a
+  // worker); `done` is called once it is committed (or failed).
   void Track(int64_t store_id, tracking::TrackBatch batch, TrackCallback done);
   // Records a request that was refused before reaching the runtime (for the live view).
   void RecordRefused(int64_t store_id, const std::string& source, const std::string& ip, const std::string& why,
@@ -113,17 +119,27 @@ class Engine final {
   StoreActivity WaitForActivity(int64_t store_id, uint64_t after_seq, std::chrono::milliseconds timeout);
 
  private:
-  struct Command;
+  struct Store;
   struct Worker;
+  struct PendingCommit;
   friend class StoreRuntime;
 
+  Store& GetStore(int64_t store_id);
   Worker& WorkerFor(int64_t store_id);
-  void RunWorker(Worker& worker);
-  struct PendingCommit;
+  // Asks the store's worker to look at it (load it, apply what waits, fire timers).
+  void Schedule(int64_t store_id);
+  void RunWorker(Worker& worker, size_t index);
+  // With the store's lock held: makes the runtime ready (load, reload, settings); false if it cannot
+  // be now (the waiting batches are then refused or left for later).
+  bool Prepare(Store& store, int64_t store_id);
+  // With the store's lock held: applies `batches` (and the due timers when `fire_timers`) as one
+  // transaction item and submits it.
+  void ApplyAndSubmit(Store& store, int64_t store_id,
+                      std::vector<std::pair<tracking::TrackBatch, TrackCallback>>& batches, bool fire_timers);
   // Records what a batch did for the live view and the checklist, under one lock.
   void Publish(int64_t store_id, std::vector<LiveEntry> entries,
                const std::vector<std::pair<std::string, int64_t>>& typed_ids);
-  // On the worker, once a commit is over: tells the callers and publishes.
+  // Once a commit is over: tells the callers and publishes.
   void FinishCommit(int64_t store_id, const Status& status, PendingCommit& pending);
 
   db::Database& db_;
@@ -133,6 +149,10 @@ class Engine final {
   EngineOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> stopping_{false};
+  std::mutex stores_mutex_;
+  std::unordered_map<int64_t, std::unique_ptr<Store>> stores_;  // never erased: Store& stays valid
+  // Event ids are unique across stores: the runtimes draw them from here (loaded at start).
+  std::atomic<int64_t> next_event_id_{1};
 
   std::mutex activity_mutex_;
   std::condition_variable activity_cv_;

@@ -190,9 +190,6 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 purchase_ids_.insert(row.GetText(0));
                                 return Ok();
                               }));
-  STARLING_ASSIGN_OR_RETURN(auto max_event, conn.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events WHERE store_id = ?",
-                                                          {store_id_}));
-  next_event_id_ = max_event->GetInt64(0) + 1;
   loaded = true;
   needs_reload = false;
   ++epoch;
@@ -229,7 +226,7 @@ std::string StoreRuntime::EmailOf(int64_t contact_id) const {
 
 int64_t StoreRuntime::AddEvent(int64_t contact_id, std::string_view type, int64_t at_us, std::string data_json,
                                WritePlan& plan, AppliedBatch& applied) {
-  int64_t id = next_event_id_++;
+  int64_t id = next_event_id_.fetch_add(1, std::memory_order_relaxed);
   plan.Add(kInsertEvent, {store_id_, id, contact_id, type, at_us, std::move(data_json)});
   applied.typed_ids.emplace_back(std::string(type), id);
   applied.live.event_types.emplace_back(type);

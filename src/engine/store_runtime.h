@@ -44,7 +44,10 @@ struct AppliedBatch {
 
 class StoreRuntime final : public ContactIndex {
  public:
-  StoreRuntime(int64_t store_id, const Clock& clock) : store_id_(store_id), clock_(clock) {}
+  // `next_event_id` is the engine's counter of event ids (unique across stores); it must outlive the
+  // runtime.
+  StoreRuntime(int64_t store_id, const Clock& clock, std::atomic<int64_t>& next_event_id)
+      : store_id_(store_id), clock_(clock), next_event_id_(next_event_id) {}
 
   // Loads the store's state from the database (replacing anything in memory).
   Status Load(db::Connection& conn, const RuntimeSettings& settings);
@@ -126,7 +129,8 @@ class StoreRuntime final : public ContactIndex {
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> cart_timer_;  // contact → (due, timer id)
   std::unordered_map<std::string, uint64_t> product_fingerprints_;
   std::unordered_set<std::string> purchase_ids_;
-  int64_t next_contact_id_ = 1, next_event_id_ = 1, next_timer_id_ = 1;
+  std::atomic<int64_t>& next_event_id_;
+  int64_t next_contact_id_ = 1, next_timer_id_ = 1;
 };
 
 }  // namespace starling::engine

@@ -516,7 +516,10 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::filesystem::
                       path.string(), got));
     }
   }
-  const char* setup = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+  // Readers: mmap_size makes page reads go through a memory map instead of one read() system call
+  // each. The writer keeps plain reads: measured under ingestion load, a memory-mapped writer and a
+  // larger writer page cache both cost the committer more CPU per request, not less.
+  const char* setup = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA mmap_size=1073741824;"
                                 : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                                   "PRAGMA journal_size_limit=67108864;";
   if (Status s = connection->ExecuteScript(setup); !s) return context(s.error());

@@ -7,6 +7,7 @@
 //   - synchronous=FULL: the WAL is fsynced at every COMMIT, so a write whose commit returned
 //     survives a kill -9 and a power loss (NORMAL would only survive the former). Measure before
 //     relaxing this.
+//   - readers: mmap_size=1GiB (reads through a memory map, not a read() per page).
 //   - foreign_keys=ON, a busy timeout (DatabaseOptions::busy_timeout) for locks held by another
 //     process (`starling migrate` while serving), extended result codes.
 //   - readers: query_only=ON, so a write through a reader fails instead of racing the writer.
