@@ -227,7 +227,7 @@ std::string StoreRuntime::EmailOf(int64_t contact_id) const {
 int64_t StoreRuntime::AddEvent(int64_t contact_id, std::string_view type, int64_t at_us, std::string data_json,
                                WritePlan& plan, AppliedBatch& applied) {
   int64_t id = next_event_id_.fetch_add(1, std::memory_order_relaxed);
-  plan.Add(kInsertEvent, {store_id_, id, contact_id, type, at_us, std::move(data_json)});
+  plan.Add(kInsertEvent, store_id_, id, contact_id, type, at_us, std::move(data_json));
   applied.typed_ids.emplace_back(std::string(type), id);
   applied.live.event_types.emplace_back(type);
   ++applied.outcome.events_stored;
@@ -239,7 +239,7 @@ void StoreRuntime::CreateContact(int64_t id, const std::string& email, int64_t n
   c.email = email;
   contacts_.emplace(id, std::move(c));
   if (!email.empty()) by_email_[email] = id;
-  plan.Add(kInsertContact, {store_id_, id, email.empty() ? db::Value() : db::Value(email), now_us, now_us});
+  plan.Add(kInsertContact, store_id_, id, email.empty() ? db::Value() : db::Value(email), now_us, now_us);
 }
 
 void StoreRuntime::BindTracker(const std::string& tracker_id, int64_t contact_id, int64_t now_us, WritePlan& plan) {
@@ -251,11 +251,11 @@ void StoreRuntime::BindTracker(const std::string& tracker_id, int64_t contact_id
   }
   by_tracker_[tracker_id] = contact_id;
   trackers_of_[contact_id].push_back(tracker_id);
-  plan.Add(kBindTracker, {store_id_, tracker_id, contact_id, now_us});
+  plan.Add(kBindTracker, store_id_, tracker_id, contact_id, now_us);
 }
 
 void StoreRuntime::WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan) {
-  plan.Add(kSetFields, {FieldsJson(contacts_[contact_id].fields), now_us, store_id_, contact_id});
+  plan.Add(kSetFields, FieldsJson(contacts_[contact_id].fields), now_us, store_id_, contact_id);
 }
 
 void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePlan& plan) {
@@ -277,10 +277,10 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
     trackers_of_[target].push_back(tracker);
   }
   trackers_of_.erase(source);
-  plan.Add(kMoveEvents, {target, store_id_, source});
-  plan.Add(kMoveTrackers, {target, store_id_, source});
-  plan.Add(kMovePurchases, {target, store_id_, source});
-  plan.Add(kMarkMerged, {target, now_us, store_id_, source});
+  plan.Add(kMoveEvents, target, store_id_, source);
+  plan.Add(kMoveTrackers, target, store_id_, source);
+  plan.Add(kMovePurchases, target, store_id_, source);
+  plan.Add(kMarkMerged, target, now_us, store_id_, source);
   if (fields_changed) WriteFields(target, now_us, plan);
   // The anonymous visitor's cart becomes the contact's when the contact has no live cart of its own.
   auto from_cart = carts_.find(source);
@@ -294,13 +294,13 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
       ScheduleCartTimer(target, from_cart->second.updated_at_us, plan);
     }
     carts_.erase(source);
-    plan.Add(kDeleteCart, {store_id_, source});
+    plan.Add(kDeleteCart, store_id_, source);
   }
 }
 
 void StoreRuntime::SaveCart(int64_t contact_id, const CartState& cart, WritePlan& plan) {
-  plan.Add(kUpsertCart, {store_id_, contact_id, cart.cart_id, cart.state, cart.total_quantity, cart.total_price,
-                         ItemsJson(cart.items), cart.updated_at_us});
+  plan.Add(kUpsertCart, store_id_, contact_id, cart.cart_id, cart.state, cart.total_quantity, cart.total_price,
+                         ItemsJson(cart.items), cart.updated_at_us);
 }
 
 void StoreRuntime::ScheduleCartTimer(int64_t contact_id, int64_t from_us, WritePlan& plan) {
@@ -309,7 +309,7 @@ void StoreRuntime::ScheduleCartTimer(int64_t contact_id, int64_t from_us, WriteP
   int64_t id = next_timer_id_++;
   timers_.emplace(due, Timer{id, std::string(kCartTimer), contact_id});
   cart_timer_[contact_id] = {due, id};
-  plan.Add(kInsertTimer, {store_id_, id, kCartTimer, contact_id, due});
+  plan.Add(kInsertTimer, store_id_, id, kCartTimer, contact_id, due);
 }
 
 void StoreRuntime::CancelCartTimer(int64_t contact_id, WritePlan& plan) {
@@ -324,7 +324,7 @@ void StoreRuntime::CancelCartTimer(int64_t contact_id, WritePlan& plan) {
     }
   }
   cart_timer_.erase(it);
-  plan.Add(kDeleteTimer, {store_id_, id});
+  plan.Add(kDeleteTimer, store_id_, id);
 }
 
 void StoreRuntime::CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
@@ -350,7 +350,7 @@ void StoreRuntime::UpsertProduct(const tracking::Product& product, int64_t now_u
   auto [it, inserted] = product_fingerprints_.try_emplace(product.id, fingerprint);
   if (!inserted && it->second == fingerprint) return;
   it->second = fingerprint;
-  plan.Add(kUpsertProduct, {store_id_, product.id, product.name, product.url, product.unit_price, product.json, now_us});
+  plan.Add(kUpsertProduct, store_id_, product.id, product.name, product.url, product.unit_price, product.json, now_us);
 }
 
 // ---- Apply ----------------------------------------------------------------------------------------------
@@ -414,7 +414,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
         contact_id = d.contact_id;
         contacts_[contact_id].email = batch.keys.email;
         by_email_[batch.keys.email] = contact_id;
-        plan.Add(kSetEmail, {batch.keys.email, now_us, store_id_, contact_id});
+        plan.Add(kSetEmail, batch.keys.email, now_us, store_id_, contact_id);
         JsonWriter w;
         w.BeginObject();
         w.Key("email");
@@ -477,8 +477,8 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       for (const tracking::CartLine& line : p.lines) {
         items.push_back({line.product.id, line.quantity, line.price, line.product.json});
       }
-      plan.Add(kInsertPurchase, {store_id_, p.purchase_id, contact_id, p.total_price, p.total_quantity,
-                                 p.payment_method, p.source, ItemsJson(items), at});
+      plan.Add(kInsertPurchase, store_id_, p.purchase_id, contact_id, p.total_price, p.total_quantity,
+                                 p.payment_method, p.source, ItemsJson(items), at);
     }
     for (const tracking::Product& product : event.products) UpsertProduct(product, now_us, plan);
     AddEvent(contact_id, event.type, at, event.data_json, plan, applied);
@@ -543,7 +543,7 @@ std::vector<std::pair<std::string, int64_t>> StoreRuntime::FireDueTimers(int64_t
   while (!timers_.empty() && timers_.begin()->first <= now_us) {
     auto node = timers_.extract(timers_.begin());
     const Timer& timer = node.mapped();
-    plan.Add(kDeleteTimer, {store_id_, timer.id});
+    plan.Add(kDeleteTimer, store_id_, timer.id);
     if (timer.kind != kCartTimer) continue;
     auto owner = cart_timer_.find(timer.contact_id);
     if (owner != cart_timer_.end() && owner->second.second == timer.id) cart_timer_.erase(owner);

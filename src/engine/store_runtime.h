@@ -31,7 +31,14 @@ struct WritePlan {
     std::vector<db::Value> params;
   };
   std::vector<Op> ops;
-  void Add(std::string_view sql, std::vector<db::Value> params) { ops.push_back({sql, std::move(params)}); }
+  // Adds one statement; each argument becomes one parameter, moved in (no copy of the texts).
+  template <typename... Args>
+  void Add(std::string_view sql, Args&&... args) {
+    Op& op = ops.emplace_back();
+    op.sql = sql;
+    op.params.reserve(sizeof...(Args));
+    (op.params.emplace_back(std::forward<Args>(args)), ...);
+  }
   Status Run(db::Connection& conn) const;
 };
 
