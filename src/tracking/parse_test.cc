@@ -1,6 +1,10 @@
 #include "tracking/parse.h"
 
+#include "base/json.h"
+
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace starling::tracking {
 namespace {
@@ -120,6 +124,52 @@ TEST(SegmentTest, CallsWithoutIdentityAreRefused) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "userId");
   EXPECT_FALSE(ParseSegment("alias", R"({"userId":"a@x.example"})"));
+}
+
+}  // namespace
+}  // namespace starling::tracking
+
+namespace starling::tracking {
+namespace {
+
+// Malformed input never crashes the parser: valid payloads mutated at random (bytes flipped, cut,
+// duplicated, deleted) are either refused with an error or parsed into a batch whose events all have
+// a known type. Deterministic (fixed seed).
+TEST(ScriptPayloadTest, RandomlyMutatedPayloadsNeverCrash) {
+  const std::vector<std::string> seeds = {
+      R"({"entityInfo":{"trackerId":"abcdefgh12","primaryKey":"a@x.example","_name":"Ana","_birthdate":"1990-01-02"},"cart":{"cartId":"c1","products":[{"productId":"p","name":"P","url":"https://x.example/p","unitPrice":1.5,"quantity":2,"categories":["a/b"],"tags":["t"]}]},"events":[{"type":"page-visit"},{"type":"product-visited","product":{"productId":1,"name":"N","url":"https://x.example/1","unitPrice":"2"}},{"type":"purchase","purchase":{"purchaseId":"o","products":[]}},{"type":"custom","eventId":"e","payload":{"k":[1,{"z":null}]}}],"pageInfo":{"title":"T","categories":["x"]},"browserInfo":{"url":"https://x.example/","screenWidth":10}})",
+      R"({"events":[{"type":"newsletter-subscribe","email":"b@x.example"},{"type":"search","searchText":"q"},{"type":"form-submitted","formId":"f","fields":{"a":1}}]})",
+  };
+  std::mt19937 random(42);
+  int parsed = 0, refused = 0;
+  for (const std::string& seed : seeds) {
+    for (int round = 0; round < 3000; ++round) {
+      std::string text = seed;
+      int edits = 1 + static_cast<int>(random() % 4);
+      for (int e = 0; e < edits && !text.empty(); ++e) {
+        size_t at = random() % text.size();
+        switch (random() % 4) {
+          case 0: text[at] = static_cast<char>(random() % 256); break;
+          case 1: text.erase(at, 1 + random() % 8); break;
+          case 2: text.insert(at, text.substr(at, 1 + random() % 16)); break;
+          case 3: text.resize(at); break;
+        }
+      }
+      auto batch = ParseScriptPayload(text);
+      if (!batch) {
+        ++refused;
+        EXPECT_FALSE(batch.error().message.empty());
+        continue;
+      }
+      ++parsed;
+      for (const Event& event : batch->events) {
+        EXPECT_TRUE(IsClientEventType(event.type)) << event.type;
+        EXPECT_TRUE(ParseJsonObject(event.data_json)) << event.data_json;
+      }
+    }
+  }
+  EXPECT_GT(parsed, 100);
+  EXPECT_GT(refused, 100);
 }
 
 }  // namespace
