@@ -25,8 +25,29 @@ constexpr std::array<std::string_view, 14> kClientEventTypes = {
     "register",   "search",          "newsletter-subscribe", "purchase", "form-submitted",
     "custom",     "web-content-opened", "web-content-clicked", "web-content-closed"};
 
-Error Invalid(std::string_view field, std::string message) {
-  return Error::InvalidArgument(fmt::format("{}: {}", field, message), std::string(field));
+// A field's name for error messages ("events[2].product.unitPrice"), put together only when a message
+// needs it: a request's fields are read far more often than they are refused.
+struct Path {
+  Path(std::string_view whole) : text(whole) {}    // NOLINT: implicit from any text
+  Path(const std::string& whole) : text(whole) {}  // NOLINT
+  Path(const char* whole) : text(whole) {}         // NOLINT
+  Path(const Path& parent_path, std::string_view member) : parent(&parent_path), text(member) {}
+  Path(const Path& parent_path, size_t element) : parent(&parent_path), index(static_cast<int64_t>(element)) {}
+  std::string str() const {
+    std::string out = parent ? parent->str() : std::string();
+    if (index >= 0) return fmt::format("{}[{}]", out, index);
+    if (!out.empty() && !text.empty()) out += '.';
+    out += text;
+    return out;
+  }
+  const Path* parent = nullptr;  // outlives this Path
+  std::string_view text;
+  int64_t index = -1;
+};
+
+Error Invalid(const Path& field, std::string message) {
+  std::string name = field.str();
+  return Error::InvalidArgument(fmt::format("{}: {}", name, message), name);
 }
 
 // A short rendering of a JSON value for messages: "\"abc\"", "12", "an object".
@@ -56,7 +77,7 @@ simdjson::dom::parser& ThreadParser() {
 
 // ---- Typed readers --------------------------------------------------------------------------------
 
-Result<std::string> Text(element e, std::string_view field, size_t max) {
+Result<std::string> Text(element e, const Path& field, size_t max) {
   std::string_view s;
   if (e.get_string().get(s)) return Invalid(field, fmt::format("expected a string, got {}", Show(e)));
   if (s.size() > max) return Invalid(field, fmt::format("at most {} characters, got {}", max, s.size()));
@@ -64,7 +85,7 @@ Result<std::string> Text(element e, std::string_view field, size_t max) {
 }
 
 // Identifiers may come as strings or integers (shops often number their products and orders).
-Result<std::string> IdText(element e, std::string_view field) {
+Result<std::string> IdText(element e, const Path& field) {
   int64_t i;
   uint64_t u;
   if (!e.get_int64().get(i)) return std::to_string(i);
@@ -79,7 +100,7 @@ Result<std::string> IdText(element e, std::string_view field) {
 }
 
 // Numbers; numeric strings ("29.90") are accepted because HTML tags and many shops produce them.
-Result<double> Number(element e, std::string_view field, double min, double max) {
+Result<double> Number(element e, const Path& field, double min, double max) {
   double d;
   std::string_view s;
   if (e.get_double().get(d)) {
@@ -99,27 +120,27 @@ Result<double> Number(element e, std::string_view field, double min, double max)
   return d;
 }
 
-Result<int64_t> Integer(element e, std::string_view field, int64_t min) {
+Result<int64_t> Integer(element e, const Path& field, int64_t min) {
   STARLING_ASSIGN_OR_RETURN(double d, Number(e, field, static_cast<double>(min), 9e15));
   if (d != std::floor(d)) return Invalid(field, fmt::format("expected an integer, got {}", Show(e)));
   return static_cast<int64_t>(d);
 }
 
-Result<std::string> Url(element e, std::string_view field) {
+Result<std::string> Url(element e, const Path& field) {
   STARLING_ASSIGN_OR_RETURN(std::string s, Text(e, field, 2048));
-  auto url = accounts::ValidateUrl(s, field, false);
+  auto url = accounts::ValidateUrl(s, "url", false);
   if (!url) return Invalid(field, fmt::format("expected an absolute http(s) URL, got {}", Show(e)));
   return *url;
 }
 
-Result<std::vector<std::string>> TextArray(element e, std::string_view field, size_t max_items, bool ids) {
+Result<std::vector<std::string>> TextArray(element e, const Path& field, size_t max_items, bool ids) {
   array a;
   if (e.get_array().get(a)) return Invalid(field, fmt::format("expected an array of strings, got {}", Show(e)));
   std::vector<std::string> out;
   size_t i = 0;
   for (element item : a) {
     if (i >= max_items) return Invalid(field, fmt::format("at most {} items", max_items));
-    std::string item_field = fmt::format("{}[{}]", field, i++);
+    Path item_field(field, i++);
     if (ids) {
       STARLING_ASSIGN_OR_RETURN(std::string v, IdText(item, item_field));
       out.push_back(std::move(v));
@@ -131,7 +152,7 @@ Result<std::vector<std::string>> TextArray(element e, std::string_view field, si
   return out;
 }
 
-Result<int64_t> Time(element e, std::string_view field) {
+Result<int64_t> Time(element e, const Path& field) {
   STARLING_ASSIGN_OR_RETURN(std::string s, Text(e, field, 40));
   auto t = ParseIsoUtc(s);
   if (!t) return Invalid(field, fmt::format("expected an ISO 8601 UTC time like 2026-05-01T12:00:00Z, got {}", Show(e)));
@@ -159,10 +180,10 @@ std::optional<element> Field(const std::optional<object>& o, std::string_view ke
 
 // ---- Products -------------------------------------------------------------------------------------
 
-Result<Product> ParseProduct(element e, const std::string& path, const ParseLimits& limits) {
+Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& limits) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected a product object, got {}", Show(e)));
-  auto at = [&](std::string_view key) { return fmt::format("{}.{}", path, key); };
+  auto at = [&](std::string_view key) { return Path(path, key); };
   Product p;
   auto id = Field(o, "productId");
   if (!id) return Invalid(at("productId"), "a product needs its productId");
@@ -270,34 +291,34 @@ Result<Product> ParseProduct(element e, const std::string& path, const ParseLimi
   return p;
 }
 
-Result<CartLine> ParseLine(element e, const std::string& path, const ParseLimits& limits) {
+Result<CartLine> ParseLine(element e, const Path& path, const ParseLimits& limits) {
   STARLING_ASSIGN_OR_RETURN(Product product, ParseProduct(e, path, limits));
   CartLine line;
   line.price = product.unit_price;
   object o;
   if (e.get_object().get(o)) return Invalid(path, "expected a product object");
   if (auto v = Field(o, "quantity")) {
-    STARLING_ASSIGN_OR_RETURN(line.quantity, Number(*v, path + ".quantity", 0, 1e9));
+    STARLING_ASSIGN_OR_RETURN(line.quantity, Number(*v, Path(path, "quantity"), 0, 1e9));
   }
   if (auto v = Field(o, "price")) {
-    STARLING_ASSIGN_OR_RETURN(line.price, Number(*v, path + ".price", 0, 1e300));
+    STARLING_ASSIGN_OR_RETURN(line.price, Number(*v, Path(path, "price"), 0, 1e300));
   }
   line.product = std::move(product);
   return line;
 }
 
-Result<std::vector<CartLine>> ParseLines(const object& o, std::string_view key, const std::string& path,
+Result<std::vector<CartLine>> ParseLines(const object& o, std::string_view key, const Path& path,
                                          const ParseLimits& limits) {
   std::vector<CartLine> lines;
   auto v = Field(o, key);
   if (!v) return lines;
   array a;
-  std::string field = fmt::format("{}.{}", path, key);
+  Path field(path, key);
   if (v->get_array().get(a)) return Invalid(field, fmt::format("expected an array of products, got {}", Show(*v)));
   size_t i = 0;
   for (element item : a) {
     if (i >= limits.max_products) return Invalid(field, fmt::format("at most {} products", limits.max_products));
-    STARLING_ASSIGN_OR_RETURN(CartLine line, ParseLine(item, fmt::format("{}[{}]", field, i++), limits));
+    STARLING_ASSIGN_OR_RETURN(CartLine line, ParseLine(item, Path(field, i++), limits));
     lines.push_back(std::move(line));
   }
   return lines;
@@ -318,13 +339,13 @@ void WriteLines(JsonWriter& w, const std::vector<CartLine>& lines) {
   w.EndArray();
 }
 
-Result<Cart> ParseCart(element e, const std::string& path, const ParseLimits& limits) {
+Result<Cart> ParseCart(element e, const Path& path, const ParseLimits& limits) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected a cart object, got {}", Show(e)));
   Cart cart;
   auto id = Field(o, "cartId");
-  if (!id) return Invalid(path + ".cartId", "a cart needs its cartId");
-  STARLING_ASSIGN_OR_RETURN(cart.cart_id, IdText(*id, path + ".cartId"));
+  if (!id) return Invalid(Path(path, "cartId"), "a cart needs its cartId");
+  STARLING_ASSIGN_OR_RETURN(cart.cart_id, IdText(*id, Path(path, "cartId")));
   STARLING_ASSIGN_OR_RETURN(cart.lines, ParseLines(o, "products", path, limits));
   double quantity = 0, total = 0;
   for (const CartLine& line : cart.lines) {
@@ -334,48 +355,48 @@ Result<Cart> ParseCart(element e, const std::string& path, const ParseLimits& li
   cart.total_quantity = quantity;
   cart.total_price = total;
   if (auto v = Field(o, "totalQuantity")) {
-    STARLING_ASSIGN_OR_RETURN(cart.total_quantity, Number(*v, path + ".totalQuantity", 0, 1e12));
+    STARLING_ASSIGN_OR_RETURN(cart.total_quantity, Number(*v, Path(path, "totalQuantity"), 0, 1e12));
   }
   if (auto v = Field(o, "totalPrice")) {
-    STARLING_ASSIGN_OR_RETURN(cart.total_price, Number(*v, path + ".totalPrice", 0, 1e300));
+    STARLING_ASSIGN_OR_RETURN(cart.total_price, Number(*v, Path(path, "totalPrice"), 0, 1e300));
   }
   return cart;
 }
 
-Result<Purchase> ParsePurchaseObject(element e, const std::string& path, const ParseLimits& limits) {
+Result<Purchase> ParsePurchaseObject(element e, const Path& path, const ParseLimits& limits) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected a purchase object, got {}", Show(e)));
   Purchase p;
   auto id = Field(o, "purchaseId");
-  if (!id) return Invalid(path + ".purchaseId", "a purchase needs its purchaseId");
-  STARLING_ASSIGN_OR_RETURN(p.purchase_id, IdText(*id, path + ".purchaseId"));
+  if (!id) return Invalid(Path(path, "purchaseId"), "a purchase needs its purchaseId");
+  STARLING_ASSIGN_OR_RETURN(p.purchase_id, IdText(*id, Path(path, "purchaseId")));
   STARLING_ASSIGN_OR_RETURN(p.lines, ParseLines(o, "products", path, limits));
   for (const CartLine& line : p.lines) {
     p.total_quantity += line.quantity;
     p.total_price += line.quantity * line.price;
   }
   if (auto v = Field(o, "totalQuantity")) {
-    STARLING_ASSIGN_OR_RETURN(p.total_quantity, Number(*v, path + ".totalQuantity", 0, 1e12));
+    STARLING_ASSIGN_OR_RETURN(p.total_quantity, Number(*v, Path(path, "totalQuantity"), 0, 1e12));
   }
   if (auto v = Field(o, "totalPrice")) {
-    STARLING_ASSIGN_OR_RETURN(p.total_price, Number(*v, path + ".totalPrice", 0, 1e300));
+    STARLING_ASSIGN_OR_RETURN(p.total_price, Number(*v, Path(path, "totalPrice"), 0, 1e300));
   }
   if (auto v = Field(o, "paymentMethod")) {
-    STARLING_ASSIGN_OR_RETURN(p.payment_method, Text(*v, path + ".paymentMethod", 200));
+    STARLING_ASSIGN_OR_RETURN(p.payment_method, Text(*v, Path(path, "paymentMethod"), 200));
   }
   if (auto v = Field(o, "source")) {
-    STARLING_ASSIGN_OR_RETURN(p.source, Text(*v, path + ".source", 40));
+    STARLING_ASSIGN_OR_RETURN(p.source, Text(*v, Path(path, "source"), 40));
     static constexpr std::array<std::string_view, 5> kSources = {"marketplace", "digital-store", "point-of-sale",
                                                                  "third-party", "other"};
     if (std::find(kSources.begin(), kSources.end(), p.source) == kSources.end()) {
-      return Invalid(path + ".source",
+      return Invalid(Path(path, "source"),
                      fmt::format("expected marketplace, digital-store, point-of-sale, third-party or other, got {}",
                                  Show(*v)));
     }
   }
   for (std::string_view key : {"purchasedAt", "purchaseDate"}) {
     if (auto v = Field(o, key)) {
-      STARLING_ASSIGN_OR_RETURN(p.purchased_at_us, Time(*v, fmt::format("{}.{}", path, key)));
+      STARLING_ASSIGN_OR_RETURN(p.purchased_at_us, Time(*v, Path(path, key)));
     }
   }
   return p;
@@ -419,7 +440,7 @@ bool ValidTrackerId(std::string_view id) {
 }
 
 // One profile field: system fields are checked, custom ones must be scalars.
-Result<std::string> FieldValue(std::string_view key, element v, const std::string& path) {
+Result<std::string> FieldValue(std::string_view key, element v, const Path& path) {
   auto one_of = [&](std::initializer_list<std::string_view> allowed) -> Result<std::string> {
     STARLING_ASSIGN_OR_RETURN(std::string s, Text(v, path, 40));
     for (std::string_view a : allowed) {
@@ -532,19 +553,19 @@ struct PageContext {
   std::string json_fields;  // members to add to page-visit data (without braces), may be empty
 };
 
-Result<Event> ParseEvent(element e, const std::string& path, const ParseLimits& limits, const PageContext& page,
+Result<Event> ParseEvent(element e, const Path& path, const ParseLimits& limits, const PageContext& page,
                          TrackBatch& batch) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected an event object, got {}", Show(e)));
   auto type_el = Field(o, "type");
-  if (!type_el) return Invalid(path + ".type", "an event needs its type");
-  STARLING_ASSIGN_OR_RETURN(std::string type, Text(*type_el, path + ".type", 64));
+  if (!type_el) return Invalid(Path(path, "type"), "an event needs its type");
+  STARLING_ASSIGN_OR_RETURN(std::string type, Text(*type_el, Path(path, "type"), 64));
   Event event;
   event.type = type;
   if (auto v = Field(o, "occurredAt")) {
-    STARLING_ASSIGN_OR_RETURN(event.occurred_at_us, Time(*v, path + ".occurredAt"));
+    STARLING_ASSIGN_OR_RETURN(event.occurred_at_us, Time(*v, Path(path, "occurredAt")));
   }
-  auto at = [&](std::string_view key) { return fmt::format("{}.{}", path, key); };
+  auto at = [&](std::string_view key) { return Path(path, key); };
   JsonWriter w;
   w.BeginObject();
   auto text_member = [&](std::string_view key, bool required, size_t max) -> Status {
@@ -592,7 +613,7 @@ Result<Event> ParseEvent(element e, const std::string& path, const ParseLimits& 
     if (v) {
       std::string_view s;
       if (v->get_string().get(s)) return Invalid(at("email"), fmt::format("expected an email, got {}", Show(*v)));
-      auto normalized = accounts::NormalizeEmail(s, at("email"));
+      auto normalized = accounts::NormalizeEmail(s, at("email").str());
       if (!normalized) return normalized.error();
       email = *normalized;
     }
@@ -728,7 +749,8 @@ void ParseEvents(const object& root, std::string_view key, const ParseLimits& li
   }
   int i = 0;
   for (element e : events) {
-    std::string path = fmt::format("{}[{}]", key, i);
+    Path events_path(key);
+    Path path(events_path, static_cast<size_t>(i));
     auto event = ParseEvent(e, path, limits, page, batch);
     if (event) {
       batch.events.push_back(std::move(*event));
