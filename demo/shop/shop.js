@@ -272,7 +272,7 @@
     var who = customer();
     var account = document.getElementById('account-link');
     if (who) {
-      account.textContent = 'Hi, ' + who.name;
+      account.textContent = 'Hi, ' + (who.name || who.email);
       account.setAttribute('href', '#');
       account.addEventListener('click', function (e) {
         e.preventDefault();
@@ -459,7 +459,7 @@
         h('fieldset', {}, [
           h('legend', { text: 'Contact and delivery' }),
           field('Email', input({ name: 'email', type: 'email', required: '', value: who ? who.email : '', autocomplete: 'email' })),
-          field('Full name', input({ name: 'name', required: '', value: who ? who.name + ' ' + who.surname : '', autocomplete: 'name' })),
+          field('Full name', input({ name: 'name', required: '', value: who ? (who.name + ' ' + who.surname).trim() : '', autocomplete: 'name' })),
           field('Address', input({ name: 'address', required: '', autocomplete: 'street-address' })),
         ]),
         h('fieldset', {}, [h('legend', { text: 'Payment' })].concat(
@@ -533,12 +533,14 @@
         e.preventDefault();
         var email = form.elements.email.value.trim().toLowerCase();
         var account = accounts()[email];
-        if (!account || account.password !== form.elements.password.value) {
+        if (account && account.password !== form.elements.password.value) {
           error.textContent = 'Wrong email or password.';
           error.hidden = false;
           return;
         }
-        write(localStorage, KEYS.customer, { email: email, name: account.name, surname: account.surname });
+        // Accounts live in the browser that created them (there is no shop server): an email this browser
+        // does not know is a customer who registered on another device, and signs in as that customer.
+        write(localStorage, KEYS.customer, { email: email, name: account ? account.name : '', surname: account ? account.surname : '' });
         leaveNote({ type: 'login' });
         location.href = 'index.html';
       });
@@ -581,12 +583,13 @@
 
   // Tags every page carries: the signed-in customer and the cart; then what the previous page left.
   var who = customer();
-  if (who) tag('cn_client_info', { primaryKey: who.email, _name: who.name, _surname: who.surname });
+  // A customer signed in from another device has no name here: only what is known is sent.
+  if (who) tag('cn_client_info', { primaryKey: who.email, _name: who.name || null, _surname: who.surname || null });
   var cart = cartData();
   if (cart) tag('cn_cart', cart);
   if (note && note.type === 'login') {
     tag('cn_login');
-    toast('Welcome back, ' + who.name + '.');
+    toast('Welcome back, ' + (who.name || who.email) + '.');
   }
   if (note && note.type === 'register') {
     tag('cn_register');

@@ -152,6 +152,29 @@ test('a visitor registers (with the newsletter), signs out and signs in again', 
   expect(log.warnings).toEqual([]);
 });
 
+test('a customer who registered in another browser signs in here: the email, no name', async ({ page, site, collector, log }) => {
+  // Accounts stay in the browser that made them; this fresh browser has none, so any email signs in.
+  await page.goto(site.url('/demo/login.html'));
+  await collector.next();
+  await page.getByLabel('Email', { exact: true }).fill('Mo@Shop.test');
+  await page.getByLabel('Password', { exact: true }).fill('anything-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('status')).toHaveText('Welcome back, mo@shop.test.');
+  await expect(page.getByRole('link', { name: 'Hi, mo@shop.test' })).toBeVisible();
+  const login = await collector.nextBody();
+  expect(login.entityInfo).toEqual({ trackerId: 'tracker-1', primaryKey: 'mo@shop.test' });
+  expect(login.events).toEqual([{ type: 'page-visit' }, { type: 'login' }]);
+
+  await page.goto(site.url('/demo/product.html?p=stoneware-mug'));
+  await collector.next();
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await collector.next();
+  await page.goto(site.url('/demo/checkout.html'));
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('mo@shop.test');
+  await expect(page.getByLabel('Full name')).toHaveValue('');
+  expect(log.warnings).toEqual([]);
+});
+
 test('the newsletter form sends newsletter-subscribe', async ({ page, site, collector }) => {
   await page.goto(site.url('/demo/category.html?c=stationery'));
   await collector.next();

@@ -2,7 +2,7 @@ import { test as base, chromium, type Browser, type BrowserContext, type Page } 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startStarling, type StarlingServer } from './server';
+import { startDemoStarling, startStarling, type DemoStarlingServer, type StarlingServer } from './server';
 
 /** Debian's Chromium; Playwright's own browser builds are never downloaded. */
 const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
@@ -53,6 +53,11 @@ interface TestFixtures {
 
 interface WorkerFixtures {
   starling: StarlingServer;
+  /**
+   * A second server, started with `--demo true` on an empty data directory (its demo store, shop at `/demo/`
+   * and administrator), only for the specs that ask for it.
+   */
+  demoStarling: DemoStarlingServer;
   browserContext: BrowserContext;
   /** A second Chromium for `newContext`, launched only when a test asks for one. */
   isolatedBrowser: Browser;
@@ -68,6 +73,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   starling: [
     async ({}, use) => {
       const server = await startStarling();
+      try {
+        await use(server);
+      } finally {
+        await server.dispose();
+      }
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+
+  demoStarling: [
+    async ({}, use) => {
+      const server = await startDemoStarling();
       try {
         await use(server);
       } finally {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,17 +28,39 @@ export const SEED_ORGANIZATION = 'Demo organization';
 export const SEED_STORE = { name: 'Demo store', url: 'https://shop.example' } as const;
 
 /** A real `starling serve` process on a fresh data directory and a free loopback port. */
-export interface StarlingServer {
+export interface RunningStarling {
   /** Origin the server listens on, e.g. `http://127.0.0.1:41234`, without a trailing slash. */
   readonly url: string;
-  /** Accounts made before start-up. */
-  readonly seed: Seed;
+  /** Its data directory (removed by `dispose`). */
+  readonly dataDir: string;
+  /** What it printed on stdout up to its ready line. */
+  readonly startupOutput: string;
   /** Runs `starling <args> --data-dir <this server's data dir>`; see `runCli` for what it resolves with. */
   cli(args: readonly string[], stdin?: string): Promise<unknown>;
   /** Sends SIGTERM and waits for the process to exit (SIGKILL after 10 s, then throws). */
   stop(): Promise<Exit>;
   /** Kills the process if it still runs and removes its data directory. Safe to call twice. */
   dispose(): Promise<void>;
+}
+
+/** The server of most specs: seed accounts made with the CLI before it started. */
+export interface StarlingServer extends RunningStarling {
+  /** Accounts made before start-up. */
+  readonly seed: Seed;
+}
+
+/** The administrator `--demo true` creates, as the server tells a newcomer. */
+export interface DemoCredentials {
+  email: string;
+  password: string;
+}
+
+/** A server started with `--demo true` on an empty data directory: the demo store and its shop at `/demo/`. */
+export interface DemoStarlingServer extends RunningStarling {
+  /** Printed on stdout and written to `<data-dir>/demo-credentials.txt` (the two are checked to agree). */
+  readonly demo: DemoCredentials;
+  /** The demo shop, `<url>/demo/`: the demo store's site. */
+  readonly shopUrl: string;
 }
 
 function resolveBinary(): string {
@@ -178,8 +200,60 @@ export async function startStarling(): Promise<StarlingServer> {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+  const server = await launch(bin, dataDir, ['--web-dir', webDir]);
+  return { ...server, seed };
+}
+
+/** `email:` and `password:` lines of the demo note (stdout) or of `demo-credentials.txt`. */
+function parseCredentials(text: string, where: string): DemoCredentials {
+  const email = /^\s*email:\s*(\S+)\s*$/m.exec(text)?.[1];
+  const password = /^\s*password:\s*(\S+)\s*$/m.exec(text)?.[1];
+  if (email === undefined || password === undefined) throw new Error(`No demo credentials in ${where}:\n${tail(text)}`);
+  return { email, password };
+}
+
+/**
+ * Starts `<STARLING_BIN> serve … --demo true --test-clock true` on an empty data directory, as a newcomer
+ * trying Starling would: the server creates the demo organization, store (site `<url>/demo/`, authorized
+ * domains its own host) and administrator, prints the administrator's credentials and writes them to
+ * `<data-dir>/demo-credentials.txt`. Resolves once the server is ready, with those credentials.
+ */
+export async function startDemoStarling(): Promise<DemoStarlingServer> {
+  const bin = resolveBinary();
+  const webDir = resolveWebDir();
+  // This repository's shop and script, whatever binary STARLING_BIN names.
+  const sdkDir = path.join(repoRoot, 'sdk', 'dist');
+  if (!existsSync(path.join(sdkDir, 'starling.js'))) {
+    throw new Error(`${sdkDir}/starling.js is missing: run \`npm ci && npm run build\` in sdk/ first.`);
+  }
+  const demoDir = path.join(repoRoot, 'demo', 'shop');
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'starling-e2e-demo-'));
+  const server = await launch(bin, dataDir, ['--web-dir', webDir, '--sdk-dir', sdkDir, '--demo-dir', demoDir, '--demo', 'true']);
+  try {
+    if (!server.startupOutput.includes('demo store created')) {
+      throw new Error(`--demo true on an empty data directory printed no "demo store created":\n${tail(server.startupOutput)}`);
+    }
+    const printed = parseCredentials(server.startupOutput, 'the server\'s stdout');
+    const file = path.join(dataDir, 'demo-credentials.txt');
+    const saved = parseCredentials(await readFile(file, 'utf8'), file);
+    if (saved.email !== printed.email || saved.password !== printed.password) {
+      throw new Error(`${file} says ${saved.email} / ${saved.password}, stdout said ${printed.email} / ${printed.password}`);
+    }
+    return { ...server, demo: printed, shopUrl: `${server.url}/demo/` };
+  } catch (error) {
+    await server.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Starts `<bin> serve --listen 127.0.0.1:0 --data-dir <dataDir> --test-clock true <extra>` and resolves once it
+ * prints its ready line; the data directory is the server's from then on (removed by `dispose`, or here when
+ * it fails to start).
+ */
+async function launch(bin: string, dataDir: string, extra: readonly string[]): Promise<RunningStarling> {
   // A test server: `POST /api/v1/test/clock` moves its clock (cart abandonment and other timers).
-  const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-dir', webDir, '--test-clock', 'true'];
+  const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--test-clock', 'true', ...extra];
 
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
@@ -241,9 +315,11 @@ export async function startStarling(): Promise<StarlingServer> {
   });
 
   let disposed = false;
+  const startupOutput = stdout;
   return {
     url,
-    seed,
+    dataDir,
+    startupOutput,
     cli: (cliArgs, stdin) => runCli(bin, [...cliArgs, '--data-dir', dataDir], stdin),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

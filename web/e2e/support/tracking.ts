@@ -35,7 +35,7 @@ export async function collect(
 }
 
 /** Moves the test server's clock forward (`POST /api/v1/test/clock`; the server runs with `--test-clock true`). */
-export async function advanceClock(request: APIRequestContext, starling: StarlingServer, seconds: number): Promise<void> {
+export async function advanceClock(request: APIRequestContext, starling: Pick<StarlingServer, 'url'>, seconds: number): Promise<void> {
   const response = await request.post(`${starling.url}/api/v1/test/clock`, { data: { advance_seconds: seconds } });
   expect(response.status(), await response.text()).toBe(200);
 }
