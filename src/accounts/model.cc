@@ -136,6 +136,15 @@ std::string ScopeSet::ToStorage() const {
   return out;
 }
 
+json::object ScriptOptionsJson(const ScriptOptions& o) {
+  json::array include, exclude;
+  for (const std::string& u : o.include_urls) include.emplace_back(u);
+  for (const std::string& u : o.exclude_urls) exclude.emplace_back(u);
+  return json::object{{"include_urls", std::move(include)},
+                      {"exclude_urls", std::move(exclude)},
+                      {"sampling", NumberValue(o.sampling)}};
+}
+
 Actor Actor::ForUser(int64_t user_id, std::string email) {
   return {"user", std::to_string(user_id), std::move(email), user_id};
 }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/json.h"
 #include "base/result.h"
 
 namespace starling::accounts {
@@ -113,6 +114,9 @@ struct ScriptOptions {
   double sampling = 1.0;                  // 0…1
   friend bool operator==(const ScriptOptions&, const ScriptOptions&) = default;
 };
+
+// {"include_urls":[…],"exclude_urls":[…],"sampling":1}: the stored form and the API's.
+json::object ScriptOptionsJson(const ScriptOptions& options);
 
 struct StoreSettings {
   int64_t id = 0;

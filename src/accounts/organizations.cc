@@ -42,13 +42,6 @@ constexpr std::string_view kStoreColumns =
     "id, organization_id, name, site_url, logo_url, language, time_zone, currency, address, legal_info, "
     "integration_type, cart_abandonment_minutes, tracking_token, created_at, updated_at, script_options";
 
-std::string ScriptOptionsToJson(const ScriptOptions& o) {
-  json::array include, exclude;
-  for (const std::string& u : o.include_urls) include.emplace_back(u);
-  for (const std::string& u : o.exclude_urls) exclude.emplace_back(u);
-  return ToJson(json::object{{"include_urls", std::move(include)}, {"exclude_urls", std::move(exclude)},
-                             {"sampling", o.sampling}});
-}
 
 ScriptOptions ScriptOptionsFromJson(std::string_view text) {
   ScriptOptions o;
@@ -385,7 +378,7 @@ Result<StoreSettings> Accounts::UpdateStore(int64_t store_id, const StorePatch& 
         "script_options = ? WHERE id = ?",
         {store.name, store.site_url, store.logo_url, store.language, store.time_zone, store.currency,
          internal::AddressToJson(store.address), store.legal_info, store.integration_type,
-         store.cart_abandonment_minutes, now, ScriptOptionsToJson(store.script_options), store_id}));
+         store.cart_abandonment_minutes, now, ToJson(ScriptOptionsJson(store.script_options)), store_id}));
     if (patch.authorized_domains) STARLING_TRY(SaveDomains(conn, store_id, store.authorized_domains));
     STARLING_TRY(WriteAudit(conn, actor,
                             AuditRecord{store.organization_id, store_id, "store.updated", std::to_string(store_id),

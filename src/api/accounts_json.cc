@@ -79,13 +79,6 @@ json::object StoreJson(const accounts::StoreSettings& s, std::optional<accounts:
                       {"role", role ? json::value(accounts::RoleName(*role)) : json::value(nullptr)}};
 }
 
-json::object ScriptOptionsJson(const accounts::ScriptOptions& o) {
-  json::array include, exclude;
-  for (const std::string& u : o.include_urls) include.emplace_back(u);
-  for (const std::string& u : o.exclude_urls) exclude.emplace_back(u);
-  return json::object{{"include_urls", std::move(include)}, {"exclude_urls", std::move(exclude)},
-                      {"sampling", o.sampling}};
-}
 
 json::object StoreSettingsJson(const accounts::StoreSettings& s) {
   json::array domains;
@@ -105,7 +98,7 @@ json::object StoreSettingsJson(const accounts::StoreSettings& s) {
        json::object{{"integration_type", s.integration_type},
                     {"cart_abandonment_minutes", s.cart_abandonment_minutes}}},
       {"authorized_domains", std::move(domains)},
-      {"script_options", ScriptOptionsJson(s.script_options)},
+      {"script_options", accounts::ScriptOptionsJson(s.script_options)},
       {"tracking_token", s.tracking_token},
       {"created_at", s.created_at},
       {"updated_at", s.updated_at}};

@@ -18,7 +18,6 @@ json::object AddressJson(const accounts::Address& address);
 json::object OrganizationJson(const accounts::Organization& org, std::optional<accounts::OrgRole> role);
 json::object StoreJson(const accounts::StoreSettings& store, std::optional<accounts::StoreRole> role);
 json::object StoreSettingsJson(const accounts::StoreSettings& store);
-json::object ScriptOptionsJson(const accounts::ScriptOptions& options);
 json::object MemberJson(const accounts::Member& member);
 json::object ApiKeyJson(const accounts::ApiKey& key);
 json::object ExcludedIpJson(const accounts::ExcludedIp& ip);

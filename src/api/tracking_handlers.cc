@@ -339,7 +339,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
         for (const auto& d : e.authorized_domains) domains.emplace_back(d);
         Response r = Response::Json(200, json::object{{"includeUrls", std::move(include)},
                                                       {"excludeUrls", std::move(exclude)},
-                                                      {"sampling", e.script_options.sampling},
+                                                      {"sampling", NumberValue(e.script_options.sampling)},
                                                       {"authorizedDomains", std::move(domains)}});
         r.headers.emplace_back("Access-Control-Allow-Origin", "*");
         r.headers.emplace_back("Cache-Control", "public, max-age=300");
@@ -565,7 +565,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                                                          {"collect_url", options.public_url + "/collect/" + store->tracking_token},
                                                          {"snippet", snippet},
                                                          {"authorized_domains", std::move(domains)},
-                                                         {"script_options", ScriptOptionsJson(store->script_options)},
+                                                         {"script_options", accounts::ScriptOptionsJson(store->script_options)},
                                                          {"checklist", std::move(checklist)},
                                                          {"live_seq", activity.next_seq - 1}});
                });

@@ -153,4 +153,11 @@ Result<std::optional<std::vector<std::string>>> GetOptionalStringArray(const jso
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
+json::value NumberValue(double value) {
+  if (value == static_cast<double>(static_cast<int64_t>(value)) && value > -9e15 && value < 9e15) {
+    return static_cast<int64_t>(value);
+  }
+  return value;
+}
+
 }  // namespace starling

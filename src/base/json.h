@@ -46,6 +46,9 @@ Result<std::optional<std::vector<std::string>>> GetOptionalStringArray(const jso
                                                                        std::string_view field,
                                                                        std::string_view name = {});
 
+// A number as JSON shows it best: whole values as integers (1, not 1E0), others as doubles.
+json::value NumberValue(double value);
+
 // "string", "number", "object"… — for error messages.
 std::string_view JsonKindName(const json::value& value);
 
