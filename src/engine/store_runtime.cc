@@ -205,16 +205,11 @@ std::optional<int64_t> StoreRuntime::FindByEmail(const std::string& email) const
 }
 
 std::optional<int64_t> StoreRuntime::FindByTracker(const std::string& tracker_id) const {
+  // A merge rebinds the merged contact's trackers (in memory and in contact_trackers), so a tracker
+  // always names a live contact.
   auto it = by_tracker_.find(tracker_id);
   if (it == by_tracker_.end()) return std::nullopt;
-  int64_t id = it->second;
-  // Trackers of merged contacts were moved; follow a chain anyway, in case of an older merge.
-  for (int hops = 0; hops < 8; ++hops) {
-    auto c = contacts_.find(id);
-    if (c == contacts_.end() || c->second.merged_into == 0) break;
-    id = c->second.merged_into;
-  }
-  return id;
+  return it->second;
 }
 
 std::string StoreRuntime::EmailOf(int64_t contact_id) const {
