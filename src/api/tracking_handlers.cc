@@ -606,23 +606,6 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                                                          {"checklist", std::move(checklist)},
                                                          {"live_seq", activity.next_seq - 1}});
                });
-  routes.Store(Method::kGet, "/api/v1/stores/{store_id}/integration/live",
-               "Incoming requests after ?after=<seq>, waiting up to ?wait=<seconds> (≤ 10) for new ones",
-               accounts::StoreRole::kAdministrator, KeyAccess::None(),
-               [&engine](http::Request& request, const StoreContext& ctx) {
-                 uint64_t after = 0;
-                 int wait = 0;
-                 if (auto a = request.QueryParam("after")) std::from_chars(a->data(), a->data() + a->size(), after);
-                 if (auto w = request.QueryParam("wait")) std::from_chars(w->data(), w->data() + w->size(), wait);
-                 wait = std::clamp(wait, 0, 10);
-                 engine::StoreActivity activity =
-                     wait > 0 ? engine.WaitForActivity(ctx.store_id, after, std::chrono::seconds(wait))
-                              : engine.Activity(ctx.store_id, after);
-                 json::array entries;
-                 for (const auto& e : activity.recent) entries.push_back(LiveJson(e));
-                 return Response::Json(200, json::object{{"entries", std::move(entries)}, {"next", activity.next_seq - 1}});
-               });
-
   // The live view: server-sent events. Authorized once on the blocking pool; then the engine pushes
   // each published entry into the stream's bounded queue, and no thread waits.
   routes.StoreStream(

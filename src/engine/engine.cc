@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <unordered_set>
 
 #include "base/check.h"
@@ -169,7 +170,6 @@ void Engine::Publish(int64_t store_id, std::vector<LiveEntry> entries,
   if (deliver) live->second.pending.push_back({entries, 0});
   for (LiveEntry& entry : entries) a.recent.push_back(std::move(entry));
   while (a.recent.size() > 200) a.recent.pop_front();
-  activity_cv_.notify_all();
   if (deliver) Deliver(store_id, lock);
 }
 
@@ -298,18 +298,6 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
     if (e.seq > after_seq) copy.recent.push_back(e);
   }
   return copy;
-}
-
-StoreActivity Engine::WaitForActivity(int64_t store_id, uint64_t after_seq, std::chrono::milliseconds timeout) {
-  StoreActivity now = Activity(store_id, after_seq);
-  if (!now.recent.empty()) return now;
-  std::unique_lock lock(activity_mutex_);
-  activity_cv_.wait_for(lock, timeout, [&] {
-    auto it = activity_.find(store_id);
-    return stopping_.load() || (it != activity_.end() && it->second.next_seq > after_seq + 1);
-  });
-  lock.unlock();
-  return Activity(store_id, after_seq);
 }
 
 void Engine::RunWorker(Worker& w) {

@@ -20,7 +20,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -122,8 +121,6 @@ class Engine final {
   // A copy of the store's live entries newer than `after_seq` and its checklist. The first call for a
   // store reads the database (the event types stored before start).
   StoreActivity Activity(int64_t store_id, uint64_t after_seq);
-  // Blocks until the store has live entries newer than `after_seq`, or `timeout` passes.
-  StoreActivity WaitForActivity(int64_t store_id, uint64_t after_seq, std::chrono::milliseconds timeout);
 
   // Pushes the store's live entries to `callback`, each entry once and in order (by seq): first the
   // kept ones newer than `after_seq` (all of them when `after_seq` is not below the store's next seq:
@@ -171,7 +168,6 @@ class Engine final {
   std::atomic<bool> stopping_{false};
 
   std::mutex activity_mutex_;
-  std::condition_variable activity_cv_;
   std::unordered_map<int64_t, StoreActivity> activity_;  // by store
   std::unordered_set<int64_t> checklist_loaded_;         // stores whose stored event types were read since start
   // Stores with subscribers (or deliveries under way), under activity_mutex_. Elements are referred to
