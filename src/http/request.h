@@ -70,10 +70,10 @@ class ResponseStream {
   virtual void OnClose(std::function<void()> callback) = 0;
 };
 
-// Starts a stream: called once, on the connection's I/O thread, right after the response head has
-// been queued. It must not block: it hands `stream` to whatever produces the chunks (a
-// subscription, a timer) and returns. It is not called for a HEAD request, nor when the server is
-// already shutting down.
+// Starts a stream: called once, on the connection's I/O thread, just before the response head is
+// sent; what it writes at once goes out with the head. It must not block: it hands `stream` to
+// whatever produces the chunks (a subscription, a timer) and returns. It is not called for a HEAD
+// request, nor when the server is already shutting down.
 using StreamStart = std::function<void(std::shared_ptr<ResponseStream> stream)>;
 
 struct StreamOptions {
@@ -107,12 +107,12 @@ struct Response {
   static Response NoContent() { return Response{204, {}, {}, {}}; }
   // The API's one error shape with the status its code maps to.
   static Response FromError(const Error& error);
-  // A 200 whose body is written as it is produced (server-sent events, a long export): the head
-  // goes out at once, without Content-Length, with `Transfer-Encoding: chunked` (HTTP/1.0 clients:
-  // the end of the body is the end of the connection), `Cache-Control: no-cache` unless `headers`
-  // set one, and for `text/event-stream` also `X-Accel-Buffering: no`, so proxies pass each chunk
-  // on at once. Then `start` gets the stream. The connection closes when the stream ends. Handlers
-  // may add headers to the returned response.
+  // A 200 whose body is written as it is produced (server-sent events, a long export): `start` gets
+  // the stream, and the head goes out at once (with what `start` wrote meanwhile), without
+  // Content-Length, with `Transfer-Encoding: chunked` (HTTP/1.0 clients: the end of the body is the
+  // end of the connection), `Cache-Control: no-cache` unless `headers` set one, and for
+  // `text/event-stream` also `X-Accel-Buffering: no`, so proxies pass each chunk on at once. The
+  // connection closes when the stream ends. Handlers may add headers to the returned response.
   static Response Stream(std::string content_type, StreamStart start, StreamOptions options = {});
 };
 

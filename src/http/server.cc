@@ -892,12 +892,12 @@ class HttpServer::Impl {
     }
   }
 
-  // Sends a streaming response (Response::Stream): the head at once, then what producers queue, one
-  // chunk per wake-up with everything queued meanwhile, until the stream ends; then the connection
-  // closes. No thread waits meanwhile: this coroutine sleeps on `wake`, which a Write (through a
-  // post) or the heartbeat/max_duration expiry wakes. The request is counted (metrics, access log)
-  // once, when the head is sent, and stays in flight until the stream ends, so a shutdown waits for
-  // its end.
+  // Sends a streaming response (Response::Stream): calls `start`, sends the head with what it
+  // queued, then what producers queue, one chunk per wake-up with everything queued meanwhile,
+  // until the stream ends; then the connection closes. No thread waits meanwhile: this coroutine
+  // sleeps on `wake`, which a Write (through a post) or the heartbeat/max_duration expiry wakes.
+  // The request is counted (metrics, access log) once, when the head is sent, and stays in flight
+  // until the stream ends, so a shutdown waits for its end.
   Task<void> ServeStream(Connection& c, InFlight& in_flight, const Response& response, bool chunked,
                          bool head, std::string_view route, Clock::time_point headers_done) {
     const Executor executor = c.socket.get_executor();
@@ -910,9 +910,9 @@ class HttpServer::Impl {
     }
     Record(c.worker, route, c.request.method_text, c.request.target, response.status, 0,
            c.request.remote_address, headers_done, Clock::now());
-    auto write_head = WriteStream(c, c.out);
-    bool written = co_await std::move(write_head);
-    if (!written || head || !StatusHasBody(response.status)) {
+    if (head || !StatusHasBody(response.status)) {
+      auto write_head = WriteStream(c, c.out);
+      co_await std::move(write_head);
       in_flight.Leave();
       co_return;
     }
@@ -941,27 +941,36 @@ class HttpServer::Impl {
                                          ? started + options.max_duration
                                          : Clock::time_point::max();
     Clock::time_point last_write = started;
+    // The head (in c.out) goes out with what `start` queued at once (a server-sent event stream's
+    // backlog): one write, so a client sees its stream open and the first events together.
+    bool head_pending = true;
     std::string data;   // what producers queued, taken at once
-    std::string frame;  // `data` as one chunk
+    std::string frame;  // the head, then `data` as one chunk
     for (;;) {
       StreamChannel::State state = channel->Take(data);
-      if (state == StreamChannel::State::kAborted) break;
-      if (!data.empty() || state == StreamChannel::State::kEnding) {
-        std::string_view bytes = data;
-        if (chunked) {
-          frame.clear();
-          if (!data.empty()) AppendChunk(data, frame);
-          if (state == StreamChannel::State::kEnding) frame.append("0\r\n\r\n");
-          bytes = frame;
+      const bool aborted = state == StreamChannel::State::kAborted;
+      const bool ending = state == StreamChannel::State::kEnding;
+      if (aborted && !head_pending) break;
+      if (head_pending || !data.empty() || ending) {
+        frame.clear();
+        if (head_pending) frame.append(c.out);
+        if (!aborted) {
+          if (!chunked) {
+            frame.append(data);
+          } else {
+            if (!data.empty()) AppendChunk(data, frame);
+            if (ending) frame.append("0\r\n\r\n");
+          }
         }
-        auto write = WriteStream(c, bytes);
+        head_pending = false;
+        auto write = WriteStream(c, frame);
         bool ok = co_await std::move(write);
         if (!ok) {
           channel->End(StreamChannel::State::kAborted,
                        c.timed_out ? StreamEnd::kWriteTimeout : StreamEnd::kClientGone);
           break;
         }
-        if (state == StreamChannel::State::kEnding) break;
+        if (aborted || ending) break;
         last_write = Clock::now();
         continue;
       }

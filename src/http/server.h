@@ -13,13 +13,13 @@
 // response is written.
 //
 // Streaming responses (Response::Stream, see ResponseStream in request.h): the head goes out at
-// once, then each batch of queued chunks as one HTTP chunk, written by the connection's coroutine
-// without holding any thread while it waits. A stream is counted in metrics and logged once, when
-// its head is sent; it ends its connection. The server notices a client that disconnects (it reads
-// the connection meanwhile) and closes the stream; it closes a stream whose client does not read
-// (more than StreamOptions::max_queued_bytes unsent, or a write that takes longer than
-// `read_timeout`) and drops the connection. How streams ended is counted in
-// `starling_http_stream_ends_total{reason}`.
+// once (with what the stream's start wrote), then each batch of queued chunks as one HTTP chunk,
+// written by the connection's coroutine without holding any thread while it waits. A stream is
+// counted in metrics and logged once, when its head is sent; it ends its connection. The server
+// notices a client that disconnects (it reads the connection meanwhile) and closes the stream; it
+// closes a stream whose client does not read (more than StreamOptions::max_queued_bytes unsent, or
+// a write that takes longer than `read_timeout`) and drops the connection. How streams ended is
+// counted in `starling_http_stream_ends_total{reason}`.
 //
 // Timeouts: waiting for the first byte of a request is bounded by `idle_timeout` (the connection is
 // then closed without an answer); once a request has started, all of it (headers and body) must

@@ -690,6 +690,24 @@ TEST(HttpServerStreamTest, ShutdownEndsOpenStreamsCleanlyAndAtOnce) {
   second->Close();
 }
 
+TEST(HttpServerStreamTest, WhatStartWritesGoesOutWithTheHead) {
+  Router router;
+  router.Get("/once", [](Request&) {
+    return Response::Stream("text/event-stream", [](std::shared_ptr<ResponseStream> stream) {
+      stream->Write("retry: 1000\n\n");
+      stream->Write("data: kept\n\n");
+      stream->Close();  // a stream may end at once
+    });
+  });
+  RunningServer server(router, {.threads = 1});
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("GET", "/once"));
+  ASSERT_TRUE(client.ReadHead());
+  EXPECT_EQ(client.ReadChunk(), "retry: 1000\n\ndata: kept\n\n");
+  EXPECT_EQ(client.ReadChunk(), "");
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
 TEST(HttpServerStreamTest, HeadAndHttp10) {
   ParkedStreams parked;
   Router router;
