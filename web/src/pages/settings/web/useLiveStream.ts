@@ -74,10 +74,16 @@ export function useLiveStream(
     let batchTimer: number | undefined;
     let graceTimer: number | undefined;
     let retryTimer: number | undefined;
+    /** Opened, and not yet shown as live: that waits for the kept requests, which follow the opening. */
+    let opened = false;
 
     const flush = () => {
       window.clearTimeout(batchTimer);
       batchTimer = undefined;
+      if (opened) {
+        opened = false;
+        setStatus({ state: 'live', error: null });
+      }
       const batch = pending;
       pending = [];
       if (batch.length === 0) return;
@@ -93,7 +99,9 @@ export function useLiveStream(
           failures = 0;
           window.clearTimeout(graceTimer);
           graceTimer = undefined;
-          setStatus({ state: 'live', error: null });
+          // "Live" once the requests the server sends first (in the same write as the opening) are shown.
+          opened = true;
+          batchTimer ??= window.setTimeout(flush, BATCH_MS);
         },
         onEvent: (entry) => {
           lastSeq.current = entry.seq;
