@@ -157,8 +157,8 @@ Result<int64_t> PathId(const http::Request& request, std::string_view name) {
 }
 
 void ApiRoutes::Add(http::Method method, std::string pattern, std::string access, std::string summary,
-                    std::function<http::Response(http::Request&, Headers&)> body) {
-  docs_.push_back(RouteDoc{method, pattern, access, std::move(summary)});
+                    std::function<http::Response(http::Request&, Headers&)> body, std::string stream_content_type) {
+  docs_.push_back(RouteDoc{method, pattern, access, std::move(summary), std::move(stream_content_type)});
   router_.Add(
       method, pattern,
       [body = std::move(body)](http::Request& request) {
@@ -220,44 +220,72 @@ void ApiRoutes::Organization(http::Method method, std::string pattern, std::stri
       });
 }
 
-void ApiRoutes::Store(http::Method method, std::string pattern, std::string summary, accounts::StoreRole min_role,
-                      KeyAccess keys, StoreHandler handler) {
+std::string ApiRoutes::StoreAccess(accounts::StoreRole min_role, const KeyAccess& keys) {
   std::string access = fmt::format("store:{}", accounts::RoleName(min_role));
   if (keys.kind == KeyAccess::Kind::kAnyScope) access += "+key";
   if (keys.kind == KeyAccess::Kind::kScope) {
     access += fmt::format("+key:{}:{}", keys.resource, keys.access == accounts::Access::kWrite ? "write" : "read");
   }
-  Add(method, std::move(pattern), std::move(access), std::move(summary),
+  return access;
+}
+
+http::Response ApiRoutes::AuthorizeStore(http::Request& request, Headers& extra, accounts::StoreRole min_role,
+                                         const KeyAccess& keys,
+                                         const std::function<http::Response(const StoreContext&)>& handler) {
+  auto principal = auth_.Authenticate(request, extra);
+  if (!principal) return http::Response::FromError(principal.error());
+  auto store_id = PathId(request, "store_id");
+  if (!store_id) return http::Response::FromError(store_id.error());
+  Error no_store = Error::NotFound(fmt::format("store {} does not exist", *store_id));
+  if (!principal->is_user()) {
+    if (principal->key_store_id != *store_id) return http::Response::FromError(no_store);
+    if (keys.kind == KeyAccess::Kind::kNone) {
+      return http::Response::FromError(
+          Forbidden("API keys cannot call this endpoint: it is for store administrators in the web UI"));
+    }
+    if (keys.kind == KeyAccess::Kind::kScope && !principal->scopes.Allows(keys.resource, keys.access)) {
+      return http::Response::FromError(Forbidden(fmt::format(
+          "this API key lacks the scope `{}:{}`", keys.resource,
+          keys.access == accounts::Access::kWrite ? "write" : "read")));
+    }
+    return handler(StoreContext{*principal, *store_id, accounts::StoreRole::kMarketer});
+  }
+  auto role = auth_.accounts().EffectiveStoreRole(principal->user_id, *store_id);
+  if (!role) return http::Response::FromError(role.error());
+  if (!*role) return http::Response::FromError(no_store);
+  if (**role < min_role) {
+    return http::Response::FromError(Forbidden(fmt::format(
+        "only store {}s can do this; your role in this store is `{}`", accounts::RoleName(min_role),
+        accounts::RoleName(**role))));
+  }
+  if (Status s = auth_.CheckSessionRequest(request, *principal); !s) return http::Response::FromError(s.error());
+  return handler(StoreContext{*principal, *store_id, **role});
+}
+
+void ApiRoutes::Store(http::Method method, std::string pattern, std::string summary, accounts::StoreRole min_role,
+                      KeyAccess keys, StoreHandler handler) {
+  Add(method, std::move(pattern), StoreAccess(min_role, keys), std::move(summary),
       [this, min_role, keys, handler = std::move(handler)](http::Request& request, Headers& extra) {
-        auto principal = auth_.Authenticate(request, extra);
-        if (!principal) return http::Response::FromError(principal.error());
-        auto store_id = PathId(request, "store_id");
-        if (!store_id) return http::Response::FromError(store_id.error());
-        Error no_store = Error::NotFound(fmt::format("store {} does not exist", *store_id));
-        if (!principal->is_user()) {
-          if (principal->key_store_id != *store_id) return http::Response::FromError(no_store);
-          if (keys.kind == KeyAccess::Kind::kNone) {
-            return http::Response::FromError(
-                Forbidden("API keys cannot call this endpoint: it is for store administrators in the web UI"));
-          }
-          if (keys.kind == KeyAccess::Kind::kScope && !principal->scopes.Allows(keys.resource, keys.access)) {
-            return http::Response::FromError(Forbidden(fmt::format(
-                "this API key lacks the scope `{}:{}`", keys.resource,
-                keys.access == accounts::Access::kWrite ? "write" : "read")));
-          }
-          return handler(request, StoreContext{*principal, *store_id, accounts::StoreRole::kMarketer});
-        }
-        auto role = auth_.accounts().EffectiveStoreRole(principal->user_id, *store_id);
-        if (!role) return http::Response::FromError(role.error());
-        if (!*role) return http::Response::FromError(no_store);
-        if (**role < min_role) {
-          return http::Response::FromError(Forbidden(fmt::format(
-              "only store {}s can do this; your role in this store is `{}`", accounts::RoleName(min_role),
-              accounts::RoleName(**role))));
-        }
-        if (Status s = auth_.CheckSessionRequest(request, *principal); !s) return http::Response::FromError(s.error());
-        return handler(request, StoreContext{*principal, *store_id, **role});
+        return AuthorizeStore(request, extra, min_role, keys,
+                              [&](const StoreContext& ctx) { return handler(request, ctx); });
       });
+}
+
+void ApiRoutes::StoreStream(http::Method method, std::string pattern, std::string summary,
+                            accounts::StoreRole min_role, KeyAccess keys, std::string content_type,
+                            http::StreamOptions options, StoreStreamHandler handler) {
+  std::string documented = content_type;
+  Add(
+      method, std::move(pattern), StoreAccess(min_role, keys), std::move(summary),
+      [this, min_role, keys, content_type = std::move(content_type), options = std::move(options),
+       handler = std::move(handler)](http::Request& request, Headers& extra) {
+        return AuthorizeStore(request, extra, min_role, keys, [&](const StoreContext& ctx) {
+          auto start = handler(request, ctx);
+          if (!start) return http::Response::FromError(start.error());
+          return http::Response::Stream(content_type, std::move(*start), options);
+        });
+      },
+      std::move(documented));
 }
 
 void ApiRoutes::KeyStore(http::Method method, std::string pattern, std::string summary, KeyAccess keys,

@@ -15,7 +15,8 @@
 // key, and every answer to them carries the X-RateLimit-* headers.
 //
 // Every route runs on the server's blocking pool (http::Dispatch::kBlocking): authentication reads the
-// database.
+// database. A streaming route (StoreStream) is authorized there too, once, when it opens; its stream
+// then holds no thread.
 #pragma once
 
 #include <functional>
@@ -114,6 +115,7 @@ struct RouteDoc {
   std::string pattern;
   std::string access;  // "public", "signed_in", "caller", "organization:<role>", "store:<role>[+key:<scope>]"
   std::string summary;
+  std::string stream_content_type;  // streaming routes: what the stream is ("text/event-stream")
 };
 
 // Registers API routes with their access rule (see the top of this file).
@@ -134,6 +136,16 @@ class ApiRoutes final {
                     OrgHandler handler);
   void Store(http::Method method, std::string pattern, std::string summary, accounts::StoreRole min_role,
              KeyAccess keys, StoreHandler handler);
+  // A store route that answers with a stream (server-sent events): the access rule of Store(), checked
+  // once when the stream opens. `handler` runs on the blocking pool after the check, reads what it
+  // needs from the request and returns the function that starts the stream (see http::StreamStart: it
+  // runs later, on an I/O thread, so it must copy what it uses — the StoreContext's principal is gone
+  // by then), or an error, answered as JSON. The stream is `content_type` with `options`.
+  using StoreStreamHandler =
+      std::function<Result<http::StreamStart>(http::Request&, const StoreContext&)>;
+  void StoreStream(http::Method method, std::string pattern, std::string summary, accounts::StoreRole min_role,
+                   KeyAccess keys, std::string content_type, http::StreamOptions options,
+                   StoreStreamHandler handler);
   // The public REST API of one store: API keys only (the key's store), with the scope `keys` names.
   // Sessions are refused: the web UI uses the /api/v1/stores/{store_id}/… routes.
   void KeyStore(http::Method method, std::string pattern, std::string summary, KeyAccess keys,
@@ -143,8 +155,15 @@ class ApiRoutes final {
   Auth& auth() { return auth_; }
 
  private:
+  using Headers = std::vector<std::pair<std::string, std::string>>;
   void Add(http::Method method, std::string pattern, std::string access, std::string summary,
-           std::function<http::Response(http::Request&, std::vector<std::pair<std::string, std::string>>&)> body);
+           std::function<http::Response(http::Request&, Headers&)> body, std::string stream_content_type = {});
+  // The rule of store routes (top of this file): calls `handler` with the caller's context, or answers
+  // why not.
+  http::Response AuthorizeStore(http::Request& request, Headers& extra, accounts::StoreRole min_role,
+                                const KeyAccess& keys,
+                                const std::function<http::Response(const StoreContext&)>& handler);
+  static std::string StoreAccess(accounts::StoreRole min_role, const KeyAccess& keys);
 
   http::Router& router_;
   Auth& auth_;

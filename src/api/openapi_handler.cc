@@ -28,6 +28,11 @@ json::object Operation(const RouteDoc& doc) {
   json::object op{{"summary", doc.summary},
                   {"x-starling-access", doc.access},
                   {"responses", json::object{{"default", json::object{{"description", "see docs/api-accounts.md"}}}}}};
+  if (!doc.stream_content_type.empty()) {
+    op["responses"].as_object()["200"] = json::object{
+        {"description", "a stream that stays open (see docs/api.md, Streaming responses)"},
+        {"content", json::object{{doc.stream_content_type, json::object{{"schema", json::object{{"type", "string"}}}}}}}};
+  }
   if (!parameters.empty()) op["parameters"] = std::move(parameters);
   if (doc.access == "public") {
     op["security"] = json::array{};

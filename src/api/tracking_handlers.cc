@@ -163,6 +163,43 @@ json::object LiveJson(const engine::LiveEntry& e) {
                       {"status", e.status}};
 }
 
+// The live stream's timings: a comment every 15 s keeps proxies from closing an idle stream; the
+// browser reconnects 2 s after a drop; and every 5 minutes the stream ends so that the browser
+// reconnects and is authorized again (a session signed out or a role taken away ends the view).
+constexpr std::chrono::milliseconds kLiveHeartbeat = std::chrono::seconds(15);
+constexpr std::chrono::milliseconds kLiveRetry = std::chrono::seconds(2);
+constexpr std::chrono::milliseconds kLiveReauthenticate = std::chrono::minutes(5);
+
+// Where a live stream starts: after the `Last-Event-ID` the browser sends when it reconnects, else
+// after `?after=` (a new EventSource, resuming), else from the oldest entry kept.
+Result<uint64_t> LiveAfter(const http::Request& request) {
+  std::string_view field = "after";
+  std::optional<std::string> text = request.QueryParam("after");
+  if (auto header = request.Header("last-event-id")) {
+    field = "Last-Event-ID";
+    text = std::string(Trim(*header));
+  }
+  if (!text || text->empty()) return uint64_t{0};
+  uint64_t after = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), after);
+  if (ec != std::errc() || end != text->data() + text->size()) {
+    return Error::InvalidArgument(
+        fmt::format("{}: expected the seq of a live entry (a whole number), got `{}`", field, *text),
+        std::string(field));
+  }
+  return after;
+}
+
+// Live entries as server-sent events: `id` is the seq (the browser sends the last one back as
+// Last-Event-ID when it reconnects), the data one line of LiveEntry JSON.
+std::string LiveEvents(const std::vector<engine::LiveEntry>& entries) {
+  std::string text;
+  for (const engine::LiveEntry& e : entries) {
+    text += fmt::format("id: {}\nevent: entry\ndata: {}\n\n", e.seq, ToJson(LiveJson(e)));
+  }
+  return text;
+}
+
 }  // namespace
 
 // ---- TrackingDirectory ------------------------------------------------------------------------------
@@ -569,22 +606,28 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                                                          {"checklist", std::move(checklist)},
                                                          {"live_seq", activity.next_seq - 1}});
                });
-  routes.Store(Method::kGet, "/api/v1/stores/{store_id}/integration/live",
-               "Incoming requests after ?after=<seq>, waiting up to ?wait=<seconds> (≤ 10) for new ones",
-               accounts::StoreRole::kAdministrator, KeyAccess::None(),
-               [&engine](http::Request& request, const StoreContext& ctx) {
-                 uint64_t after = 0;
-                 int wait = 0;
-                 if (auto a = request.QueryParam("after")) std::from_chars(a->data(), a->data() + a->size(), after);
-                 if (auto w = request.QueryParam("wait")) std::from_chars(w->data(), w->data() + w->size(), wait);
-                 wait = std::clamp(wait, 0, 10);
-                 engine::StoreActivity activity =
-                     wait > 0 ? engine.WaitForActivity(ctx.store_id, after, std::chrono::seconds(wait))
-                              : engine.Activity(ctx.store_id, after);
-                 json::array entries;
-                 for (const auto& e : activity.recent) entries.push_back(LiveJson(e));
-                 return Response::Json(200, json::object{{"entries", std::move(entries)}, {"next", activity.next_seq - 1}});
-               });
+  // The live view: server-sent events. Authorized once on the blocking pool; then the engine pushes
+  // each published entry into the stream's bounded queue, and no thread waits.
+  routes.StoreStream(
+      Method::kGet, "/api/v1/stores/{store_id}/integration/events",
+      "Incoming requests as server-sent events (`event: entry`, `id:` its seq): the kept ones after "
+      "Last-Event-ID (or ?after=<seq>) first, then each as it arrives",
+      accounts::StoreRole::kAdministrator, KeyAccess::None(), "text/event-stream",
+      {.heartbeat_interval = kLiveHeartbeat, .heartbeat = ": ping\n\n", .max_duration = kLiveReauthenticate},
+      [&engine](http::Request& request, const StoreContext& ctx) -> Result<http::StreamStart> {
+        STARLING_ASSIGN_OR_RETURN(uint64_t after, LiveAfter(request));
+        int64_t store_id = ctx.store_id;
+        return http::StreamStart([&engine, store_id, after](std::shared_ptr<http::ResponseStream> stream) {
+          stream->Write(fmt::format("retry: {}\n\n", kLiveRetry.count()));
+          engine::LiveSubscription subscription =
+              engine.Subscribe(store_id, after, [stream](const std::vector<engine::LiveEntry>& entries) {
+                // Past the stream's queue limit (a client that does not read), this closes the stream,
+                // and OnClose below unsubscribes: ingestion never waits for a reader.
+                stream->Write(LiveEvents(entries));
+              });
+          stream->OnClose([&engine, subscription] { engine.Unsubscribe(subscription); });
+        });
+      });
 
   // ---- Test clock -------------------------------------------------------------------------------------
   if (options.test_clock) {

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <unordered_set>
+
 #include "base/check.h"
 #include "base/logging.h"
 #include "engine/store_runtime.h"
@@ -22,6 +25,22 @@ struct Engine::Store {
   std::mutex mutex;
   StoreRuntime runtime;
   std::deque<std::pair<tracking::TrackBatch, TrackCallback>> waiting;
+};
+
+// The subscribers of one store and the entries still to be handed to them.
+struct Engine::LiveSubscribers {
+  struct Subscriber {
+    uint64_t from_seq = 0;  // the store's next seq when it subscribed: earlier batches are in its kept entries
+    // shared_ptr: a deliverer calls it after unlocking, while Unsubscribe may drop it.
+    std::shared_ptr<const LiveCallback> callback;
+  };
+  struct Delivery {
+    std::vector<LiveEntry> entries;
+    uint64_t only = 0;  // a new subscriber's kept entries: for it alone
+  };
+  std::map<uint64_t, Subscriber> by_id;
+  std::deque<Delivery> pending;
+  bool delivering = false;  // a thread is handing `pending` over; others only queue
 };
 
 struct Engine::Worker {
@@ -234,18 +253,80 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
 
 void Engine::Publish(int64_t store_id, std::vector<LiveEntry> entries,
                      const std::vector<std::pair<std::string, int64_t>>& typed_ids) {
-  std::lock_guard lock(activity_mutex_);
+  std::unique_lock lock(activity_mutex_);
   StoreActivity& a = activity_[store_id];
   for (const auto& [type, id] : typed_ids) {
     int64_t& last = a.last_event_id_by_type[type];
     last = std::max(last, id);
   }
-  for (LiveEntry& entry : entries) {
-    entry.seq = a.next_seq++;
-    a.recent.push_back(std::move(entry));
-  }
+  for (LiveEntry& entry : entries) entry.seq = a.next_seq++;
+  auto live = live_.find(store_id);
+  bool deliver = !entries.empty() && live != live_.end() && !live->second.by_id.empty();
+  if (deliver) live->second.pending.push_back({entries, 0});
+  for (LiveEntry& entry : entries) a.recent.push_back(std::move(entry));
   while (a.recent.size() > 200) a.recent.pop_front();
-  activity_cv_.notify_all();
+  if (deliver) Deliver(store_id, lock);
+}
+
+void Engine::Deliver(int64_t store_id, std::unique_lock<std::mutex>& lock) {
+  auto found = live_.find(store_id);
+  if (found == live_.end() || found->second.delivering) return;
+  LiveSubscribers& live = found->second;
+  live.delivering = true;
+  std::vector<std::shared_ptr<const LiveCallback>> targets;
+  while (!live.pending.empty()) {
+    LiveSubscribers::Delivery delivery = std::move(live.pending.front());
+    live.pending.pop_front();
+    targets.clear();
+    for (const auto& [id, subscriber] : live.by_id) {
+      bool wanted = delivery.only != 0 ? id == delivery.only : delivery.entries.front().seq >= subscriber.from_seq;
+      if (wanted) targets.push_back(subscriber.callback);
+    }
+    lock.unlock();
+    for (const auto& callback : targets) {
+      try {
+        (*callback)(delivery.entries);
+      } catch (const std::exception& e) {
+        spdlog::error("engine: a live subscriber of store {} threw: {}", store_id, e.what());
+      }
+    }
+    targets.clear();  // the last reference to an unsubscribed callback goes outside the lock
+    lock.lock();
+  }
+  live.delivering = false;
+  if (live.by_id.empty()) live_.erase(store_id);
+}
+
+LiveSubscription Engine::Subscribe(int64_t store_id, uint64_t after_seq, LiveCallback callback) {
+  std::unique_lock lock(activity_mutex_);
+  const StoreActivity& a = activity_[store_id];
+  // A seq this store never gave out: the client saw the numbering of an earlier run.
+  if (after_seq >= a.next_seq) after_seq = 0;
+  uint64_t id = next_subscription_++;
+  LiveSubscribers& live = live_[store_id];
+  live.by_id[id] = {a.next_seq, std::make_shared<const LiveCallback>(std::move(callback))};
+  std::vector<LiveEntry> kept;
+  for (const LiveEntry& e : a.recent) {
+    if (e.seq > after_seq) kept.push_back(e);
+  }
+  if (!kept.empty()) {
+    live.pending.push_back({std::move(kept), id});
+    Deliver(store_id, lock);
+  }
+  return {store_id, id};
+}
+
+void Engine::Unsubscribe(LiveSubscription subscription) {
+  std::shared_ptr<const LiveCallback> dropped;  // released after the lock
+  std::lock_guard lock(activity_mutex_);
+  auto found = live_.find(subscription.store_id);
+  if (found == live_.end()) return;
+  LiveSubscribers& live = found->second;
+  if (auto it = live.by_id.find(subscription.id); it != live.by_id.end()) {
+    dropped = std::move(it->second.callback);
+    live.by_id.erase(it);
+  }
+  if (live.by_id.empty() && !live.delivering) live_.erase(found);
 }
 
 void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit& pending) {
@@ -312,18 +393,6 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
     if (e.seq > after_seq) copy.recent.push_back(e);
   }
   return copy;
-}
-
-StoreActivity Engine::WaitForActivity(int64_t store_id, uint64_t after_seq, std::chrono::milliseconds timeout) {
-  StoreActivity now = Activity(store_id, after_seq);
-  if (!now.recent.empty()) return now;
-  std::unique_lock lock(activity_mutex_);
-  activity_cv_.wait_for(lock, timeout, [&] {
-    auto it = activity_.find(store_id);
-    return stopping_.load() || (it != activity_.end() && it->second.next_seq > after_seq + 1);
-  });
-  lock.unlock();
-  return Activity(store_id, after_seq);
 }
 
 void Engine::RunWorker(Worker& w, size_t index) {

@@ -16,12 +16,14 @@
 // Timers (cart abandonment) are rows with a due time, kept in memory per runtime; the worker threads
 // fire the due ones. Time comes from the injected Clock; after moving a fake clock, call Poke().
 //
-// Threading: every public method is thread-safe. Callbacks run on the group committer's thread or
-// on the calling thread (an immediate refusal): keep them short, hand off to an I/O thread.
+// Live view: every request a store receives (stored or refused) becomes a numbered LiveEntry; the last
+// 200 per store are kept in memory, and Subscribe() pushes new ones to subscribers as they are published.
+//
+// Threading: every public method is thread-safe. Callbacks run on the group committer's thread or on the
+// calling thread (an immediate refusal): keep them short, hand off to an I/O thread.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -89,6 +91,15 @@ struct StoreActivity {
   uint64_t next_seq = 1;
 };
 
+// Receives a store's live entries, oldest first (see Engine::Subscribe).
+using LiveCallback = std::function<void(const std::vector<LiveEntry>& entries)>;
+
+// A subscription's handle, for Unsubscribe.
+struct LiveSubscription {
+  int64_t store_id = 0;
+  uint64_t id = 0;
+};
+
 class StoreRuntime;
 
 class Engine final {
@@ -113,10 +124,27 @@ class Engine final {
   // Applies everything queued, waits for the commits, then stops the workers. Idempotent.
   void Stop();
 
-  // A copy of the store's live entries newer than `after_seq` and its checklist.
+  // A copy of the store's live entries newer than `after_seq` and its checklist. The first call for a
+  // store reads the database (the event types stored before start).
   StoreActivity Activity(int64_t store_id, uint64_t after_seq);
-  // Blocks until the store has live entries newer than `after_seq`, or `timeout` passes.
-  StoreActivity WaitForActivity(int64_t store_id, uint64_t after_seq, std::chrono::milliseconds timeout);
+
+  // Pushes the store's live entries to `callback`, each entry once and in order (by seq): first the
+  // kept ones newer than `after_seq` (all of them when `after_seq` is not below the store's next seq:
+  // the numbering began again with a restart), then each batch as it is published. Never reads the
+  // database.
+  //
+  // The callback runs outside every engine lock, and never twice at once for one store: on the thread
+  // that publishes (an engine worker after a commit, a caller of RecordRefused), on the caller of
+  // Subscribe for the kept entries (before Subscribe returns), or on whichever of those threads is
+  // delivering the store's entries at that moment. It holds up ingestion while it runs: it must be
+  // quick and never block (queue the entries somewhere bounded and return). It may call Subscribe,
+  // Unsubscribe and RecordRefused (those entries are delivered after it returns). An exception it
+  // throws is logged and ignored.
+  LiveSubscription Subscribe(int64_t store_id, uint64_t after_seq, LiveCallback callback);
+  // Stops the callbacks of `subscription`. A call already under way on another thread may still run
+  // (or start) while this returns: keep what the callback uses alive by shared ownership. Unknown or
+  // repeated handles are ignored.
+  void Unsubscribe(LiveSubscription subscription);
 
  private:
   struct Store;
@@ -136,9 +164,14 @@ class Engine final {
   // transaction item and submits it.
   void ApplyAndSubmit(Store& store, int64_t store_id,
                       std::vector<std::pair<tracking::TrackBatch, TrackCallback>>& batches, bool fire_timers);
-  // Records what a batch did for the live view and the checklist, under one lock.
+  // Records what a batch did for the live view and the checklist, under one lock, then delivers the
+  // entries to the store's subscribers.
   void Publish(int64_t store_id, std::vector<LiveEntry> entries,
                const std::vector<std::pair<std::string, int64_t>>& typed_ids);
+  struct LiveSubscribers;
+  // With `lock` (on activity_mutex_) held: unless another thread already is, hands the store's pending
+  // deliveries to its subscribers, unlocking around each callback, until none is left.
+  void Deliver(int64_t store_id, std::unique_lock<std::mutex>& lock);
   // Once a commit is over: tells the callers and publishes.
   void FinishCommit(int64_t store_id, const Status& status, PendingCommit& pending);
 
@@ -155,9 +188,12 @@ class Engine final {
   std::atomic<int64_t> next_event_id_{1};
 
   std::mutex activity_mutex_;
-  std::condition_variable activity_cv_;
   std::unordered_map<int64_t, StoreActivity> activity_;  // by store
   std::unordered_set<int64_t> checklist_loaded_;         // stores whose stored event types were read since start
+  // Stores with subscribers (or deliveries under way), under activity_mutex_. Elements are referred to
+  // across unlocks while delivering: unordered_map keeps them in place when it rehashes.
+  std::unordered_map<int64_t, LiveSubscribers> live_;
+  uint64_t next_subscription_ = 1;
 
   Counter* events_stored_ = nullptr;
   Counter* batches_failed_ = nullptr;

@@ -57,6 +57,12 @@ Response Response::Text(int status, std::string text, std::string content_type) 
   return Response{status, std::move(content_type), {}, std::move(text)};
 }
 
+Response Response::Stream(std::string content_type, StreamStart start, StreamOptions options) {
+  Response response{200, std::move(content_type), {}, {}};
+  response.stream = std::make_shared<const StreamSpec>(StreamSpec{std::move(start), std::move(options)});
+  return response;
+}
+
 Response Response::FromError(const Error& error) {
   return Json(HttpStatusFor(error.code), ErrorToJson(error));
 }

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "base/text.h"
+
 namespace starling::http {
 namespace {
 
@@ -118,9 +120,11 @@ std::string_view ReasonPhrase(int status) {
   }
 }
 
-int AppendResponseHead(const Response& response, std::string_view date, Persistence persistence,
-                       std::string& out) {
-  int status = response.status >= 100 && response.status <= 999 ? response.status : 500;
+namespace {
+
+// Status line, Server, Date, Content-Type and the handler's headers. Returns the headers dropped.
+int AppendCommonHead(const Response& response, int status, std::string_view date,
+                     std::string& out) {
   out.append("HTTP/1.1 "sv);
   AppendNumber(static_cast<uint64_t>(status), out);
   out.push_back(' ');
@@ -144,6 +148,27 @@ int AppendResponseHead(const Response& response, std::string_view date, Persiste
     }
     AppendHeader(name, value, out);
   }
+  return dropped;
+}
+
+bool IsEventStream(std::string_view content_type) {
+  std::string type = AsciiLower(Trim(content_type.substr(0, content_type.find(';'))));
+  return type == "text/event-stream";
+}
+
+bool HasHeader(const Response& response, std::string_view lower_name) {
+  for (const auto& [name, value] : response.headers) {
+    if (AsciiLower(name) == lower_name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int AppendResponseHead(const Response& response, std::string_view date, Persistence persistence,
+                       std::string& out) {
+  int status = response.status >= 100 && response.status <= 999 ? response.status : 500;
+  int dropped = AppendCommonHead(response, status, date, out);
   switch (persistence) {
     case Persistence::kKeepAlive:
       break;
@@ -159,6 +184,18 @@ int AppendResponseHead(const Response& response, std::string_view date, Persiste
     AppendNumber(response.body.size(), out);
     out.append("\r\n"sv);
   }
+  out.append("\r\n"sv);
+  return dropped;
+}
+
+int AppendStreamHead(const Response& response, std::string_view date, bool chunked,
+                     std::string& out) {
+  int status = response.status >= 100 && response.status <= 999 ? response.status : 500;
+  int dropped = AppendCommonHead(response, status, date, out);
+  if (!HasHeader(response, "cache-control")) out.append("Cache-Control: no-cache\r\n"sv);
+  if (IsEventStream(response.content_type)) out.append("X-Accel-Buffering: no\r\n"sv);
+  out.append("Connection: close\r\n"sv);
+  if (chunked && StatusHasBody(status)) out.append("Transfer-Encoding: chunked\r\n"sv);
   out.append("\r\n"sv);
   return dropped;
 }

@@ -25,6 +25,14 @@ enum class Persistence {
 int AppendResponseHead(const Response& response, std::string_view date, Persistence persistence,
                        std::string& out);
 
+// The head of a streaming response (Response::Stream): like AppendResponseHead, but without
+// Content-Length; with `Transfer-Encoding: chunked` when `chunked` (an HTTP/1.1 client; for
+// HTTP/1.0 the body ends with the connection); `Cache-Control: no-cache` unless response.headers
+// has a Cache-Control; `X-Accel-Buffering: no` for `text/event-stream`; and always `Connection:
+// close`.
+int AppendStreamHead(const Response& response, std::string_view date, bool chunked,
+                     std::string& out);
+
 // Whether a response with this status carries a body at all (not 1xx, 204, 304).
 bool StatusHasBody(int status);
 

@@ -60,6 +60,34 @@ TEST(ResponseWriterTest, HeadersThatWouldSplitTheResponseAreDropped) {
   EXPECT_NE(out.find("\r\nX-Fine: yes\r\n"), std::string::npos);
 }
 
+TEST(ResponseWriterTest, StreamHeads) {
+  Response events = Response::Stream("text/event-stream; charset=utf-8", [](auto) {});
+  std::string out;
+  AppendStreamHead(events, kDate, /*chunked=*/true, out);
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\n"
+            "Server: Starling\r\n"
+            "Date: Thu, 26 Nov 2026 10:00:00 GMT\r\n"
+            "Content-Type: text/event-stream; charset=utf-8\r\n"
+            "Cache-Control: no-cache\r\n"
+            "X-Accel-Buffering: no\r\n"
+            "Connection: close\r\n"
+            "Transfer-Encoding: chunked\r\n"
+            "\r\n");
+
+  // The handler's own Cache-Control wins; no proxy hint for other types; HTTP/1.0: no chunks.
+  Response csv = Response::Stream("text/csv", [](auto) {});
+  csv.headers.emplace_back("cache-control", "private, no-store");
+  out.clear();
+  AppendStreamHead(csv, kDate, /*chunked=*/false, out);
+  EXPECT_NE(out.find("\r\ncache-control: private, no-store\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("no-cache"), std::string::npos) << out;
+  EXPECT_EQ(out.find("X-Accel-Buffering"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Transfer-Encoding"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("Connection: close\r\n\r\n")) << out;
+}
+
 TEST(ResponseWriterTest, ReasonPhrases) {
   EXPECT_EQ(ReasonPhrase(408), "Request Timeout");
   EXPECT_EQ(ReasonPhrase(431), "Request Header Fields Too Large");

@@ -7,6 +7,7 @@
 #include <boost/asio/basic_socket_acceptor.hpp>
 #include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -20,6 +21,7 @@
 
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -65,6 +67,10 @@ constexpr std::string_view kRouteRejected = "rejected";
 // A response body up to this size is copied behind the header block and sent in one buffer; a
 // larger one (a static file) is sent from where it is, as the second buffer of the same write.
 constexpr size_t kInlineBodyBytes = 16 * 1024;
+
+// Once shutdown has begun, a stream's last writes get this long at most: SIGTERM must not wait for
+// a client that does not read.
+constexpr std::chrono::milliseconds kStreamShutdownWrite{1000};
 
 // RFC 9110 IMF-fixdate, formatted once per second per thread.
 const std::string& HttpDate() {
@@ -154,6 +160,165 @@ struct Series {
 
 struct Connection;
 
+// Why a stream ended, for the log and the `starling_http_stream_ends_total` counter.
+enum class StreamEnd {
+  kProducer,
+  kClientGone,
+  kTooSlow,
+  kWriteTimeout,
+  kShutdown,
+  kMaxDuration,
+  kError
+};
+constexpr std::array<std::string_view, 7> kStreamEndNames = {
+    "producer", "client_gone", "too_slow", "write_timeout", "shutdown", "max_duration", "error"};
+
+// The server's side of a ResponseStream: producers queue bytes on any thread; the connection's
+// coroutine takes them on its I/O thread. shared_ptr (enable_shared_from_this): producers may keep
+// the stream after the connection is gone, and a wake-up posted to the I/O thread keeps it alive.
+//
+// A wake-up is posted to the connection's io_context only while the stream is open or ending, which
+// the coroutine ends (Finish) before it returns, and Run ends for streams still open before it
+// returns: so nothing is posted to an io_context that may be gone.
+class StreamChannel final : public ResponseStream,
+                            public std::enable_shared_from_this<StreamChannel> {
+ public:
+  enum class State {
+    kOpen,     // producers write
+    kEnding,   // Close() (or shutdown, max_duration): send what is queued, then the last chunk
+    kAborted,  // drop the connection: the client is gone or too slow, or a write failed
+  };
+
+  StreamChannel(Executor executor, size_t max_queued)
+      : executor_(std::move(executor)), max_queued_(max_queued) {}
+
+  bool Write(std::string chunk) override {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ != State::kOpen) return false;
+      if (chunk.empty()) return true;
+      if (queued_.size() + chunk.size() <= max_queued_) {
+        queued_.append(chunk);
+        WakeLocked();
+        return true;
+      }
+      callbacks = LeaveOpenLocked(State::kAborted, StreamEnd::kTooSlow);
+    }
+    RunCallbacks(callbacks);
+    return false;
+  }
+
+  void Close() override { End(State::kEnding, StreamEnd::kProducer); }
+
+  bool closed() const override {
+    std::lock_guard lock(mutex_);
+    return state_ != State::kOpen;
+  }
+
+  void OnClose(std::function<void()> callback) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ == State::kOpen) {
+        on_close_.push_back(std::move(callback));
+        return;
+      }
+    }
+    callback();
+  }
+
+  // --- Server side.
+
+  // Leaves kOpen for `to` (an abort also overrides an ending), and wakes the coroutine.
+  void End(State to, StreamEnd why) {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mutex_);
+      callbacks = LeaveOpenLocked(to, why);
+    }
+    RunCallbacks(callbacks);
+  }
+
+  // On the I/O thread: swaps the queued bytes into `into` (whose old contents are dropped, its
+  // capacity reused) and returns the state.
+  State Take(std::string& into) {
+    into.clear();
+    std::lock_guard lock(mutex_);
+    wake_posted_ = false;
+    queued_.swap(into);
+    return state_;
+  }
+
+  // On the I/O thread, when the stream has been idle: queues the heartbeat (no wake-up needed).
+  void QueueHeartbeat(std::string_view text) {
+    std::lock_guard lock(mutex_);
+    if (state_ == State::kOpen && queued_.empty()) queued_.append(text);
+  }
+
+  // Closes the stream if it still is open and stops wake-ups for good: the coroutine is done with
+  // it, or the server has stopped. Returns why it ended.
+  StreamEnd Finish() {
+    std::vector<std::function<void()>> callbacks;
+    StreamEnd why;
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ == State::kOpen)
+        callbacks = LeaveOpenLocked(State::kAborted, StreamEnd::kShutdown);
+      finished_ = true;
+      why = why_;
+    }
+    RunCallbacks(callbacks);
+    return why;
+  }
+
+  // The coroutine's wake-up timer while it serves the stream; touched on the I/O thread only.
+  Timer* wake = nullptr;
+
+ private:
+  std::vector<std::function<void()>> LeaveOpenLocked(State to, StreamEnd why) {
+    if (state_ == State::kOpen) {
+      state_ = to;
+      why_ = why;
+      WakeLocked();
+      return std::move(on_close_);
+    }
+    if (state_ == State::kEnding && to == State::kAborted && !finished_) {
+      state_ = to;
+      why_ = why;
+      WakeLocked();
+    }
+    return {};
+  }
+
+  void WakeLocked() {
+    if (wake_posted_ || finished_) return;
+    wake_posted_ = true;
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->wake) self->wake->cancel();
+    });
+  }
+
+  static void RunCallbacks(std::vector<std::function<void()>>& callbacks) {
+    for (auto& callback : callbacks) {
+      try {
+        callback();
+      } catch (const std::exception& e) {
+        spdlog::error("http: a stream's close callback threw: {}", e.what());
+      }
+    }
+  }
+
+  const Executor executor_;
+  const size_t max_queued_;
+  mutable std::mutex mutex_;
+  State state_ = State::kOpen;
+  StreamEnd why_ = StreamEnd::kProducer;
+  std::string queued_;
+  bool wake_posted_ = false;  // a wake-up is on its way and the queue not taken since
+  bool finished_ = false;
+  std::vector<std::function<void()>> on_close_;
+};
+
 // One I/O thread: its own io_context, so a connection's operations never take a strand or a lock
 // that another I/O thread contends for. Everything here except `in_flight` is touched only by that
 // thread.
@@ -202,6 +367,7 @@ struct Connection {
   bool waiting = false;
   bool timed_out = false;
   bool idle = true;  // between requests: no byte of the next one yet (shutdown may close it)
+  StreamChannel* stream = nullptr;  // while a streaming response is being sent
 };
 
 // Counts a request as in flight from the end of its headers until its response is written.
@@ -367,6 +533,13 @@ class HttpServer::Impl {
     NameThisThread("http-io-0");
     RunLoop(*workers_[0]);
     for (auto& t : threads) t.join();
+    // Streams still open (the grace period ran out) are closed now, so that their producers let go
+    // (OnClose) while what they subscribed to still exists.
+    for (auto& worker : workers_) {
+      for (Connection* c = worker->connections; c; c = c->next) {
+        if (c->stream) c->stream->Finish();
+      }
+    }
     // A blocking handler still running refers to a request owned by a connection coroutine: let it
     // finish before the coroutines can be destroyed with the io_contexts.
     blocking_pool_.join();
@@ -421,12 +594,18 @@ class HttpServer::Impl {
   }
 
   // On the worker's thread: connections between requests are closed at once; the others finish
-  // their request and close after it (`stopping_`).
+  // their request and close after it (`stopping_`). Streams end now: what is queued is sent, then
+  // the last chunk, within kStreamShutdownWrite.
   static void CloseIdle(Worker& worker) {
+    Clock::time_point write_by = Clock::now() + kStreamShutdownWrite;
     for (Connection* c = worker.connections; c; c = c->next) {
       if (c->idle) {
         error_code ignored;
         c->socket.cancel(ignored);
+      }
+      if (c->stream) {
+        c->stream->End(StreamChannel::State::kEnding, StreamEnd::kShutdown);
+        if (c->waiting) c->deadline = std::min(c->deadline, write_by);
       }
     }
   }
@@ -669,6 +848,12 @@ class HttpServer::Impl {
       }
 
       // --- Respond.
+      if (response.stream) {
+        auto stream = ServeStream(c, in_flight, response, parser.version() != 10,
+                                  request.method == Method::kHead, route, headers_done);
+        co_await std::move(stream);
+        co_return;  // a stream ends its connection
+      }
       bool close_after = !parser.keep_alive() || stopping_.load(std::memory_order_relaxed);
       Persistence persistence = close_after              ? Persistence::kClose
                                 : parser.version() == 10 ? Persistence::kKeepAliveHttp10
@@ -705,6 +890,178 @@ class HttpServer::Impl {
       in_flight.Leave();
       if (!ok || close_after) co_return;
     }
+  }
+
+  // Sends a streaming response (Response::Stream): calls `start`, sends the head with what it
+  // queued, then what producers queue, one chunk per wake-up with everything queued meanwhile,
+  // until the stream ends; then the connection closes. No thread waits meanwhile: this coroutine
+  // sleeps on `wake`, which a Write (through a post) or the heartbeat/max_duration expiry wakes.
+  // The request is counted (metrics, access log) once, when the head is sent, and stays in flight
+  // until the stream ends, so a shutdown waits for its end.
+  Task<void> ServeStream(Connection& c, InFlight& in_flight, const Response& response, bool chunked,
+                         bool head, std::string_view route, Clock::time_point headers_done) {
+    const Executor executor = c.socket.get_executor();
+    const Response::StreamSpec& spec = *response.stream;
+    const StreamOptions& options = spec.options;
+    c.out.clear();
+    if (int dropped = AppendStreamHead(response, HttpDate(), chunked, c.out); dropped > 0) {
+      spdlog::error("http: {} response header(s) for {} dropped: CR, LF or NUL in a name or value",
+                    dropped, c.request.path);
+    }
+    Record(c.worker, route, c.request.method_text, c.request.target, response.status, 0,
+           c.request.remote_address, headers_done, Clock::now());
+    if (head || !StatusHasBody(response.status)) {
+      auto write_head = WriteStream(c, c.out);
+      co_await std::move(write_head);
+      in_flight.Leave();
+      co_return;
+    }
+
+    auto channel = std::make_shared<StreamChannel>(executor, options.max_queued_bytes);
+    Timer wake(executor, Clock::time_point::max());
+    channel->wake = &wake;
+    c.stream = channel.get();
+    if (stopping_.load(std::memory_order_relaxed)) {
+      channel->End(StreamChannel::State::kEnding, StreamEnd::kShutdown);
+    } else {
+      try {
+        spec.start(channel);
+      } catch (const std::exception& e) {
+        spdlog::error("http: stream start for {} threw: {}", c.request.path, e.what());
+        channel->End(StreamChannel::State::kAborted, StreamEnd::kError);
+      }
+    }
+    bool reader_running = true;
+    auto reader = WatchPeer(c, channel, reader_running, wake);
+    asio::co_spawn(executor, std::move(reader), asio::detached);
+
+    const bool heartbeats = options.heartbeat_interval.count() > 0 && !options.heartbeat.empty();
+    const Clock::time_point started = Clock::now();
+    const Clock::time_point end_at = options.max_duration.count() > 0
+                                         ? started + options.max_duration
+                                         : Clock::time_point::max();
+    Clock::time_point last_write = started;
+    // The head (in c.out) goes out with what `start` queued at once (a server-sent event stream's
+    // backlog): one write, so a client sees its stream open and the first events together.
+    bool head_pending = true;
+    std::string data;   // what producers queued, taken at once
+    std::string frame;  // the head, then `data` as one chunk
+    for (;;) {
+      StreamChannel::State state = channel->Take(data);
+      const bool aborted = state == StreamChannel::State::kAborted;
+      const bool ending = state == StreamChannel::State::kEnding;
+      if (aborted && !head_pending) break;
+      if (head_pending || !data.empty() || ending) {
+        frame.clear();
+        if (head_pending) frame.append(c.out);
+        if (!aborted) {
+          if (!chunked) {
+            frame.append(data);
+          } else {
+            if (!data.empty()) AppendChunk(data, frame);
+            if (ending) frame.append("0\r\n\r\n");
+          }
+        }
+        head_pending = false;
+        auto write = WriteStream(c, frame);
+        bool ok = co_await std::move(write);
+        if (!ok) {
+          channel->End(StreamChannel::State::kAborted,
+                       c.timed_out ? StreamEnd::kWriteTimeout : StreamEnd::kClientGone);
+          break;
+        }
+        if (aborted || ending) break;
+        last_write = Clock::now();
+        continue;
+      }
+      Clock::time_point until = end_at;
+      if (heartbeats) until = std::min(until, last_write + options.heartbeat_interval);
+      wake.expires_at(until);
+      auto wait = wake.async_wait(kAsTuple);
+      auto [ec] = co_await std::move(wait);
+      if (ec) continue;  // woken: something was queued, or the stream ended
+      Clock::time_point now = Clock::now();
+      if (now >= end_at) {
+        channel->End(StreamChannel::State::kEnding, StreamEnd::kMaxDuration);
+      } else if (heartbeats && now >= last_write + options.heartbeat_interval) {
+        channel->QueueHeartbeat(options.heartbeat);
+      }
+    }
+
+    StreamEnd why = channel->Finish();
+    channel->wake = nullptr;
+    c.stream = nullptr;
+    StreamEnds(why).Inc();
+    double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (why == StreamEnd::kTooSlow || why == StreamEnd::kWriteTimeout) {
+      spdlog::warn("http: stream {} {} dropped after {:.1f} s: the client did not keep up ({})",
+                   c.request.method_text, c.request.target, seconds,
+                   kStreamEndNames[static_cast<size_t>(why)]);
+    } else {
+      spdlog::debug("http: stream {} {} ended after {:.1f} s ({})", c.request.method_text,
+                    c.request.target, seconds, kStreamEndNames[static_cast<size_t>(why)]);
+    }
+    // The reader refers to this frame (`reader_running`, `wake`) and to `c`: it must be done first.
+    if (reader_running) {
+      error_code ignored;
+      c.socket.cancel(ignored);
+      while (reader_running) {
+        wake.expires_at(Clock::time_point::max());
+        auto wait = wake.async_wait(kAsTuple);
+        auto [ec] = co_await std::move(wait);
+        (void)ec;
+      }
+    }
+    in_flight.Leave();
+  }
+
+  // While a stream is sent: reads (and drops) whatever the client sends, so that its closing the
+  // connection is noticed at once and the stream closes (its producers stop) instead of waiting for
+  // a write to fail. Ends when the read fails (EOF, reset, or cancelled by ServeStream), then wakes
+  // ServeStream through `wake`.
+  static Task<void> WatchPeer(Connection& c, std::shared_ptr<StreamChannel> channel, bool& running,
+                              Timer& wake) {
+    std::array<char, 512> scratch;
+    for (;;) {
+      auto read = c.socket.async_read_some(asio::buffer(scratch), kAsTuple);
+      auto [ec, bytes] = co_await std::move(read);
+      (void)bytes;
+      if (ec) break;
+    }
+    channel->End(StreamChannel::State::kAborted, StreamEnd::kClientGone);
+    running = false;
+    wake.cancel();
+  }
+
+  // Writes stream bytes: at once what the socket takes, the rest within read_timeout (shorter once
+  // shutdown has begun).
+  Task<bool> WriteStream(Connection& c, std::string_view bytes) {
+    Outgoing out;
+    out.parts[0] = asio::buffer(bytes);
+    if (!WriteNow(c.socket, out)) co_return false;
+    if (out.Remaining() == 0) co_return true;
+    std::chrono::milliseconds timeout = options_.read_timeout;
+    if (stopping_.load(std::memory_order_relaxed))
+      timeout = std::min(timeout, kStreamShutdownWrite);
+    auto rest = WriteRest(c, out, timeout);
+    co_return co_await std::move(rest);
+  }
+
+  // `data` as one HTTP/1.1 chunk: its length in hex, CRLF, the bytes, CRLF.
+  static void AppendChunk(std::string_view data, std::string& out) {
+    char hex[20];
+    auto [end, ec] = std::to_chars(hex, hex + sizeof hex, data.size(), 16);
+    (void)ec;  // 16 hex digits always suffice for a size_t
+    out.append(hex, end);
+    out.append("\r\n");
+    out.append(data);
+    out.append("\r\n");
+  }
+
+  Counter& StreamEnds(StreamEnd why) {
+    return metrics_.GetCounter(
+        "starling_http_stream_ends_total", "Streaming responses ended, by reason.",
+        {{"reason", std::string(kStreamEndNames[static_cast<size_t>(why)])}});
   }
 
   static Response CallInline(const Handler& handler, Request& request) {
@@ -760,9 +1117,14 @@ class HttpServer::Impl {
     }
   }
 
-  // Writes the rest of a response the socket did not take at once, within read_timeout.
+  // Writes the rest of a response the socket did not take at once, within read_timeout (or
+  // `timeout`).
   Task<bool> WriteRest(Connection& c, Outgoing out) {
-    c.deadline = Clock::now() + options_.read_timeout;
+    auto rest = WriteRest(c, out, options_.read_timeout);
+    co_return co_await std::move(rest);
+  }
+  Task<bool> WriteRest(Connection& c, Outgoing out, std::chrono::milliseconds timeout) {
+    c.deadline = Clock::now() + timeout;
     c.waiting = true;
     c.timed_out = false;
     auto write = asio::async_write(c.socket, out.parts, kAsTuple);

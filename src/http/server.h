@@ -12,6 +12,15 @@
 // pattern and status), timed into a latency histogram, and logged on one line, just before its
 // response is written.
 //
+// Streaming responses (Response::Stream, see ResponseStream in request.h): the head goes out at
+// once (with what the stream's start wrote), then each batch of queued chunks as one HTTP chunk,
+// written by the connection's coroutine without holding any thread while it waits. A stream is
+// counted in metrics and logged once, when its head is sent; it ends its connection. The server
+// notices a client that disconnects (it reads the connection meanwhile) and closes the stream; it
+// closes a stream whose client does not read (more than StreamOptions::max_queued_bytes unsent, or
+// a write that takes longer than `read_timeout`) and drops the connection. How streams ended is
+// counted in `starling_http_stream_ends_total{reason}`.
+//
 // Timeouts: waiting for the first byte of a request is bounded by `idle_timeout` (the connection is
 // then closed without an answer); once a request has started, all of it (headers and body) must
 // arrive within `read_timeout`, or the answer is 408 and the connection is closed. Writing a
@@ -22,8 +31,11 @@
 // Lifecycle: Start() binds; Run() blocks serving until Shutdown() completes. Shutdown()
 // (thread-safe) stops accepting, lets in-flight requests finish (their responses carry `Connection:
 // close`), closes idle keep-alive connections, and returns from Run() once no request is in flight
-// or `shutdown_grace` has passed. Run() also waits for blocking handlers still running before it
-// returns.
+// or `shutdown_grace` has passed. Open streams end at once on Shutdown(): what is queued is sent,
+// then the last chunk (a write gets one second at most), and their connections close. Run() also
+// waits for blocking handlers still running before it returns, and closes every stream still open
+// (OnClose callbacks run on its thread then), so a producer never outlives the server holding a
+// live stream.
 #pragma once
 
 #include <chrono>
@@ -41,15 +53,16 @@ namespace starling::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;  // 0: any free port; see HttpServer::port()
-  int threads = 0;       // 0: one per core
+  uint16_t port = 8080;      // 0: any free port; see HttpServer::port()
+  int threads = 0;           // 0: one per core
   int blocking_threads = 4;  // run handlers added with Dispatch::kBlocking (database work)
   uint64_t max_header_bytes = 16 * 1024;
   uint64_t max_body_bytes = 1024 * 1024;
   // To receive a whole request once its first byte came; also to write a response.
   std::chrono::milliseconds read_timeout{15'000};
   std::chrono::milliseconds idle_timeout{60'000};  // to wait for the first byte of a request
-  std::chrono::milliseconds shutdown_grace{10'000};  // longest wait for in-flight requests on shutdown
+  std::chrono::milliseconds shutdown_grace{
+      10'000};             // longest wait for in-flight requests on shutdown
   bool access_log = true;  // one log line per request
 };
 

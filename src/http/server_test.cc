@@ -1,6 +1,6 @@
 // HttpServer in process, with routes the real binary does not have: async handlers that answer
-// later from another thread, blocking handlers, handlers that throw, and shutdown while a request
-// waits.
+// later from another thread, blocking handlers, handlers that throw, shutdown while a request
+// waits, and streaming responses written by the test's own threads.
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 namespace starling::http {
 namespace {
@@ -39,7 +40,9 @@ class TestClient {
     timeval tv{10, 0};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
-  ~TestClient() { close(fd_); }
+  ~TestClient() {
+    if (fd_ >= 0) close(fd_);
+  }
   TestClient(const TestClient&) = delete;
   TestClient& operator=(const TestClient&) = delete;
 
@@ -56,28 +59,62 @@ class TestClient {
            static_cast<ssize_t>(request.size());
   }
 
+  // Reads a response head only (for streams: the body follows in chunks).
+  std::optional<TestResponse> ReadHead() {
+    size_t end;
+    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Fill()) return std::nullopt;
+    }
+    TestResponse response;
+    ParseHead(buffer_.substr(0, end), response);
+    buffer_.erase(0, end + 4);
+    return response;
+  }
+
+  // Reads one chunk of a chunked body: its data, "" for the last chunk, nullopt on a read failure
+  // or a malformed chunk.
+  std::optional<std::string> ReadChunk() {
+    size_t line_end;
+    while ((line_end = buffer_.find("\r\n")) == std::string::npos) {
+      if (!Fill()) return std::nullopt;
+    }
+    size_t size = 0;
+    try {
+      size = std::stoul(buffer_.substr(0, line_end), nullptr, 16);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    while (buffer_.size() < line_end + 2 + size + 2) {
+      if (!Fill()) return std::nullopt;
+    }
+    if (buffer_.compare(line_end + 2 + size, 2, "\r\n") != 0) return std::nullopt;
+    std::string data = buffer_.substr(line_end + 2, size);
+    buffer_.erase(0, line_end + 2 + size + 2);
+    return data;
+  }
+
+  // Reads everything until the server closes the connection.
+  std::string ReadToEnd() {
+    while (Fill()) {
+    }
+    return std::exchange(buffer_, {});
+  }
+
+  void SendRaw(const std::string& bytes) { send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+  void Close() {
+    close(fd_);
+    fd_ = -1;
+  }
+  void SetReceiveBuffer(int bytes) { setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes); }
+
   std::optional<TestResponse> Read(bool head = false) {
     size_t end;
     while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
       if (!Fill()) return std::nullopt;
     }
     TestResponse response;
-    std::string head_text = buffer_.substr(0, end);
+    ParseHead(buffer_.substr(0, end), response);
     buffer_.erase(0, end + 4);
-    response.status = std::stoi(head_text.substr(9, 3));
-    size_t line = head_text.find("\r\n");
-    while (line != std::string::npos) {
-      size_t next = head_text.find("\r\n", line + 2);
-      std::string field =
-          head_text.substr(line + 2, next == std::string::npos ? next : next - line - 2);
-      size_t colon = field.find(':');
-      if (colon != std::string::npos) {
-        std::string name = field.substr(0, colon);
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        response.headers[name] = field.substr(colon + 2);
-      }
-      line = next;
-    }
     size_t length = head ? 0 : std::stoul(response.headers["content-length"]);
     while (buffer_.size() < length) {
       if (!Fill()) return std::nullopt;
@@ -93,6 +130,23 @@ class TestClient {
   }
 
  private:
+  static void ParseHead(const std::string& head_text, TestResponse& response) {
+    response.status = std::stoi(head_text.substr(9, 3));
+    size_t line = head_text.find("\r\n");
+    while (line != std::string::npos) {
+      size_t next = head_text.find("\r\n", line + 2);
+      std::string field =
+          head_text.substr(line + 2, next == std::string::npos ? next : next - line - 2);
+      size_t colon = field.find(':');
+      if (colon != std::string::npos) {
+        std::string name = field.substr(0, colon);
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        response.headers[name] = field.substr(colon + 2);
+      }
+      line = next;
+    }
+  }
+
   bool Fill() {
     char chunk[4096];
     ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
@@ -138,7 +192,7 @@ class RunningServer {
   }
   ~RunningServer() {
     server_.Shutdown();
-    runner_.join();
+    if (runner_.joinable()) runner_.join();
   }
   uint16_t port() const { return server_.port(); }
   HttpServer& server() { return server_; }
@@ -327,6 +381,363 @@ TEST(HttpServerTest, MetricsCountRequestsByRoutePattern) {
   EXPECT_NE(text.find("starling_http_request_duration_seconds_count{route=\"/items/{id}\"} 3\n"),
             std::string::npos)
       << text;
+}
+
+// ---- Streaming responses ------------------------------------------------------------------------
+
+// Streams started by a route, handed to the test, and whether each has closed.
+class ParkedStreams {
+ public:
+  StreamStart Start() {
+    return [this](std::shared_ptr<ResponseStream> stream) {
+      size_t index;
+      {
+        std::lock_guard lock(mutex_);
+        index = streams_.size();
+        streams_.push_back(stream);
+        closed_.push_back(false);
+        threads_.push_back(std::this_thread::get_id());
+      }
+      changed_.notify_all();
+      stream->OnClose([this, index] {
+        {
+          std::lock_guard lock(mutex_);
+          closed_[index] = true;
+        }
+        changed_.notify_all();
+      });
+    };
+  }
+  // The `index`th stream started (waits up to 10 s); null if none came.
+  std::shared_ptr<ResponseStream> Get(size_t index) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return streams_.size() > index; });
+    return streams_.size() > index ? streams_[index] : nullptr;
+  }
+  // Whether the `index`th stream's OnClose callback ran within `timeout`.
+  bool WaitClosed(size_t index, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout,
+                             [&] { return closed_.size() > index && closed_[index]; });
+  }
+  size_t started() {
+    std::lock_guard lock(mutex_);
+    return streams_.size();
+  }
+  std::thread::id thread(size_t index) {
+    std::lock_guard lock(mutex_);
+    return threads_.at(index);
+  }
+  void Clear() {
+    std::lock_guard lock(mutex_);
+    streams_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::shared_ptr<ResponseStream>> streams_;
+  std::vector<bool> closed_;
+  std::vector<std::thread::id> threads_;
+};
+
+TEST(HttpServerStreamTest, ChunksArriveInOrderAfterAHeadWithoutLength) {
+  ParkedStreams parked;
+  Router router;
+  router.Get("/events", [&](Request&) {
+    Response r = Response::Stream("text/event-stream", parked.Start());
+    r.headers.emplace_back("X-Extra", "yes");
+    return r;
+  });
+  RunningServer server(router, {.threads = 1});
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("GET", "/events"));
+  auto head = client.ReadHead();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->headers["content-type"], "text/event-stream");
+  EXPECT_EQ(head->headers["transfer-encoding"], "chunked");
+  EXPECT_EQ(head->headers["cache-control"], "no-cache");
+  EXPECT_EQ(head->headers["x-accel-buffering"], "no");
+  EXPECT_EQ(head->headers["connection"], "close");
+  EXPECT_EQ(head->headers["x-extra"], "yes");
+  EXPECT_EQ(head->headers.count("content-length"), 0u);
+
+  // Written from another thread, one piece at a time: they arrive whole and in order, however the
+  // server groups them into chunks.
+  auto stream = parked.Get(0);
+  ASSERT_TRUE(stream);
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) expected += "event " + std::to_string(i) + "\n";
+  std::thread producer([&] {
+    for (int i = 0; i < 2000; ++i) {
+      EXPECT_TRUE(stream->Write("event " + std::to_string(i) + "\n"));
+      if (i % 100 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    stream->Close();
+  });
+  std::string received;
+  for (;;) {
+    auto chunk = client.ReadChunk();
+    ASSERT_TRUE(chunk) << "after " << received.size() << " bytes";
+    if (chunk->empty()) break;  // the last chunk
+    received += *chunk;
+  }
+  producer.join();
+  EXPECT_EQ(received, expected);
+  EXPECT_TRUE(stream->closed());
+  EXPECT_FALSE(stream->Write("late"));
+  EXPECT_TRUE(parked.WaitClosed(0));
+  EXPECT_TRUE(client.ClosedByServer());
+
+  // Counted once, when the stream started.
+  std::string text = server.metrics().RenderPrometheus();
+  EXPECT_NE(text.find("starling_http_requests_total{route=\"/events\",status=\"200\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("starling_http_stream_ends_total{reason=\"producer\"} 1\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(HttpServerStreamTest, TheStartRunsOnTheIoThreadAfterABlockingHandlerAndHoldsNoPoolThread) {
+  ParkedStreams parked;
+  Router router;
+  router.Get(
+      "/events", [&](Request&) { return Response::Stream("text/plain", parked.Start()); },
+      Dispatch::kBlocking);
+  std::thread::id pool_thread;
+  router.Get(
+      "/pool",
+      [&](Request&) {
+        pool_thread = std::this_thread::get_id();
+        return Response::Text(200, "pool");
+      },
+      Dispatch::kBlocking);
+  // One blocking thread: were it held by an open stream, /pool could not be answered.
+  RunningServer server(router, {.threads = 1, .blocking_threads = 1});
+  TestClient first(server.port());
+  TestClient second(server.port());
+  ASSERT_TRUE(first.Send("GET", "/events"));
+  ASSERT_TRUE(second.Send("GET", "/events"));
+  ASSERT_TRUE(first.ReadHead());
+  ASSERT_TRUE(second.ReadHead());
+  ASSERT_TRUE(parked.Get(1));
+  TestClient other(server.port());
+  auto pool = other.Call("GET", "/pool");
+  ASSERT_TRUE(pool);
+  EXPECT_EQ(pool->body, "pool");
+  EXPECT_NE(parked.thread(0), pool_thread);  // an I/O thread, not the pool
+
+  ASSERT_TRUE(parked.Get(1)->Write("second"));
+  auto chunk = second.ReadChunk();
+  ASSERT_TRUE(chunk);
+  EXPECT_EQ(*chunk, "second");
+}
+
+TEST(HttpServerStreamTest, AClientThatDisconnectsClosesTheStreamForItsProducer) {
+  ParkedStreams parked;
+  Router router;
+  router.Get("/events",
+             [&](Request&) { return Response::Stream("text/event-stream", parked.Start()); });
+  RunningServer server(router, {.threads = 1});
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("GET", "/events"));
+  ASSERT_TRUE(client.ReadHead());
+  auto stream = parked.Get(0);
+  ASSERT_TRUE(stream);
+  ASSERT_TRUE(stream->Write("data: one\n\n"));
+  ASSERT_EQ(client.ReadChunk(), "data: one\n\n");
+  EXPECT_FALSE(stream->closed());
+
+  // The producer writes nothing more: the server notices the close by itself, at once.
+  client.Close();
+  EXPECT_TRUE(parked.WaitClosed(0, std::chrono::seconds(5)));
+  EXPECT_TRUE(stream->closed());
+  EXPECT_FALSE(stream->Write("data: two\n\n"));
+  // Callbacks added after the close run at once.
+  bool called = false;
+  stream->OnClose([&] { called = true; });
+  EXPECT_TRUE(called);
+}
+
+TEST(HttpServerStreamTest, AnUnreadStreamIsDroppedPastItsQueueLimit) {
+  ParkedStreams parked;
+  Router router;
+  router.Get("/firehose", [&](Request&) {
+    return Response::Stream("application/octet-stream", parked.Start(),
+                            {.max_queued_bytes = 256 * 1024});
+  });
+  RunningServer server(router, {.threads = 1});
+  TestClient client(server.port());
+  client.SetReceiveBuffer(16 * 1024);
+  ASSERT_TRUE(client.Send("GET", "/firehose"));
+  ASSERT_TRUE(client.ReadHead());
+  auto stream = parked.Get(0);
+  ASSERT_TRUE(stream);
+  // The client reads nothing more. What the server holds is bounded: once the socket buffers are
+  // full, 256 KiB more are queued, then the stream closes and Write refuses.
+  const std::string piece(16 * 1024, 'x');
+  size_t accepted = 0;
+  while (stream->Write(piece)) {
+    accepted += piece.size();
+    ASSERT_LT(accepted, 64u * 1024 * 1024) << "the queue grows without bound";
+    if (accepted % (1024 * 1024) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(parked.WaitClosed(0));
+  EXPECT_TRUE(stream->closed());
+  // The connection is dropped, without the last chunk.
+  std::string rest = client.ReadToEnd();
+  EXPECT_FALSE(rest.ends_with("0\r\n\r\n"));
+  for (int i = 0; i < 100; ++i) {
+    if (server.metrics().RenderPrometheus().find("reason=\"too_slow\"} 1") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(server.metrics().RenderPrometheus().find(
+                "starling_http_stream_ends_total{reason=\"too_slow\"} 1\n"),
+            std::string::npos);
+}
+
+TEST(HttpServerStreamTest, AWriteThatStallsPastTheDeadlineDropsTheConnection) {
+  ParkedStreams parked;
+  Router router;
+  router.Get("/firehose", [&](Request&) {
+    return Response::Stream("application/octet-stream", parked.Start(),
+                            {.max_queued_bytes = 256 * 1024 * 1024});
+  });
+  RunningServer server(router, {.threads = 1, .read_timeout = std::chrono::milliseconds(300)});
+  TestClient client(server.port());
+  client.SetReceiveBuffer(16 * 1024);
+  ASSERT_TRUE(client.Send("GET", "/firehose"));
+  ASSERT_TRUE(client.ReadHead());
+  auto stream = parked.Get(0);
+  ASSERT_TRUE(stream);
+  // Far below the queue limit, but more than the socket buffers take: the write stalls.
+  ASSERT_TRUE(stream->Write(std::string(32 * 1024 * 1024, 'x')));
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(parked.WaitClosed(0, std::chrono::seconds(5)));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  EXPECT_FALSE(stream->Write("more"));
+}
+
+TEST(HttpServerStreamTest, AnIdleStreamGetsHeartbeatsAndEndsAfterItsMaximumDuration) {
+  ParkedStreams parked;
+  Router router;
+  router.Get("/events", [&](Request&) {
+    return Response::Stream("text/event-stream", parked.Start(),
+                            {.heartbeat_interval = std::chrono::milliseconds(50),
+                             .heartbeat = ": ping\n\n",
+                             .max_duration = std::chrono::milliseconds(600)});
+  });
+  RunningServer server(router, {.threads = 1});
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("GET", "/events"));
+  ASSERT_TRUE(client.ReadHead());
+  ASSERT_TRUE(parked.Get(0));
+  int pings = 0;
+  for (;;) {
+    auto chunk = client.ReadChunk();
+    ASSERT_TRUE(chunk);
+    if (chunk->empty()) break;  // ended cleanly
+    EXPECT_EQ(*chunk, ": ping\n\n");
+    ++pings;
+  }
+  EXPECT_GE(pings, 3);
+  EXPECT_TRUE(parked.WaitClosed(0));
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST(HttpServerStreamTest, ShutdownEndsOpenStreamsCleanlyAndAtOnce) {
+  ParkedStreams reading_streams;
+  ParkedStreams unread_streams;
+  Router router;
+  router.Get("/reading", [&](Request&) {
+    return Response::Stream("text/event-stream", reading_streams.Start());
+  });
+  router.Get("/unread", [&](Request&) {
+    return Response::Stream("text/event-stream", unread_streams.Start(),
+                            {.max_queued_bytes = 64 * 1024 * 1024});
+  });
+  auto server = std::make_unique<RunningServer>(router, ServerOptions{.threads = 2});
+  TestClient reading(server->port());
+  TestClient unread(server->port());
+  unread.SetReceiveBuffer(16 * 1024);
+  ASSERT_TRUE(reading.Send("GET", "/reading"));
+  ASSERT_TRUE(unread.Send("GET", "/unread"));
+  ASSERT_TRUE(reading.ReadHead());
+  ASSERT_TRUE(unread.ReadHead());
+  auto first = reading_streams.Get(0);
+  auto second = unread_streams.Get(0);
+  ASSERT_TRUE(first && second);
+  // The second client reads nothing: its stream has a write pending when the shutdown comes.
+  ASSERT_TRUE(second->Write(std::string(32 * 1024 * 1024, 'x')));
+  ASSERT_TRUE(first->Write("data: before\n\n"));
+
+  auto started = std::chrono::steady_clock::now();
+  server->server().Shutdown();
+  server->Join();  // Run() returns
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  EXPECT_TRUE(reading_streams.WaitClosed(0, std::chrono::milliseconds(0)));
+  EXPECT_TRUE(unread_streams.WaitClosed(0, std::chrono::milliseconds(0)));
+  EXPECT_FALSE(first->Write("after"));
+  // The reading client got what was queued, then the last chunk.
+  std::string rest = reading.ReadToEnd();
+  EXPECT_TRUE(rest.ends_with("data: before\n\n\r\n0\r\n\r\n")) << rest;
+  // Producers may keep their streams after the server is gone.
+  server.reset();
+  EXPECT_FALSE(second->Write("after the server"));
+  second->Close();
+}
+
+TEST(HttpServerStreamTest, WhatStartWritesGoesOutWithTheHead) {
+  Router router;
+  router.Get("/once", [](Request&) {
+    return Response::Stream("text/event-stream", [](std::shared_ptr<ResponseStream> stream) {
+      stream->Write("retry: 1000\n\n");
+      stream->Write("data: kept\n\n");
+      stream->Close();  // a stream may end at once
+    });
+  });
+  RunningServer server(router, {.threads = 1});
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("GET", "/once"));
+  ASSERT_TRUE(client.ReadHead());
+  EXPECT_EQ(client.ReadChunk(), "retry: 1000\n\ndata: kept\n\n");
+  EXPECT_EQ(client.ReadChunk(), "");
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST(HttpServerStreamTest, HeadAndHttp10) {
+  ParkedStreams parked;
+  Router router;
+  router.Get("/events",
+             [&](Request&) { return Response::Stream("text/event-stream", parked.Start()); });
+  RunningServer server(router, {.threads = 1});
+  {
+    // HEAD: the head a GET would get, no body, and the stream never starts.
+    TestClient client(server.port());
+    ASSERT_TRUE(client.Send("HEAD", "/events"));
+    auto head = client.ReadHead();
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->headers["transfer-encoding"], "chunked");
+    EXPECT_TRUE(client.ClosedByServer());
+    EXPECT_EQ(parked.started(), 0u);
+  }
+  {
+    // HTTP/1.0 knows no chunks: the bytes as they are, and the end of the connection ends the body.
+    TestClient client(server.port());
+    client.SendRaw("GET /events HTTP/1.0\r\n\r\n");
+    auto head = client.ReadHead();
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->headers.count("transfer-encoding"), 0u);
+    auto stream = parked.Get(0);
+    ASSERT_TRUE(stream);
+    stream->Write("data: a\n\n");
+    stream->Write("data: b\n\n");
+    stream->Close();
+    EXPECT_EQ(client.ReadToEnd(), "data: a\n\ndata: b\n\n");
+  }
 }
 
 }  // namespace

@@ -82,6 +82,24 @@ class ApiClient {
     if (!authorization_.empty()) headers.emplace_back("Authorization", authorization_);
     return server_->Send(method, target, body, headers);
   }
+
+  // GET of a streaming response (server-sent events) with the caller's credentials, on a connection of
+  // its own: returns it with the head read into `head`; read the body with ReadEvent/ReadChunk. Null
+  // (and a test failure) when the connection fails.
+  std::unique_ptr<HttpConnection> OpenStream(const std::string& target, HttpResponse& head,
+                                             std::vector<std::pair<std::string, std::string>> headers = {}) {
+    if (!cookie_.empty()) headers.emplace_back("Cookie", cookie_);
+    if (!authorization_.empty()) headers.emplace_back("Authorization", authorization_);
+    headers.emplace_back("Accept", "text/event-stream");
+    auto connection = HttpConnection::Open(server_->port());
+    EXPECT_TRUE(connection) << connection.error().message;
+    if (!connection) return nullptr;
+    auto response = (*connection)->Request("GET", target, {}, headers);
+    EXPECT_TRUE(response) << response.error().message;
+    if (!response) return nullptr;
+    head = std::move(*response);
+    return std::move(*connection);
+  }
   HttpResponse Get(const std::string& target) { return Call("GET", target); }
   HttpResponse Post(const std::string& target, const json::object& body) { return Call("POST", target, ToJson(body)); }
   HttpResponse Patch(const std::string& target, const json::object& body) { return Call("PATCH", target, ToJson(body)); }
@@ -96,6 +114,21 @@ inline json::object Body(const HttpResponse& r) {
   auto parsed = ParseJsonObject(r.body);
   EXPECT_TRUE(parsed) << r.status << " " << r.body;
   return parsed ? *parsed : json::object{};
+}
+
+// The next `event: entry` of a live stream (GET …/integration/events), its data parsed; skips
+// comments and `retry:`. Fails the test (and returns {}) when none comes within `timeout_ms`.
+inline json::object NextLiveEntry(HttpConnection& stream, int timeout_ms = 10000, std::string* id = nullptr) {
+  for (;;) {
+    auto event = stream.ReadEvent(timeout_ms);
+    EXPECT_TRUE(event) << event.error().message;
+    if (!event) return {};
+    if (event->event != "entry") continue;
+    auto data = ParseJsonObject(event->data);
+    EXPECT_TRUE(data) << event->data;
+    if (id) *id = event->id;
+    return data ? *data : json::object{};
+  }
 }
 
 // The error's `field`, or "" (for asserting which field a 400 names).

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -180,6 +181,68 @@ Result<HttpResponse> HttpConnection::Request(
   request += body;
   STARLING_TRY(SendRaw(request));
   return ReadResponse(method == "HEAD");
+}
+
+Result<std::string> HttpConnection::ReadChunk() {
+  auto fill = [&]() -> Status {
+    char chunk[65536];
+    ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+    if (n < 0) return Error::Unavailable(fmt::format("recv: {}", std::strerror(errno)));
+    if (n == 0) return Error::Unavailable("connection closed by the server in the middle of a chunked body");
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return Ok();
+  };
+  size_t line_end;
+  while ((line_end = buffer_.find("\r\n")) == std::string::npos) STARLING_TRY(fill());
+  size_t size = 0;
+  std::string line = buffer_.substr(0, line_end);
+  auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), size, 16);
+  if (ec != std::errc() || end != line.data() + line.size()) return Error::Internal("bad chunk size line: " + line);
+  while (buffer_.size() < line_end + 2 + size + 2) STARLING_TRY(fill());
+  if (buffer_.compare(line_end + 2 + size, 2, "\r\n") != 0) return Error::Internal("chunk not followed by CRLF");
+  std::string data = buffer_.substr(line_end + 2, size);
+  buffer_.erase(0, line_end + 2 + size + 2);
+  return data;
+}
+
+Result<SseEvent> HttpConnection::ReadEvent(int timeout_ms) {
+  size_t end;
+  while ((end = events_.find("\n\n")) == std::string::npos) {
+    if (buffer_.empty() && !Readable(timeout_ms)) {
+      return Error::Unavailable(fmt::format("no server-sent event within {} ms", timeout_ms));
+    }
+    STARLING_ASSIGN_OR_RETURN(std::string chunk, ReadChunk());
+    if (chunk.empty()) return Error::Unavailable("the event stream ended");
+    events_ += chunk;
+  }
+  std::string block = events_.substr(0, end);
+  events_.erase(0, end + 2);
+  SseEvent event;
+  std::istringstream lines(block);
+  std::string line;
+  while (std::getline(lines, line)) {
+    size_t colon = line.find(':');
+    std::string field = line.substr(0, colon);
+    std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    if (field.empty()) {
+      event.comments.push_back(value);
+    } else if (field == "id") {
+      event.id = value;
+    } else if (field == "event") {
+      event.event = value;
+    } else if (field == "data") {
+      event.data += (event.data.empty() ? "" : "\n") + value;
+    } else if (field == "retry") {
+      event.retry = value;
+    }
+  }
+  return event;
+}
+
+bool HttpConnection::Readable(int wait_ms) {
+  pollfd p{fd_, POLLIN, 0};
+  return poll(&p, 1, wait_ms) > 0;
 }
 
 bool HttpConnection::ClosedByPeer(int wait_ms) {

@@ -28,6 +28,15 @@ struct HttpResponse {
   }
 };
 
+// One server-sent event (or a block of only comments / `retry:`), as text/event-stream frames it.
+struct SseEvent {
+  std::string id;
+  std::string event;
+  std::string data;     // `data:` lines joined with "\n"
+  std::string retry;
+  std::vector<std::string> comments;  // `: …` lines, without the colon and the space after it
+};
+
 // One keep-alive HTTP/1.1 connection to 127.0.0.1:port. Not thread-safe.
 class HttpConnection final {
  public:
@@ -46,10 +55,20 @@ class HttpConnection final {
   // True when the server has closed the connection (EOF on read, with a short wait).
   bool ClosedByPeer(int wait_ms = 1000);
 
+  // Streaming responses: after Request()/ReadResponse() answered the head of a chunked response (its
+  // body left unread), the next chunk's data; "" for the last chunk.
+  Result<std::string> ReadChunk();
+  // The next event of a chunked text/event-stream response (see ReadChunk). Fails when the stream
+  // ends, the connection closes, or nothing comes for `timeout_ms`.
+  Result<SseEvent> ReadEvent(int timeout_ms = 10000);
+  // Whether a byte arrives within `wait_ms` (not consumed).
+  bool Readable(int wait_ms);
+
  private:
   explicit HttpConnection(int fd) : fd_(fd) {}
   int fd_;
   std::string buffer_;
+  std::string events_;  // chunk data not yet parsed into events
 };
 
 struct StartOptions {

@@ -165,6 +165,43 @@ test('the live stream shows each request with its errors as it arrives; the chec
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(email);
 });
 
+// The live view is one server-sent event stream held open, not a poll: the requests arrive on it.
+test('the live view receives requests over one server-sent event stream that stays open', async ({
+  page,
+  request,
+  starling,
+}) => {
+  const liveRequests: string[] = [];
+  page.on('request', (sent) => {
+    if (/\/integration\/(events|live)/.test(sent.url())) liveRequests.push(`${sent.resourceType()} ${sent.url()}`);
+  });
+  const opened = page.waitForResponse((response) => response.url().includes('/integration/events'));
+  await page.goto(`${starling.url}/settings/channels`);
+  const stream = await opened;
+  expect(stream.status()).toBe(200);
+  expect(stream.headers()['content-type']).toBe('text/event-stream');
+  await expect(page.getByTestId('live-state')).toHaveText('Live');
+  const rows = page.getByTestId('live-entry');
+  await expect(rows.first()).toBeVisible(); // the requests the server kept
+  const before = await rows.count();
+
+  for (let i = 1; i <= 3; i += 1) {
+    const sent = await collect(request, starling, token, { events: [{ type: 'page-visit' }], pageInfo: { title: `SSE ${i}` } });
+    expect(sent.status).toBe(200);
+    await expect(rows).toHaveCount(before + i);
+    await expect(rows.first().getByRole('listitem')).toHaveText(['entity-created', 'page-visit']);
+  }
+  // A refusal shows up the same way, with its reason.
+  const refused = await collect(request, starling, token, { events: [{ type: 'page-visit' }] }, 'https://evil.example');
+  expect(refused.status).toBe(403);
+  await expect(rows).toHaveCount(before + 4);
+  await expect(rows.first()).toContainText('refused: origin https://evil.example');
+
+  // All of it came over the stream opened with the page: no poll, no second connection.
+  expect(liveRequests).toEqual([`eventsource ${starling.url}/api/v1/stores/${starling.seed.store.id}/integration/events`]);
+  await expect(page.getByTestId('live-state')).toHaveText('Live');
+});
+
 test('script options save with PATCH settings; field errors show beside the fields', async ({ page, starling }) => {
   await page.goto(`${starling.url}/settings/channels`);
   const form = page.getByRole('form', { name: 'Script options' });
@@ -399,7 +436,7 @@ test('a marketer opens Contacts and contact sheets, but not the Channels tab', a
   await expect(marketer.getByRole('heading', { name: 'Web', exact: true })).toHaveCount(0);
   const api = await theirs.request.get(`${starling.url}/api/v1/stores/${starling.seed.store.id}/integration`);
   expect(api.status()).toBe(403);
-  const live = await theirs.request.get(`${starling.url}/api/v1/stores/${starling.seed.store.id}/integration/live`);
+  const live = await theirs.request.get(`${starling.url}/api/v1/stores/${starling.seed.store.id}/integration/events`);
   expect(live.status()).toBe(403);
 });
 

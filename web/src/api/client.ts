@@ -9,6 +9,8 @@
  * Authentication is the session cookie. State-changing requests carry the session's CSRF token in
  * `X-CSRF-Token` (`setCsrfToken`), and a 401 answer calls the handler set with `setUnauthenticatedHandler`
  * (the session provider sends the person to the sign-in page), unless the call opts out.
+ *
+ * Server-sent event streams go through `openEventStream`, with the same errors and the same 401 handling.
  */
 import { isRecord, type Decoder } from './decode';
 
@@ -172,6 +174,119 @@ export async function request<T>(
     );
   }
   return value;
+}
+
+// ---- Event streams (server-sent events) ------------------------------------------------------------
+
+export interface EventStreamHandlers<T> {
+  /** The stream is open (again): what follows is live. */
+  onOpen: () => void;
+  /** One event of the stream's type, decoded, with its `id` (the server's sequence number). */
+  onEvent: (value: T, id: string) => void;
+  /**
+   * The connection dropped (or the server ended the stream). The browser reconnects by itself after the
+   * server's `retry:` delay and sends the last id as `Last-Event-ID`, so nothing is missed; `onOpen` follows.
+   */
+  onInterrupted: () => void;
+  /**
+   * The browser gave up: the server refused the stream (an error status) or sent something else. No more
+   * events come; `error` says why as `request` would, and a 401 also calls the unauthenticated handler.
+   */
+  onFailed: (error: ApiError) => void;
+}
+
+export interface EventStream {
+  /** Closes the connection; no handler is called afterwards. */
+  close(): void;
+}
+
+/**
+ * Opens `GET API_BASE + path` as an `EventSource` (same origin: the session cookie goes along) and hands its
+ * `eventName` events, decoded, to `handlers`. An event that does not decode ends the stream with `onFailed`.
+ */
+export function openEventStream<T>(
+  path: string,
+  eventName: string,
+  decode: Decoder<T>,
+  handlers: EventStreamHandlers<T>,
+): EventStream {
+  const url = API_BASE + path;
+  const source = new EventSource(url);
+  let stopped = false;
+  const fail = (error: ApiError) => {
+    if (stopped) return;
+    stopped = true;
+    source.close();
+    handlers.onFailed(error);
+  };
+  source.onopen = () => {
+    if (!stopped) handlers.onOpen();
+  };
+  source.addEventListener(eventName, (message: MessageEvent<string>) => {
+    if (stopped) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message.data) as unknown;
+    } catch {
+      parsed = undefined;
+    }
+    const value = decode(parsed);
+    if (value === undefined) {
+      fail(new ApiError(200, ClientErrorCode.UnexpectedResponse, `An event of ${path} does not have the expected shape.`));
+      return;
+    }
+    handlers.onEvent(value, message.lastEventId);
+  });
+  source.onerror = () => {
+    if (stopped) return;
+    if (source.readyState !== EventSource.CLOSED) {
+      handlers.onInterrupted();
+      return;
+    }
+    // EventSource does not say why it gave up: ask once with fetch to learn the status and error body.
+    source.close();
+    void explainStreamFailure(url).then(fail);
+  };
+  return {
+    close() {
+      stopped = true;
+      source.close();
+    },
+  };
+}
+
+/** Why `url` refuses to stream: its error answer as an `ApiError` (the stream itself is dropped unread). */
+async function explainStreamFailure(url: string): Promise<ApiError> {
+  const controller = new AbortController();
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { Accept: 'text/event-stream' },
+      credentials: 'same-origin',
+      signal: controller.signal,
+    });
+  } catch {
+    return new ApiError(0, ClientErrorCode.Network, 'The Starling server could not be reached.');
+  }
+  if (response.ok) {
+    controller.abort();
+    return new ApiError(0, ClientErrorCode.Network, 'The live connection was interrupted.');
+  }
+  let payload: unknown;
+  try {
+    payload = await readJson(response);
+  } catch {
+    payload = undefined;
+  }
+  if (response.status === 401) onUnauthenticated?.();
+  const body = parseErrorBody(payload);
+  return body !== undefined
+    ? new ApiError(response.status, body.code, body.message, body.field)
+    : new ApiError(
+        response.status,
+        ClientErrorCode.UnexpectedResponse,
+        `The server answered ${response.status} ${response.statusText}`.trim() + '.',
+      );
 }
 
 // ---- Endpoints -------------------------------------------------------------------------------------

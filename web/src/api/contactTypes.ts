@@ -253,11 +253,3 @@ export const decodeLiveEntry: Decoder<LiveEntry> = object({
   status: str,
 });
 
-export interface LivePage {
-  /** Oldest first. */
-  entries: LiveEntry[];
-  /** Pass as `after` to the next poll. */
-  next: number;
-}
-
-export const decodeLivePage: Decoder<LivePage> = object({ entries: arrayOf(decodeLiveEntry), next: int });

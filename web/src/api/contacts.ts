@@ -1,17 +1,17 @@
 /** Contacts, activity timelines and the integration check (`docs/api-contacts.md`). */
-import { request } from './client';
+import { openEventStream, request, type EventStream, type EventStreamHandlers } from './client';
 import { object, str } from './decode';
 import {
   decodeActivityPage,
   decodeContact,
   decodeContactPage,
   decodeIntegration,
-  decodeLivePage,
+  decodeLiveEntry,
   type ActivityPage,
   type Contact,
   type ContactPage,
   type Integration,
-  type LivePage,
+  type LiveEntry,
 } from './contactTypes';
 
 const base = (storeId: number) => `/stores/${storeId}`;
@@ -75,17 +75,17 @@ export function getIntegration(storeId: number, signal?: AbortSignal): Promise<I
 }
 
 /**
- * `GET /stores/{id}/integration/live` (administrators): the requests received after `after`, oldest first.
- * With `waitSeconds` (at most 10) the server holds the answer until a request arrives or the time is up.
+ * `GET /stores/{id}/integration/events` (administrators): the store's incoming requests as server-sent
+ * events, oldest first. First those the server still keeps after `after` (all of them when `null`), then
+ * each as it arrives. The browser resumes by itself after a dropped connection.
  */
-export function pollIntegrationLive(
+export function openIntegrationEvents(
   storeId: number,
-  after: number,
-  waitSeconds: number,
-  signal?: AbortSignal,
-): Promise<LivePage> {
-  const path = `${base(storeId)}/integration/live${query({ after, wait: waitSeconds > 0 ? Math.min(waitSeconds, 10) : undefined })}`;
-  return request(path, decodeLivePage, { signal });
+  after: number | null,
+  handlers: EventStreamHandlers<LiveEntry>,
+): EventStream {
+  const path = `${base(storeId)}/integration/events${query({ after: after ?? undefined })}`;
+  return openEventStream(path, 'entry', decodeLiveEntry, handlers);
 }
 
 // ---- With an API key (`Authorization: apiKey {keyId}:{keySecret}`) --------------------------------

@@ -1,0 +1,151 @@
+// Engine::Subscribe: the live entries of a store pushed to subscribers, each once and in order, with the
+// kept ones first. Entries are published with RecordRefused, which needs no store in the database.
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "db/test_util.h"
+
+namespace starling::engine {
+namespace {
+
+class EngineLiveTest : public ::testing::Test {
+ protected:
+  EngineLiveTest()
+      : database_(db::testing::OpenTestDatabase(dir_)),
+        committer_(*database_, {}),
+        engine_(*database_, committer_, clock_,
+                [](int64_t) -> Result<RuntimeSettings> { return RuntimeSettings{}; }, {.workers = 1}) {}
+  ~EngineLiveTest() override {
+    engine_.Stop();
+    committer_.Stop();
+  }
+
+  void Refuse(int64_t store_id, const std::string& why) { engine_.RecordRefused(store_id, "script", "203.0.113.7", why); }
+
+  db::testing::TempDir dir_;
+  std::unique_ptr<db::Database> database_;
+  FakeClock clock_{TimePoint(std::chrono::seconds(1'790'000'000))};
+  db::GroupCommitter committer_;
+  Engine engine_;
+};
+
+// What one subscriber received, safe to read from the test thread.
+class Received {
+ public:
+  LiveCallback Callback() {
+    return [this](const std::vector<LiveEntry>& entries) {
+      std::lock_guard lock(mutex_);
+      ++calls_;
+      for (const LiveEntry& e : entries) {
+        seqs_.push_back(e.seq);
+        statuses_.push_back(e.status);
+      }
+    };
+  }
+  std::vector<uint64_t> seqs() {
+    std::lock_guard lock(mutex_);
+    return seqs_;
+  }
+  std::vector<std::string> statuses() {
+    std::lock_guard lock(mutex_);
+    return statuses_;
+  }
+  int calls() {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<uint64_t> seqs_;
+  std::vector<std::string> statuses_;
+  int calls_ = 0;
+};
+
+TEST_F(EngineLiveTest, KeptEntriesComeFirstThenEachNewOneOnce) {
+  Refuse(1, "one");
+  Refuse(1, "two");
+  Refuse(1, "three");
+  Refuse(2, "another store");
+  Received received;
+  LiveSubscription subscription = engine_.Subscribe(1, /*after_seq=*/1, received.Callback());
+  // The kept entries were delivered before Subscribe returned, on this thread, in one call.
+  EXPECT_EQ(received.seqs(), (std::vector<uint64_t>{2, 3}));
+  EXPECT_EQ(received.calls(), 1);
+  Refuse(1, "four");
+  Refuse(2, "not for us");
+  EXPECT_EQ(received.seqs(), (std::vector<uint64_t>{2, 3, 4}));
+  EXPECT_EQ(received.statuses(), (std::vector<std::string>{"two", "three", "four"}));
+
+  engine_.Unsubscribe(subscription);
+  Refuse(1, "five");
+  EXPECT_EQ(received.seqs().size(), 3u);
+  engine_.Unsubscribe(subscription);  // again: ignored
+}
+
+TEST_F(EngineLiveTest, ASeqTheStoreNeverGaveOutMeansTheServerRestarted) {
+  Refuse(1, "one");
+  Refuse(1, "two");
+  Received up_to_date, from_before_restart, nothing_kept;
+  engine_.Subscribe(1, 2, up_to_date.Callback());
+  engine_.Subscribe(1, 40, from_before_restart.Callback());
+  engine_.Subscribe(7, 0, nothing_kept.Callback());
+  EXPECT_EQ(up_to_date.calls(), 0);
+  EXPECT_EQ(from_before_restart.seqs(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(nothing_kept.calls(), 0);
+}
+
+TEST_F(EngineLiveTest, ConcurrentPublishersAreDeliveredInOrderWithoutGapsOrRepeats) {
+  Received early;
+  engine_.Subscribe(1, 0, early.Callback());
+  Received late;
+  std::vector<std::thread> publishers;
+  for (int t = 0; t < 4; ++t) {
+    publishers.emplace_back([this, t] {
+      for (int i = 0; i < 500; ++i) Refuse(1, std::to_string(t));
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  engine_.Subscribe(1, 0, late.Callback());  // while they publish
+  for (auto& p : publishers) p.join();
+
+  std::vector<uint64_t> seqs = early.seqs();
+  ASSERT_EQ(seqs.size(), 2000u);
+  for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], i + 1);
+  // The late subscriber: the kept ones (at most 200) and then everything, contiguous.
+  std::vector<uint64_t> from_late = late.seqs();
+  ASSERT_FALSE(from_late.empty());
+  EXPECT_EQ(from_late.back(), 2000u);
+  for (size_t i = 1; i < from_late.size(); ++i) ASSERT_EQ(from_late[i], from_late[i - 1] + 1) << i;
+}
+
+TEST_F(EngineLiveTest, ACallbackMayPublishSubscribeAndUnsubscribe) {
+  Received inner;
+  LiveSubscription self{};
+  int calls = 0;
+  std::vector<uint64_t> seen;
+  self = engine_.Subscribe(1, 0, [&](const std::vector<LiveEntry>& entries) {
+    ++calls;
+    for (const LiveEntry& e : entries) seen.push_back(e.seq);
+    if (calls == 1) {
+      Refuse(1, "from inside");  // delivered after this call returns, not inside it
+      EXPECT_EQ(seen.size(), 1u);
+      engine_.Subscribe(1, 0, inner.Callback());
+    } else {
+      engine_.Unsubscribe(self);
+    }
+  });
+  Refuse(1, "outside");
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2}));
+  Refuse(1, "after unsubscribing");
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(inner.seqs(), (std::vector<uint64_t>{1, 2, 3}));
+}
+
+}  // namespace
+}  // namespace starling::engine
