@@ -8,15 +8,23 @@
 #include <mutex>
 #include <thread>
 
+#include "db/migrations.h"
 #include "db/test_util.h"
 
 namespace starling::engine {
 namespace {
 
+// The engine needs the schema (it reads the last event id at start).
+std::unique_ptr<db::Database> Migrated(std::unique_ptr<db::Database> database) {
+  auto migrated = db::Migrate(*database);
+  EXPECT_TRUE(migrated) << (migrated ? "" : migrated.error().message);
+  return database;
+}
+
 class EngineLiveTest : public ::testing::Test {
  protected:
   EngineLiveTest()
-      : database_(db::testing::OpenTestDatabase(dir_)),
+      : database_(Migrated(db::testing::OpenTestDatabase(dir_))),
         committer_(*database_, {}),
         engine_(*database_, committer_, clock_,
                 [](int64_t) -> Result<RuntimeSettings> { return RuntimeSettings{}; }, {.workers = 1}) {}
