@@ -345,7 +345,6 @@ void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit&
       typed_ids.insert(typed_ids.end(), applied.typed_ids.begin(), applied.typed_ids.end());
     }
     entries.push_back(std::move(applied.live));
-    if (done) done(std::move(applied.outcome));
   }
   if (status && !pending.timer_ids.empty()) {
     LiveEntry timers;
@@ -357,8 +356,13 @@ void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit&
     typed_ids.insert(typed_ids.end(), pending.timer_ids.begin(), pending.timer_ids.end());
     stored += pending.timer_ids.size();
   }
+  // Published before the callers hear back: whoever got an answer finds the request in the live view
+  // and the checklist.
   Publish(store_id, std::move(entries), typed_ids);
   if (status && events_stored_) events_stored_->Inc(static_cast<double>(stored));
+  for (auto& [applied, done] : pending.results) {
+    if (done) done(std::move(applied.outcome));
+  }
 }
 
 StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
