@@ -491,16 +491,29 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                   });
 
   // ---- Contacts and timelines ---------------------------------------------------------------------
-  auto contact_answer = [](const Result<std::optional<contacts::ContactView>>& found, std::string_view what) {
+  // Activity counts and timeline heads come from the engine (they are not written with every event).
+  auto count_events = [&engine](int64_t store_id, std::vector<contacts::ContactView*> views) -> Status {
+    std::vector<int64_t> ids;
+    for (const auto* v : views) ids.push_back(v->id);
+    STARLING_ASSIGN_OR_RETURN(auto heads, engine.Heads(store_id, ids));
+    for (size_t i = 0; i < views.size(); ++i) views[i]->event_count = heads[i].event_count;
+    return Ok();
+  };
+  auto contact_answer = [count_events](Result<std::optional<contacts::ContactView>> found, int64_t store_id,
+                                       std::string_view what) {
     if (!found) return Response::FromError(found.error());
     if (!*found) return Response::FromError(Error::NotFound(fmt::format("no contact {} in this store", what)));
+    if (Status counted = count_events(store_id, {&**found}); !counted) return Response::FromError(counted.error());
     return Response::Json(200, ContactJson(**found));
   };
-  auto timeline = [&db](http::Request& request, int64_t store_id, int64_t contact_id) {
+  auto timeline = [&db, &engine](http::Request& request, int64_t store_id, int64_t contact_id) {
     auto page = ParsePageRequest(request);
     if (!page) return Response::FromError(page.error());
     std::string type = request.QueryParam("type").value_or("");
-    auto activities = contacts::ListActivities(db, store_id, contact_id, type, page->cursor, page->limit);
+    auto heads = engine.Heads(store_id, {contact_id});
+    if (!heads) return Response::FromError(heads.error());
+    auto activities =
+        contacts::ListActivities(db, store_id, contact_id, heads->front().last_event_id, type, page->cursor, page->limit);
     if (!activities) return Response::FromError(activities.error());
     json::array list;
     for (const auto& a : activities->activities) list.push_back(ActivityJson(a));
@@ -511,13 +524,17 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
   };
   routes.Store(Method::kGet, "/api/v1/stores/{store_id}/contacts",
                "Contacts, newest first (?q= searches emails; cursor pagination)", accounts::StoreRole::kMarketer,
-               KeyAccess::Scope("contacts", Access::kRead), [&db](http::Request& request, const StoreContext& ctx) {
+               KeyAccess::Scope("contacts", Access::kRead),
+               [&db, count_events](http::Request& request, const StoreContext& ctx) {
                  auto page = ParsePageRequest(request);
                  if (!page) return Response::FromError(page.error());
                  std::string q = request.QueryParam("q").value_or("");
                  if (auto email = request.QueryParam("email")) q = *email;
                  auto list = contacts::ListContacts(db, ctx.store_id, q, page->cursor, page->limit);
                  if (!list) return Response::FromError(list.error());
+                 std::vector<contacts::ContactView*> views;
+                 for (auto& c : list->contacts) views.push_back(&c);
+                 if (Status counted = count_events(ctx.store_id, views); !counted) return Response::FromError(counted.error());
                  json::array items;
                  for (const auto& c : list->contacts) items.push_back(ContactJson(c));
                  return Response::Json(
@@ -531,7 +548,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                [&db, contact_answer](http::Request& request, const StoreContext& ctx) {
                  auto id = PathId(request, "contact_id");
                  if (!id) return Response::FromError(id.error());
-                 return contact_answer(contacts::GetContact(db, ctx.store_id, *id), std::to_string(*id));
+                 return contact_answer(contacts::GetContact(db, ctx.store_id, *id), ctx.store_id, std::to_string(*id));
                });
   routes.Store(Method::kGet, "/api/v1/stores/{store_id}/contacts/{contact_id}/activities",
                "A contact's activity timeline, newest first (?type=, cursor pagination)",
@@ -548,9 +565,9 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                     int64_t id = 0;
                     auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
                     if (ec == std::errc() && end == key.data() + key.size()) {
-                      return contact_answer(contacts::GetContact(db, ctx.store_id, id), key);
+                      return contact_answer(contacts::GetContact(db, ctx.store_id, id), ctx.store_id, key);
                     }
-                    return contact_answer(contacts::FindContactByEmail(db, ctx.store_id, AsciiLower(key)), key);
+                    return contact_answer(contacts::FindContactByEmail(db, ctx.store_id, AsciiLower(key)), ctx.store_id, key);
                   });
   routes.KeyStore(Method::kGet, "/api/v1/contacts/{contact_id}/activities",
                   "A contact's activity timeline (?type=, cursor pagination)",

@@ -32,9 +32,6 @@ Status Complete(db::Connection& conn, int64_t store_id, ContactView& c) {
                                 c.tracker_ids.push_back(row.GetText(0));
                                 return Ok();
                               }));
-  STARLING_ASSIGN_OR_RETURN(auto count, conn.QueryOne("SELECT COUNT(*) FROM events WHERE store_id = ? AND contact_id = ?",
-                                                      {store_id, c.id}));
-  c.event_count = count->GetInt64(0);
   STARLING_ASSIGN_OR_RETURN(
       auto cart, conn.QueryOne("SELECT cart_id, state, total_quantity, total_price, items, updated_at FROM carts "
                                "WHERE store_id = ? AND contact_id = ?",
@@ -97,21 +94,39 @@ Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const s
   });
 }
 
-Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t contact_id, const std::string& type,
-                                    std::optional<int64_t> before_id, int limit) {
+Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t contact_id, int64_t head_event_id,
+                                    const std::string& type, std::optional<int64_t> before_id, int limit) {
   return db::Read(db, [&](db::Connection& conn) -> Result<ActivityPage> {
     ActivityPage page;
-    STARLING_TRY(conn.QueryEach(
-        "SELECT id, type, occurred_at, data, contact_id FROM events WHERE store_id = ? AND contact_id = ? AND id < ? "
-        "AND (? = '' OR type = ?) ORDER BY id DESC LIMIT ?",
-        {store_id, contact_id, before_id.value_or(INT64_MAX), type, type, limit + 1}, [&](const db::Row& row) -> Status {
-          page.activities.push_back(
-              {row.GetInt64(0), row.GetText(1), row.GetInt64(2), row.GetText(3), row.GetOptionalInt64(4).value_or(0)});
-          return Ok();
-        }));
-    if (page.activities.size() > static_cast<size_t>(limit)) {
-      page.activities.pop_back();
-      page.next_cursor = page.activities.back().id;
+    int64_t next = head_event_id;
+    if (before_id) {
+      STARLING_ASSIGN_OR_RETURN(auto cursor, conn.QueryOne("SELECT prev_id FROM events WHERE id = ? AND store_id = ? AND contact_id = ?",
+                                                           {*before_id, store_id, contact_id}));
+      if (!cursor) {
+        return Error::InvalidArgument(
+            fmt::format("cursor `{}` is not an event of contact {}: pass the next_cursor of the previous page", *before_id,
+                        contact_id),
+            "cursor");
+      }
+      next = cursor->GetInt64(0);
+    }
+    // Walk the contact's chain of events, newest first (events.prev_id).
+    int64_t visited = 0, scanned = 0;
+    while (next > 0) {
+      if (page.activities.size() == static_cast<size_t>(limit) || scanned == kMaxTimelineScan) {
+        page.next_cursor = visited;
+        break;
+      }
+      STARLING_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT id, type, occurred_at, data, contact_id, prev_id FROM events WHERE id = ?",
+                                                        {next}));
+      // A merge since the head was read moved the chain to another contact: this one has no more.
+      if (!row || row->GetInt64(4) != contact_id) break;
+      ++scanned;
+      visited = next;
+      if (type.empty() || row->GetText(1) == type) {
+        page.activities.push_back({row->GetInt64(0), row->GetText(1), row->GetInt64(2), row->GetText(3), contact_id});
+      }
+      next = row->GetInt64(5);
     }
     return page;
   });

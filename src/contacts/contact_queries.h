@@ -19,7 +19,7 @@ struct ContactView {
   std::optional<int64_t> merged_into;
   std::vector<std::string> tracker_ids;
   int64_t created_at_us = 0, updated_at_us = 0;
-  int64_t event_count = 0;
+  int64_t event_count = 0;       // not read here: the engine knows it (Engine::Heads)
   std::optional<std::string> cart_json;  // the current cart, when there is one: {"cartId","state",…}
 };
 
@@ -47,9 +47,13 @@ Result<std::optional<ContactView>> FindContactByTracker(db::Database& db, int64_
 // `query`: a fragment of the email (case-insensitive); empty lists every contact. Merged contacts are left out.
 Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const std::string& query,
                                      std::optional<int64_t> before_id, int limit);
-// `type`: only events of that type (empty: all).
-Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t contact_id, const std::string& type,
-                                    std::optional<int64_t> before_id, int limit);
+// Most events looked at for one page of a timeline filtered by type: a page may then hold fewer than
+// `limit` activities (even none) and still have a next_cursor.
+constexpr int64_t kMaxTimelineScan = 10000;
+// The contact's events, newest first, walking its chain from `head_event_id` (Engine::Heads: the head
+// must be committed). `type`: only events of that type (empty: all). `before_id`: a next_cursor.
+Result<ActivityPage> ListActivities(db::Database& db, int64_t store_id, int64_t contact_id, int64_t head_event_id,
+                                    const std::string& type, std::optional<int64_t> before_id, int limit);
 // One stored event, by id.
 Result<std::optional<Activity>> GetEvent(db::Database& db, int64_t store_id, int64_t event_id);
 

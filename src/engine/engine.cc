@@ -11,9 +11,20 @@
 #include "engine/store_runtime.h"
 
 namespace starling::engine {
+namespace {
+
+// How often workers look at their stores when nothing wakes them (timers, heads to write).
+constexpr auto kWorkerTick = std::chrono::milliseconds(200);
+// Contact heads wait this long before being written (a contact's events in the meantime share the
+// write), and at most this many are written per store and tick.
+constexpr auto kHeadsFlushDelay = std::chrono::seconds(2);
+constexpr size_t kHeadsFlushBatch = 5000;
+
+}  // namespace
 
 // Everything a submitted batch owes its callers, kept until its commit is over.
 struct Engine::PendingCommit {
+  int64_t through = 0;  // the store's last applied event id when submitted
   std::vector<std::pair<AppliedBatch, TrackCallback>> results;
   std::vector<std::pair<std::string, int64_t>> timer_ids;
   int64_t timers_fired_at_us = 0;  // when `timer_ids` fired
@@ -25,6 +36,10 @@ struct Engine::Store {
   std::mutex mutex;
   StoreRuntime runtime;
   std::deque<std::pair<tracking::TrackBatch, TrackCallback>> waiting;
+  // Every event of the store up to this id is committed (Heads waits on it).
+  int64_t committed_through = 0;
+  std::condition_variable committed;
+  std::chrono::steady_clock::time_point last_flush;
 };
 
 // The subscribers of one store and the entries still to be handed to them.
@@ -180,6 +195,8 @@ bool Engine::Prepare(Store& store, int64_t store_id) {
   Status ready = settings ? Ok() : Status(settings.error());
   if (ready && (!r.loaded || r.needs_reload)) {
     ready = db::Read(db_, [&](db::Connection& conn) { return r.Load(conn, *settings); });
+    // Nothing of the store is in flight while it loads.
+    if (ready) store.committed_through = r.last_applied_event_id();
   } else if (ready) {
     r.set_settings(*settings);
   }
@@ -198,7 +215,8 @@ bool Engine::Prepare(Store& store, int64_t store_id) {
 }
 
 void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
-                            std::vector<std::pair<tracking::TrackBatch, TrackCallback>>& batches, bool fire_timers) {
+                            std::vector<std::pair<tracking::TrackBatch, TrackCallback>>& batches, bool fire_timers,
+                            size_t flush_heads) {
   StoreRuntime& runtime = store.runtime;
   auto plan = std::make_shared<WritePlan>();
   auto pending = std::make_shared<PendingCommit>();
@@ -212,6 +230,14 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
     pending->timer_ids = runtime.FireDueTimers(now, *plan);
     pending->timers_fired_at_us = now;
   }
+  if (flush_heads > 0) {
+    auto now = std::chrono::steady_clock::now();
+    // Stopping: everything; otherwise contacts unwritten for a while (their later events share the write).
+    auto older_than = stopping_.load() ? std::chrono::steady_clock::time_point::max() : now - kHeadsFlushDelay;
+    if (runtime.FlushHeads(flush_heads, older_than, *plan)) store.last_flush = now;
+  }
+  pending->through = runtime.last_applied_event_id();
+  if (plan->ops.empty() && pending->results.empty() && pending->timer_ids.empty()) return;
   if (plan->ops.empty()) {
     // Nothing to write (every batch was refused): answer at once.
     FinishCommit(store_id, Ok(), *pending);
@@ -245,6 +271,8 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
           --slot->runtime.commits_in_flight;
           // A failed commit leaves memory ahead of the database: reload before the next batch.
           if (!status) slot->runtime.needs_reload = true;
+          if (status) slot->committed_through = std::max(slot->committed_through, pending->through);
+          slot->committed.notify_all();
           wake = !slot->waiting.empty() || slot->runtime.needs_reload;
         }
         if (wake) Schedule(store_id);
@@ -365,6 +393,31 @@ void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit&
   }
 }
 
+Result<std::vector<ContactHead>> Engine::Heads(int64_t store_id, const std::vector<int64_t>& contact_ids) {
+  Store& store = GetStore(store_id);
+  std::unique_lock lock(store.mutex);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!Prepare(store, store_id)) {
+    if (store.committed.wait_until(lock, deadline) == std::cv_status::timeout) {
+      return Error::Unavailable("the store's data is being reloaded: retry in a moment");
+    }
+  }
+  std::vector<ContactHead> heads;
+  heads.reserve(contact_ids.size());
+  int64_t newest = 0;
+  for (int64_t id : contact_ids) {
+    heads.push_back(store.runtime.Head(id));
+    newest = std::max(newest, heads.back().last_event_id);
+  }
+  bool committed = store.committed.wait_until(lock, deadline, [&] {
+    return store.committed_through >= newest || store.runtime.needs_reload;
+  });
+  if (!committed || store.committed_through < newest) {
+    return Error::Unavailable("the store's latest events could not be committed: retry in a moment");
+  }
+  return heads;
+}
+
 StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
   bool known;
   {
@@ -376,11 +429,20 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
     // First look since start: the checklist comes from what is stored.
     std::map<std::string, int64_t> last;
     auto loaded = db::Read(db_, [&](db::Connection& conn) -> Status {
-      return conn.QueryEach("SELECT type, MAX(id) FROM events WHERE store_id = ? GROUP BY type", {store_id},
-                            [&](const db::Row& row) -> Status {
-                              last[row.GetText(0)] = row.GetInt64(1);
-                              return Ok();
-                            });
+      // The stored newest of each type, and the events after the store's mark (not counted there yet).
+      STARLING_TRY(conn.QueryEach("SELECT type, last_event_id FROM store_event_types WHERE store_id = ?", {store_id},
+                                  [&](const db::Row& row) -> Status {
+                                    last[row.GetText(0)] = row.GetInt64(1);
+                                    return Ok();
+                                  }));
+      return conn.QueryEach(
+          "SELECT type, MAX(id) FROM events WHERE id > COALESCE((SELECT heads_through FROM engine_marks WHERE store_id = ?), 0) "
+          "AND store_id = ? GROUP BY type",
+          {store_id, store_id}, [&](const db::Row& row) -> Status {
+            int64_t& id = last[row.GetText(0)];
+            id = std::max(id, row.GetInt64(1));
+            return Ok();
+          });
     });
     if (!loaded) spdlog::warn("engine: cannot read the event types of store {}: {}", store_id, loaded.error().message);
     std::lock_guard lock(activity_mutex_);
@@ -410,8 +472,8 @@ void Engine::RunWorker(Worker& w, size_t index) {
     bool stop;
     {
       std::unique_lock lock(w.mutex);
-      // Timers are checked at least once a second (and at once after a Poke): the clock may jump.
-      w.cv.wait_for(lock, std::chrono::seconds(1), [&] { return !w.jobs.empty() || w.stop || w.poked; });
+      // Timers and heads are looked at every tick (and timers at once after a Poke): the clock may jump.
+      w.cv.wait_for(lock, kWorkerTick, [&] { return !w.jobs.empty() || w.stop || w.poked; });
       jobs.assign(w.jobs.begin(), w.jobs.end());
       w.jobs.clear();
       w.queued.clear();
@@ -427,19 +489,24 @@ void Engine::RunWorker(Worker& w, size_t index) {
       std::lock_guard lock(store.mutex);
       StoreRuntime& r = store.runtime;
       bool due = r.loaded && r.NextTimerDue() <= now;
-      if (look.count(store_id) || due || (stop && !store.waiting.empty())) {
-        if (r.commits_in_flight < options_.max_commits_in_flight && Prepare(store, store_id) &&
-            (!store.waiting.empty() || due)) {
+      // Heads are written in the background, a bounded number at a time (all of them when stopping).
+      bool flush = r.loaded && !r.needs_reload && r.commits_in_flight < options_.max_commits_in_flight &&
+                   (stop || std::chrono::steady_clock::now() - store.last_flush >= kWorkerTick);
+      if (look.count(store_id) || due || (stop && !store.waiting.empty()) || flush) {
+        if (r.commits_in_flight < options_.max_commits_in_flight && Prepare(store, store_id)) {
           std::vector<std::pair<tracking::TrackBatch, TrackCallback>> batches;
           size_t n = std::min(store.waiting.size(), options_.max_batch_commands);
           for (size_t i = 0; i < n; ++i) {
             batches.push_back(std::move(store.waiting.front()));
             store.waiting.pop_front();
           }
-          ApplyAndSubmit(store, store_id, batches, /*fire_timers=*/true);
+          size_t flush_heads = stop ? SIZE_MAX : flush ? kHeadsFlushBatch : 0;
+          if (!batches.empty() || due || flush_heads > 0) {
+            ApplyAndSubmit(store, store_id, batches, /*fire_timers=*/true, flush_heads);
+          }
         }
       }
-      busy = busy || r.commits_in_flight > 0 || !store.waiting.empty();
+      busy = busy || r.commits_in_flight > 0 || !store.waiting.empty() || (stop && r.loaded && !r.needs_reload && r.unflushed_heads() > 0);
     }
     if (stop && !busy) return;
     if (stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -56,6 +56,13 @@ struct EngineOptions {
   MetricsRegistry* metrics = nullptr;  // optional; must outlive the engine
 };
 
+// Where a contact's timeline starts: its newest event (each event links to the contact's previous one,
+// events.prev_id) and how many events it has.
+struct ContactHead {
+  int64_t last_event_id = 0;
+  int64_t event_count = 0;
+};
+
 // What happened to one TrackBatch, told after its commit.
 struct TrackOutcome {
   Status status;  // not ok: nothing of the batch was stored
@@ -124,6 +131,11 @@ class Engine final {
   // Applies everything queued, waits for the commits, then stops the workers. Idempotent.
   void Stop();
 
+  // The heads of `contact_ids` (0/0 for a contact the store does not have, or one merged into another),
+  // once every event they count is committed: waits for the store's commits in flight (loads the store
+  // first if it is not loaded). For readers: call it outside any transaction, then read.
+  Result<std::vector<ContactHead>> Heads(int64_t store_id, const std::vector<int64_t>& contact_ids);
+
   // A copy of the store's live entries newer than `after_seq` and its checklist. The first call for a
   // store reads the database (the event types stored before start).
   StoreActivity Activity(int64_t store_id, uint64_t after_seq);
@@ -162,8 +174,10 @@ class Engine final {
   bool Prepare(Store& store, int64_t store_id);
   // With the store's lock held: applies `batches` (and the due timers when `fire_timers`) as one
   // transaction item and submits it.
+  // `flush_heads`: also write up to that many contacts' heads (StoreRuntime::FlushHeads).
   void ApplyAndSubmit(Store& store, int64_t store_id,
-                      std::vector<std::pair<tracking::TrackBatch, TrackCallback>>& batches, bool fire_timers);
+                      std::vector<std::pair<tracking::TrackBatch, TrackCallback>>& batches, bool fire_timers,
+                      size_t flush_heads = 0);
   // Records what a batch did for the live view and the checklist, under one lock, then delivers the
   // entries to the store's subscribers.
   void Publish(int64_t store_id, std::vector<LiveEntry> entries,

@@ -21,8 +21,26 @@ constexpr std::string_view kBindTracker =
     "INSERT INTO contact_trackers (store_id, tracker_id, contact_id, created_at) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (store_id, tracker_id) DO UPDATE SET contact_id = excluded.contact_id";
 constexpr std::string_view kInsertEvent =
-    "INSERT INTO events (store_id, id, contact_id, type, occurred_at, data) VALUES (?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kMoveEvents = "UPDATE events SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
+    "INSERT INTO events (store_id, id, contact_id, type, occurred_at, data, prev_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
+// A merge: the events of both chains (the heads, first two parameters) become one chain, in id order, owned
+// by the contact of the last two.
+constexpr std::string_view kRelinkEvents =
+    "WITH RECURSIVE "
+    "a(id, prev) AS (SELECT id, prev_id FROM events WHERE id = ? "
+    "UNION ALL SELECT e.id, e.prev_id FROM events e JOIN a ON e.id = a.prev), "
+    "b(id, prev) AS (SELECT id, prev_id FROM events WHERE id = ? "
+    "UNION ALL SELECT e.id, e.prev_id FROM events e JOIN b ON e.id = b.prev), "
+    "linked(id, prev) AS (SELECT id, LAG(id, 1, 0) OVER (ORDER BY id) FROM (SELECT id FROM a UNION ALL SELECT id FROM b)) "
+    "UPDATE events SET contact_id = ?, prev_id = linked.prev FROM linked "
+    "WHERE events.id = linked.id AND (events.prev_id != linked.prev OR events.contact_id != ?)";
+constexpr std::string_view kWriteHead =
+    "UPDATE contacts SET last_event_id = ?, event_count = ? WHERE store_id = ? AND id = ?";
+constexpr std::string_view kWriteTypeHead =
+    "INSERT INTO store_event_types (store_id, type, last_event_id) VALUES (?, ?, ?) "
+    "ON CONFLICT (store_id, type) DO UPDATE SET last_event_id = MAX(last_event_id, excluded.last_event_id)";
+constexpr std::string_view kWriteMark =
+    "INSERT INTO engine_marks (store_id, heads_through) VALUES (?, ?) "
+    "ON CONFLICT (store_id) DO UPDATE SET heads_through = excluded.heads_through";
 constexpr std::string_view kMoveTrackers =
     "UPDATE contact_trackers SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
 constexpr std::string_view kMovePurchases = "UPDATE purchases SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
@@ -135,12 +153,17 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
   cart_timer_.clear();
   product_fingerprints_.clear();
   purchase_ids_.clear();
-  STARLING_TRY(conn.QueryEach("SELECT id, email, fields, merged_into FROM contacts WHERE store_id = ?", {store_id_},
+  unflushed_.clear();
+  type_heads_.clear();
+  STARLING_TRY(conn.QueryEach("SELECT id, email, fields, merged_into, last_event_id, event_count FROM contacts WHERE store_id = ?",
+                              {store_id_},
                               [&](const db::Row& row) -> Status {
                                 Contact c;
                                 int64_t id = row.GetInt64(0);
                                 if (auto email = row.GetOptionalText(1)) c.email = *email;
                                 c.merged_into = row.GetOptionalInt64(3).value_or(0);
+                                c.last_event_id = row.GetInt64(4);
+                                c.event_count = row.GetInt64(5);
                                 if (auto fields = ParseJson(row.GetText(2)); fields && fields->is_object()) {
                                   for (const auto& [k, v] : fields->as_object()) {
                                     c.fields.emplace_back(std::string(k), ToJson(v));
@@ -190,6 +213,32 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 purchase_ids_.insert(row.GetText(0));
                                 return Ok();
                               }));
+  // Heads: the rows count every event up to the store's mark; the events after it are counted here
+  // (each one newer than its contact's stored head), and written back by the next flushes.
+  STARLING_ASSIGN_OR_RETURN(auto mark, conn.QueryOne("SELECT heads_through FROM engine_marks WHERE store_id = ?", {store_id_}));
+  stored_mark_ = mark ? mark->GetInt64(0) : -1;
+  int64_t heads_through = std::max<int64_t>(stored_mark_, 0);
+  STARLING_TRY(conn.QueryEach("SELECT type, last_event_id FROM store_event_types WHERE store_id = ?", {store_id_},
+                              [&](const db::Row& row) -> Status {
+                                type_heads_[row.GetText(0)].last_event_id = row.GetInt64(1);
+                                return Ok();
+                              }));
+  STARLING_TRY(conn.QueryEach("SELECT id, contact_id, type FROM events WHERE id > ? AND store_id = ? ORDER BY id",
+                              {heads_through, store_id_}, [&](const db::Row& row) -> Status {
+                                int64_t id = row.GetInt64(0);
+                                TypeHead& type = type_heads_[row.GetText(2)];
+                                if (id > type.last_event_id) type = {id, true};
+                                auto c = contacts_.find(row.GetInt64(1));
+                                if (c == contacts_.end() || id <= c->second.last_event_id) return Ok();
+                                c->second.last_event_id = id;
+                                ++c->second.event_count;
+                                if (c->second.first_unflushed_id == 0) {
+                                  c->second.first_unflushed_id = id;
+                                  unflushed_.push_back({c->first, id, std::chrono::steady_clock::time_point()});
+                                }
+                                return Ok();
+                              }));
+  last_applied_event_id_ = next_event_id_.load() - 1;
   loaded = true;
   needs_reload = false;
   ++epoch;
@@ -222,7 +271,20 @@ std::string StoreRuntime::EmailOf(int64_t contact_id) const {
 int64_t StoreRuntime::AddEvent(int64_t contact_id, std::string_view type, int64_t at_us, std::string data_json,
                                WritePlan& plan, AppliedBatch& applied) {
   int64_t id = next_event_id_.fetch_add(1, std::memory_order_relaxed);
-  plan.Add(kInsertEvent, store_id_, id, contact_id, type, at_us, std::move(data_json));
+  last_applied_event_id_ = id;
+  Contact& c = contacts_[contact_id];
+  plan.Add(kInsertEvent, store_id_, id, contact_id, type, at_us, std::move(data_json), c.last_event_id);
+  c.last_event_id = id;
+  ++c.event_count;
+  if (c.first_unflushed_id == 0) {
+    c.first_unflushed_id = id;
+    unflushed_.push_back({contact_id, id, std::chrono::steady_clock::now()});
+  }
+  if (auto t = type_heads_.find(type); t != type_heads_.end()) {
+    t->second = {id, true};
+  } else {
+    type_heads_.emplace(std::string(type), TypeHead{id, true});
+  }
   applied.typed_ids.emplace_back(std::string(type), id);
   applied.live.event_types.emplace_back(type);
   ++applied.outcome.events_stored;
@@ -272,7 +334,14 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
     trackers_of_[target].push_back(tracker);
   }
   trackers_of_.erase(source);
-  plan.Add(kMoveEvents, target, store_id_, source);
+  // One chain for both, and both rows written now (the stored heads stay exact for each contact).
+  plan.Add(kRelinkEvents, from.last_event_id, to.last_event_id, target, target);
+  to.last_event_id = std::max(to.last_event_id, from.last_event_id);
+  to.event_count += from.event_count;
+  from.last_event_id = 0;
+  from.event_count = 0;
+  WriteHead(source, from, plan);
+  WriteHead(target, to, plan);
   plan.Add(kMoveTrackers, target, store_id_, source);
   plan.Add(kMovePurchases, target, store_id_, source);
   plan.Add(kMarkMerged, target, now_us, store_id_, source);
@@ -346,6 +415,56 @@ void StoreRuntime::UpsertProduct(const tracking::Product& product, int64_t now_u
   if (!inserted && it->second == fingerprint) return;
   it->second = fingerprint;
   plan.Add(kUpsertProduct, store_id_, product.id, product.name, product.url, product.unit_price, product.json, now_us);
+}
+
+ContactHead StoreRuntime::Head(int64_t contact_id) const {
+  auto it = contacts_.find(contact_id);
+  if (it == contacts_.end()) return {};
+  return {it->second.last_event_id, it->second.event_count};
+}
+
+void StoreRuntime::WriteHead(int64_t contact_id, Contact& c, WritePlan& plan) {
+  plan.Add(kWriteHead, c.last_event_id, c.event_count, store_id_, contact_id);
+  c.first_unflushed_id = 0;
+}
+
+bool StoreRuntime::FlushHeads(size_t max_contacts, std::chrono::steady_clock::time_point older_than, WritePlan& plan) {
+  // The mark is also moved on when the store is idle and other stores have added many events since:
+  // loading replays from the mark, past the other stores' events too.
+  const int64_t everything_before = next_event_id_.load() - 1;
+  bool types_behind = false;
+  for (const auto& [type, head] : type_heads_) types_behind = types_behind || head.unflushed;
+  if (unflushed_.empty() && !types_behind && stored_mark_ >= 0 && everything_before - stored_mark_ < 1'000'000) {
+    return false;
+  }
+  size_t written = 0;
+  while (!unflushed_.empty() && written < max_contacts && unflushed_.front().since < older_than) {
+    Unflushed entry = unflushed_.front();
+    unflushed_.pop_front();
+    auto it = contacts_.find(entry.contact_id);
+    // Written since (a merge), or queued again later: not this entry's turn.
+    if (it == contacts_.end() || it->second.first_unflushed_id != entry.first_event_id) continue;
+    WriteHead(entry.contact_id, it->second, plan);
+    ++written;
+  }
+  for (auto& [type, head] : type_heads_) {
+    if (!head.unflushed) continue;
+    plan.Add(kWriteTypeHead, store_id_, type, head.last_event_id);
+    head.unflushed = false;
+  }
+  // Every event before the oldest unwritten one is counted in the rows now.
+  while (!unflushed_.empty()) {
+    const Unflushed& entry = unflushed_.front();
+    auto it = contacts_.find(entry.contact_id);
+    if (it != contacts_.end() && it->second.first_unflushed_id == entry.first_event_id) break;
+    unflushed_.pop_front();
+  }
+  // Under the store's lock, every later event of this store gets an id above `everything_before`.
+  int64_t through = unflushed_.empty() ? everything_before : unflushed_.front().first_event_id - 1;
+  if (written == 0 && !types_behind && through == stored_mark_) return false;
+  plan.Add(kWriteMark, store_id_, through);
+  stored_mark_ = through;
+  return true;
 }
 
 // ---- Apply ----------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <map>
 #include <optional>
@@ -89,11 +91,27 @@ class StoreRuntime final : public ContactIndex {
 
   size_t contact_count() const { return contacts_.size(); }
 
+  // A contact's newest event id and event count, as applied in memory (0/0: unknown contact, or merged
+  // into another). Commits may still be in flight for the newest: see Engine::Heads.
+  ContactHead Head(int64_t contact_id) const;
+  // The highest event id this store has applied (every later event of the store has a higher id).
+  int64_t last_applied_event_id() const { return last_applied_event_id_; }
+  // Writes the stored heads (contacts.last_event_id/event_count, store_event_types, engine_marks) of at
+  // most `max_contacts` contacts, the longest unwritten first, among those unwritten since before
+  // `older_than` (steady clock; waiting lets several events of a contact share one write); false if
+  // nothing needed writing.
+  bool FlushHeads(size_t max_contacts, std::chrono::steady_clock::time_point older_than, WritePlan& plan);
+  // Contacts whose stored head is behind memory.
+  size_t unflushed_heads() const { return unflushed_.size(); }
+
  private:
   struct Contact {
     std::string email;
     std::vector<std::pair<std::string, std::string>> fields;  // name → JSON value text, sorted by name
     int64_t merged_into = 0;
+    int64_t last_event_id = 0;  // the head of the contact's chain of events (events.prev_id)
+    int64_t event_count = 0;
+    int64_t first_unflushed_id = 0;  // the first event not yet counted in the contact's row (0: none)
   };
   struct CartState {
     std::string cart_id;
@@ -121,6 +139,7 @@ class StoreRuntime final : public ContactIndex {
   void CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
                    int64_t now_us, WritePlan& plan, AppliedBatch& applied);
   void UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan);
+  void WriteHead(int64_t contact_id, Contact& c, WritePlan& plan);
   std::string NewTrackerId() const;
 
   const int64_t store_id_;
@@ -138,6 +157,21 @@ class StoreRuntime final : public ContactIndex {
   std::unordered_set<std::string> purchase_ids_;
   std::atomic<int64_t>& next_event_id_;
   int64_t next_contact_id_ = 1, next_timer_id_ = 1;
+  int64_t last_applied_event_id_ = 0;
+  // Contacts with events not yet counted in their row, in the order of their first such event (an
+  // entry whose contact was written since is skipped).
+  struct Unflushed {
+    int64_t contact_id;
+    int64_t first_event_id;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::deque<Unflushed> unflushed_;
+  struct TypeHead {
+    int64_t last_event_id = 0;
+    bool unflushed = false;  // newer than its store_event_types row
+  };
+  std::map<std::string, TypeHead, std::less<>> type_heads_;
+  int64_t stored_mark_ = -1;  // engine_marks.heads_through as written (-1: no row)
 };
 
 }  // namespace starling::engine

@@ -201,6 +201,23 @@ TEST_P(GoldenCase, StoredStateMatches) {
     std::string why;
     EXPECT_TRUE(Matches(it->value(), got, why, "events")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
   }
+  // Every case: each contact's events form one chain, newest first, through prev_id (merges relink the
+  // two chains into one).
+  {
+    std::map<int64_t, std::vector<int64_t>> by_contact;   // newest first
+    std::map<int64_t, int64_t> prev_of;
+    ASSERT_TRUE((*reader)->QueryEach("SELECT id, contact_id, prev_id FROM events WHERE store_id = 1 ORDER BY id DESC", {},
+                                     [&](const db::Row& row) -> Status {
+                                       by_contact[row.GetInt64(1)].push_back(row.GetInt64(0));
+                                       prev_of[row.GetInt64(0)] = row.GetInt64(2);
+                                       return Ok();
+                                     }));
+    for (const auto& [contact, ids] : by_contact) {
+      std::vector<int64_t> chain;
+      for (int64_t id = ids.front(); id != 0 && chain.size() <= ids.size(); id = prev_of[id]) chain.push_back(id);
+      EXPECT_EQ(chain, ids) << GetParam().filename() << ": the event chain of contact " << contact;
+    }
+  }
   if (auto it = expect.find("carts"); it != expect.end()) {
     json::array got;
     ASSERT_TRUE((*reader)->QueryEach(

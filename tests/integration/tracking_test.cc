@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -293,7 +294,12 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
       }
     });
   }
-  while (acked.load() < 3000) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Long enough for the engine to write some contact heads in the background (after 2 s), so that the
+  // restart below finds heads both written and still to replay.
+  auto started = std::chrono::steady_clock::now();
+  while (acked.load() < 3000 || std::chrono::steady_clock::now() - started < std::chrono::milliseconds(2600)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   server_->Signal(SIGKILL);
   stop = true;
   for (auto& t : threads) t.join();
@@ -303,6 +309,7 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
   auto db = db::OpenDatabase("sqlite:" + data_dir_ + "/starling.db", {});
   ASSERT_TRUE(db) << db.error().message;
   std::set<std::pair<std::string, int>> stored;
+  std::map<int64_t, std::vector<int64_t>> events_of;  // contact → its event ids, newest first
   {
     auto reader = (*db)->Reader();
     ASSERT_TRUE(reader);
@@ -314,6 +321,11 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
           if (data) stored.emplace(row.GetText(0), static_cast<int>(data->at("payload").as_object().at("n").as_int64()));
           return Ok();
         }));
+    ASSERT_TRUE((*reader)->QueryEach("SELECT contact_id, id FROM events ORDER BY id DESC", {},
+                                     [&](const db::Row& row) -> Status {
+                                       events_of[row.GetInt64(0)].push_back(row.GetInt64(1));
+                                       return Ok();
+                                     }));
     auto check = (*reader)->QueryOne("PRAGMA integrity_check");
     ASSERT_TRUE(check && *check);
     EXPECT_EQ((*check)->GetText(0), "ok");
@@ -322,9 +334,27 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
   for (const auto& a : acknowledged) missing += stored.count(a) ? 0 : 1;
   EXPECT_EQ(missing, 0u) << "of " << acknowledged.size() << " acknowledged events";
   EXPECT_GE(stored.size(), acknowledged.size());
-  // The restarted server serves the same data.
+  // The restarted server serves the same data: every contact's count and whole timeline (its chain of
+  // events, rebuilt from the heads written before the kill and the events after them).
   db->reset();
   Start();
+  ASSERT_EQ(events_of.size(), static_cast<size_t>(kThreads));
+  for (const auto& [contact_id, ids] : events_of) {
+    HttpResponse contact = Key().Get("/api/v1/contacts/" + std::to_string(contact_id));
+    ASSERT_EQ(contact.status, 200) << contact.body;
+    EXPECT_EQ(Body(contact).at("activity_count").as_int64(), static_cast<int64_t>(ids.size()));
+    std::vector<int64_t> timeline;
+    std::string cursor;
+    for (int page = 0; page < 1000; ++page) {
+      HttpResponse r = Key().Get("/api/v1/contacts/" + std::to_string(contact_id) + "/activities?limit=200" + cursor);
+      ASSERT_EQ(r.status, 200) << r.body;
+      json::object body = Body(r);
+      for (const auto& a : body.at("activities").as_array()) timeline.push_back(a.as_object().at("id").as_int64());
+      if (body.at("next_cursor").is_null()) break;
+      cursor = "&cursor=" + std::string(body.at("next_cursor").as_string());
+    }
+    EXPECT_EQ(timeline, ids) << "timeline of contact " << contact_id;
+  }
   EXPECT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);
 }
 
