@@ -52,8 +52,6 @@ constexpr std::string_view kUpsertCart =
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id, contact_id) DO UPDATE SET cart_id = excluded.cart_id, "
     "state = excluded.state, total_quantity = excluded.total_quantity, total_price = excluded.total_price, "
     "items = excluded.items, updated_at = excluded.updated_at";
-constexpr std::string_view kInsertTimer =
-    "INSERT INTO timers (store_id, id, kind, contact_id, due_at, data) VALUES (?, ?, ?, ?, ?, '{}')";
 constexpr std::string_view kDeleteTimer = "DELETE FROM timers WHERE store_id = ? AND id = ?";
 constexpr std::string_view kUpsertProduct =
     "INSERT INTO products (store_id, product_id, name, url, unit_price, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -197,12 +195,14 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
   STARLING_TRY(conn.QueryEach("SELECT id, kind, contact_id, due_at FROM timers WHERE store_id = ?", {store_id_},
                               [&](const db::Row& row) -> Status {
                                 Timer t{row.GetInt64(0), row.GetText(1), row.GetInt64(2)};
-                                int64_t due = row.GetInt64(3);
-                                if (t.kind == kCartTimer) cart_timer_[t.contact_id] = {due, t.id};
-                                timers_.emplace(due, std::move(t));
                                 next_timer_id_ = std::max(next_timer_id_, row.GetInt64(0) + 1);
+                                if (t.kind == kCartTimer) return Ok();  // from the carts, below
+                                timers_.emplace(row.GetInt64(3), std::move(t));
                                 return Ok();
                               }));
+  for (const auto& [contact_id, cart] : carts_) {
+    if (cart.state == "active") ScheduleCartTimer(contact_id, cart.updated_at_us);
+  }
   STARLING_TRY(conn.QueryEach("SELECT product_id, data FROM products WHERE store_id = ?", {store_id_},
                               [&](const db::Row& row) -> Status {
                                 product_fingerprints_[row.GetText(0)] = Fingerprint(row.GetText(1));
@@ -351,11 +351,11 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
   if (from_cart != carts_.end()) {
     auto to_cart = carts_.find(target);
     bool take = from_cart->second.state == "active" && (to_cart == carts_.end() || to_cart->second.state != "active");
-    CancelCartTimer(source, plan);
+    CancelCartTimer(source);
     if (take) {
       carts_[target] = from_cart->second;
       SaveCart(target, carts_[target], plan);
-      ScheduleCartTimer(target, from_cart->second.updated_at_us, plan);
+      ScheduleCartTimer(target, from_cart->second.updated_at_us);
     }
     carts_.erase(source);
     plan.Add(kDeleteCart, store_id_, source);
@@ -367,16 +367,26 @@ void StoreRuntime::SaveCart(int64_t contact_id, const CartState& cart, WritePlan
                          ItemsJson(cart.items), cart.updated_at_us);
 }
 
-void StoreRuntime::ScheduleCartTimer(int64_t contact_id, int64_t from_us, WritePlan& plan) {
-  CancelCartTimer(contact_id, plan);
+// A cart's abandonment timer is not a row of its own: the cart row (state `active`, updated_at) is its
+// durable record, and Load schedules it again from there. One write less per cart change.
+void StoreRuntime::ScheduleCartTimer(int64_t contact_id, int64_t from_us) {
+  CancelCartTimer(contact_id);
   int64_t due = from_us + settings_.cart_abandonment_minutes * 60 * 1'000'000;
   int64_t id = next_timer_id_++;
   timers_.emplace(due, Timer{id, std::string(kCartTimer), contact_id});
   cart_timer_[contact_id] = {due, id};
-  plan.Add(kInsertTimer, store_id_, id, kCartTimer, contact_id, due);
 }
 
-void StoreRuntime::CancelCartTimer(int64_t contact_id, WritePlan& plan) {
+void StoreRuntime::set_settings(const RuntimeSettings& settings) {
+  bool delay_changed = settings.cart_abandonment_minutes != settings_.cart_abandonment_minutes;
+  settings_ = settings;
+  if (!delay_changed) return;
+  for (const auto& [contact_id, cart] : carts_) {
+    if (cart.state == "active") ScheduleCartTimer(contact_id, cart.updated_at_us);
+  }
+}
+
+void StoreRuntime::CancelCartTimer(int64_t contact_id) {
   auto it = cart_timer_.find(contact_id);
   if (it == cart_timer_.end()) return;
   auto [due, id] = it->second;
@@ -388,7 +398,6 @@ void StoreRuntime::CancelCartTimer(int64_t contact_id, WritePlan& plan) {
     }
   }
   cart_timer_.erase(it);
-  plan.Add(kDeleteTimer, store_id_, id);
 }
 
 void StoreRuntime::CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
@@ -602,7 +611,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       if (cart != carts_.end() && cart->second.state == "active") {
         cart->second.state = "purchased";
         cart->second.updated_at_us = now_us;
-        CancelCartTimer(contact_id, plan);
+        CancelCartTimer(contact_id);
         SaveCart(contact_id, cart->second, plan);
       }
     }
@@ -641,9 +650,9 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       cart.state = cart.items.empty() ? "empty" : "active";
       SaveCart(contact_id, cart, plan);
       if (cart.state == "active") {
-        ScheduleCartTimer(contact_id, now_us, plan);
+        ScheduleCartTimer(contact_id, now_us);
       } else {
-        CancelCartTimer(contact_id, plan);
+        CancelCartTimer(contact_id);
       }
     }
   }
@@ -657,8 +666,10 @@ std::vector<std::pair<std::string, int64_t>> StoreRuntime::FireDueTimers(int64_t
   while (!timers_.empty() && timers_.begin()->first <= now_us) {
     auto node = timers_.extract(timers_.begin());
     const Timer& timer = node.mapped();
-    plan.Add(kDeleteTimer, store_id_, timer.id);
-    if (timer.kind != kCartTimer) continue;
+    if (timer.kind != kCartTimer) {
+      plan.Add(kDeleteTimer, store_id_, timer.id);
+      continue;
+    }
     auto owner = cart_timer_.find(timer.contact_id);
     if (owner != cart_timer_.end() && owner->second.second == timer.id) cart_timer_.erase(owner);
     auto cart = carts_.find(timer.contact_id);

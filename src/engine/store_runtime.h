@@ -60,7 +60,8 @@ class StoreRuntime final : public ContactIndex {
 
   // Loads the store's state from the database (replacing anything in memory).
   Status Load(db::Connection& conn, const RuntimeSettings& settings);
-  void set_settings(const RuntimeSettings& settings) { settings_ = settings; }
+  // New settings; a changed abandonment delay reschedules the active carts' timers.
+  void set_settings(const RuntimeSettings& settings);
 
   // Applies one batch to memory and appends its writes to `plan`.
   AppliedBatch Apply(const tracking::TrackBatch& batch, WritePlan& plan);
@@ -134,8 +135,8 @@ class StoreRuntime final : public ContactIndex {
   void Merge(int64_t target, int64_t source, int64_t now_us, WritePlan& plan);
   void WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan);
   void SaveCart(int64_t contact_id, const CartState& cart, WritePlan& plan);
-  void ScheduleCartTimer(int64_t contact_id, int64_t now_us, WritePlan& plan);
-  void CancelCartTimer(int64_t contact_id, WritePlan& plan);
+  void ScheduleCartTimer(int64_t contact_id, int64_t from_us);
+  void CancelCartTimer(int64_t contact_id);
   void CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
                    int64_t now_us, WritePlan& plan, AppliedBatch& applied);
   void UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan);
