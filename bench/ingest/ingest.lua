@@ -1,14 +1,11 @@
 -- wrk script: tracking-script requests to /collect/<TOKEN> with EVENTS events each (default 1), for
--- random visitors among CONTACTS. With RATE (requests/s for the whole run) and CONNECTIONS set, each
--- connection waits between requests so that the total stays near RATE (wrk has no open-loop mode).
+-- random visitors among CONTACTS. (Latency at a fixed rate is measured by starling-loadgen instead:
+-- wrk has no open-loop mode.)
 package.path = os.getenv("BENCH_DIR") .. "/?.lua;" .. package.path
 local payloads = require("payloads")
 
 local token = os.getenv("TOKEN")
 local events = tonumber(os.getenv("EVENTS") or "1")
-local rate = tonumber(os.getenv("RATE") or "0")
-local connections = tonumber(os.getenv("CONNECTIONS") or "64")
-local pace_ms = rate > 0 and (1000 * connections / rate) or 0
 local counter = 0
 local thread_id = 0
 local threads = {}
@@ -30,10 +27,6 @@ function request()
   counter = counter + 1
   local c = math.random(payloads.contacts)
   return wrk.format(nil, nil, nil, payloads.body(c, events, thread_id .. "-" .. counter .. "-" .. math.random(1e9)))
-end
-
-if pace_ms > 0 then
-  function delay() return pace_ms end
 end
 
 local bad = 0

@@ -294,10 +294,10 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
       }
     });
   }
-  // Long enough for the engine to write some contact heads in the background (after 2 s), so that the
+  // Long enough for the engine to write some contact heads in the background (after 5 s), so that the
   // restart below finds heads both written and still to replay.
   auto started = std::chrono::steady_clock::now();
-  while (acked.load() < 3000 || std::chrono::steady_clock::now() - started < std::chrono::milliseconds(2600)) {
+  while (acked.load() < 3000 || std::chrono::steady_clock::now() - started < std::chrono::milliseconds(5600)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   server_->Signal(SIGKILL);
