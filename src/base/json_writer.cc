@@ -9,8 +9,14 @@ namespace starling {
 void JsonWriter::AppendQuoted(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : value) {
-    auto u = static_cast<unsigned char>(c);
+  // Runs of characters that need no escape are appended whole.
+  size_t run = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    auto u = static_cast<unsigned char>(value[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(value.data() + run, i - run);
+    run = i + 1;
+    char c = value[i];
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -20,15 +26,12 @@ void JsonWriter::AppendQuoted(std::string& out, std::string_view value) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 15]);
-        } else {
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 15]);
     }
   }
+  out.append(value.data() + run, value.size() - run);
   out.push_back('"');
 }
 

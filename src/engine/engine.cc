@@ -39,8 +39,13 @@ struct Engine::Store {
   std::mutex mutex;
   StoreRuntime runtime;
   std::deque<std::pair<tracking::TrackBatch, TrackCallback>> waiting;
-  // Every event of the store up to this id is committed (Heads waits on it).
-  int64_t committed_through = 0;
+  // waiting.size(), for completions, which read it without the lock.
+  std::atomic<size_t> waiting_count{0};
+  // Every event of the store up to this id is committed (Heads waits on it). Written by completions
+  // (on the committer thread, one at a time) and by Prepare under the lock.
+  std::atomic<int64_t> committed_through{0};
+  // Threads waiting on `committed` (completions notify only when there is one).
+  std::atomic<int> commit_waiters{0};
   std::condition_variable committed;
   std::chrono::steady_clock::time_point last_flush;
 };
@@ -143,6 +148,7 @@ void Engine::Track(int64_t store_id, tracking::TrackBatch batch, TrackCallback d
     return;
   }
   store.waiting.emplace_back(std::move(batch), std::move(done));
+  store.waiting_count.store(store.waiting.size());
   lock.unlock();
   Schedule(store_id);
 }
@@ -211,6 +217,7 @@ bool Engine::Prepare(Store& store, int64_t store_id) {
       done(std::move(out));
     }
     store.waiting.clear();
+    store.waiting_count.store(0);
     return false;
   }
   r.needs_settings = false;
@@ -268,17 +275,18 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
           if (batches_failed_) batches_failed_->Inc();
         }
         FinishCommit(store_id, status, *pending);
-        bool wake;
-        {
+        // No lock on the way of a successful commit (the I/O threads applying the next batches hold it
+        // often): the counters are atomic, and the lock is taken only to flag a failure or wake a waiter.
+        if (status && pending->through > slot->committed_through.load()) slot->committed_through.store(pending->through);
+        --slot->runtime.commits_in_flight;
+        if (!status || slot->commit_waiters.load() > 0) {
           std::lock_guard lock(slot->mutex);
-          --slot->runtime.commits_in_flight;
           // A failed commit leaves memory ahead of the database: reload before the next batch.
           if (!status) slot->runtime.needs_reload = true;
-          if (status) slot->committed_through = std::max(slot->committed_through, pending->through);
           slot->committed.notify_all();
-          wake = !slot->waiting.empty() || slot->runtime.needs_reload;
         }
-        if (wake) Schedule(store_id);
+        // A batch that found the store at its limit of commits in flight waits for this one.
+        if (!status || slot->waiting_count.load() > 0) Schedule(store_id);
       });
 }
 
@@ -400,11 +408,15 @@ Result<std::vector<ContactHead>> Engine::Heads(int64_t store_id, const std::vect
   Store& store = GetStore(store_id);
   std::unique_lock lock(store.mutex);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  // Counted as a waiter before looking (completions decrement without the lock, then notify waiters).
+  ++store.commit_waiters;
   while (!Prepare(store, store_id)) {
     if (store.committed.wait_until(lock, deadline) == std::cv_status::timeout) {
+      --store.commit_waiters;
       return Error::Unavailable("the store's data is being reloaded: retry in a moment");
     }
   }
+  --store.commit_waiters;
   std::vector<ContactHead> heads;
   heads.reserve(contact_ids.size());
   int64_t newest = 0;
@@ -412,9 +424,11 @@ Result<std::vector<ContactHead>> Engine::Heads(int64_t store_id, const std::vect
     heads.push_back(store.runtime.Head(id));
     newest = std::max(newest, heads.back().last_event_id);
   }
+  ++store.commit_waiters;
   bool committed = store.committed.wait_until(lock, deadline, [&] {
-    return store.committed_through >= newest || store.runtime.needs_reload;
+    return store.committed_through.load() >= newest || store.runtime.needs_reload;
   });
+  --store.commit_waiters;
   if (!committed || store.committed_through < newest) {
     return Error::Unavailable("the store's latest events could not be committed: retry in a moment");
   }
@@ -503,6 +517,7 @@ void Engine::RunWorker(Worker& w, size_t index) {
             batches.push_back(std::move(store.waiting.front()));
             store.waiting.pop_front();
           }
+          store.waiting_count.store(store.waiting.size());
           size_t flush_heads = stop ? SIZE_MAX : flush ? kHeadsFlushBatch : 0;
           if (!batches.empty() || due || flush_heads > 0) {
             ApplyAndSubmit(store, store_id, batches, /*fire_timers=*/true, flush_heads);
