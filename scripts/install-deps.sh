@@ -17,6 +17,8 @@ DEB_PACKAGES=(
   tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   libsodium-dev libssl-dev libsimdjson-dev
+  # the server's memory allocator
+  libjemalloc-dev
   # run time and tests: Node for the web UI build, Chromium for Playwright
   nodejs npm chromium
   # benchmarks: wrk as the load generator, nginx as the baseline
