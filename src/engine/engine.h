@@ -13,8 +13,14 @@
 // commit fails, its callers and those of every later batch of the store get an error, and the runtime
 // is reloaded from the database before it applies anything else.
 //
-// Timers (cart abandonment) are rows with a due time, kept in memory per runtime; the worker threads
-// fire the due ones. Time comes from the injected Clock; after moving a fake clock, call Poke().
+// Timers are kept in memory per runtime and fired by the worker threads; a cart's abandonment timer is
+// not a row of its own (the active cart row is its durable record). Time comes from the injected Clock;
+// after moving a fake clock, call Poke().
+//
+// Timelines: a contact's events form a chain (events.prev_id), so storing an event writes no index. The
+// runtime knows each contact's newest event and count; readers ask Heads(). The workers write the heads
+// to the contacts rows in the background, a few at a time, with the mark (engine_marks) below which
+// the rows are exact; loading a store replays the events after its mark.
 //
 // Live view: every request a store receives (stored or refused) becomes a numbered LiveEntry; the last
 // 200 per store are kept in memory, and Subscribe() pushes new ones to subscribers as they are published.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -100,6 +101,59 @@ TEST_F(TrackingApiTest, ScriptEndpointStoresAndAnswersWithTheTracker) {
   EXPECT_EQ(TextOf(contact, "email"), "bo@shop.example");
   EXPECT_EQ(Types(Activities(IdOf(contact))),
             (std::vector<std::string>{"login", "entity-identified", "page-visit", "entity-created"}));
+}
+
+// Timelines walk each contact's chain of events: pages by cursor, a type filter across pages, and a
+// cursor from another contact refused.
+TEST_F(TrackingApiTest, TimelinePagesWithTypeFilterAndCursors) {
+  auto send = [&](const std::string& tracker, const std::string& type) {
+    ASSERT_EQ(Collect(R"({"entityInfo":{"trackerId":")" + tracker + R"("},"events":[{"type":")" + type + R"("}]})").status, 200);
+  };
+  // Interleaved with another visitor, so that the two chains share no page of ids.
+  for (int i = 0; i < 5; ++i) {
+    send("timeline-visitor-aaaaaa", i % 2 ? "login" : "page-visit");
+    send("timeline-visitor-bbbbbb", "page-visit");
+  }
+  json::object a = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts?limit=200"));
+  int64_t first = 0, second = 0;
+  for (const auto& c : a.at("contacts").as_array()) {
+    const auto& tr = c.as_object().at("tracker_ids").as_array();
+    if (!tr.empty() && tr[0].as_string() == "timeline-visitor-aaaaaa") first = IdOf(c.as_object());
+    if (!tr.empty() && tr[0].as_string() == "timeline-visitor-bbbbbb") second = IdOf(c.as_object());
+  }
+  ASSERT_GT(first, 0);
+  ASSERT_GT(second, 0);
+  EXPECT_EQ(Body(Key().Get("/api/v1/contacts/" + std::to_string(first))).at("activity_count").as_int64(), 6);
+
+  // All of it, two at a time: newest first, each event once.
+  std::vector<std::string> types;
+  std::string cursor;
+  std::vector<int64_t> ids;
+  for (int page = 0; page < 10; ++page) {
+    json::object body = Body(Key().Get("/api/v1/contacts/" + std::to_string(first) + "/activities?limit=2" + cursor));
+    for (const auto& act : body.at("activities").as_array()) {
+      types.push_back(TextOf(act.as_object(), "type"));
+      ids.push_back(act.as_object().at("id").as_int64());
+    }
+    if (body.at("next_cursor").is_null()) break;
+    cursor = "&cursor=" + std::string(body.at("next_cursor").as_string());
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"page-visit", "login", "page-visit", "login", "page-visit", "entity-created"}));
+  EXPECT_TRUE(std::is_sorted(ids.rbegin(), ids.rend()));
+
+  // One type, across pages.
+  json::object logins = Body(Key().Get("/api/v1/contacts/" + std::to_string(first) + "/activities?type=login&limit=1"));
+  ASSERT_EQ(logins.at("activities").as_array().size(), 1u);
+  ASSERT_FALSE(logins.at("next_cursor").is_null());
+  json::object more = Body(Key().Get("/api/v1/contacts/" + std::to_string(first) + "/activities?type=login&limit=1&cursor=" +
+                                     std::string(logins.at("next_cursor").as_string())));
+  EXPECT_EQ(Types(more.at("activities").as_array()), (std::vector<std::string>{"login"}));
+
+  // A cursor that is another contact's event.
+  int64_t other_event = Activities(second).front().as_object().at("id").as_int64();
+  HttpResponse wrong = Key().Get("/api/v1/contacts/" + std::to_string(first) + "/activities?cursor=" + std::to_string(other_event));
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  EXPECT_NE(wrong.body.find("cursor"), std::string::npos) << wrong.body;
 }
 
 TEST_F(TrackingApiTest, RefusalsAreClearAndStoreNothing) {
