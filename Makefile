@@ -58,6 +58,7 @@ test-sdk: deps sdk
 
 bench: build
 	bench/http_baseline/run.sh $(BIN)
+	bench/ingest/run.sh $(BIN)
 
 fmt:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
