@@ -234,7 +234,7 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 ++c->second.event_count;
                                 if (c->second.first_unflushed_id == 0) {
                                   c->second.first_unflushed_id = id;
-                                  unflushed_.push_back({c->first, id, std::chrono::steady_clock::time_point()});
+                                  unflushed_.push_back({c->first, id});
                                 }
                                 return Ok();
                               }));
@@ -278,7 +278,8 @@ int64_t StoreRuntime::AddEvent(int64_t contact_id, std::string_view type, int64_
   ++c.event_count;
   if (c.first_unflushed_id == 0) {
     c.first_unflushed_id = id;
-    unflushed_.push_back({contact_id, id, std::chrono::steady_clock::now()});
+    c.unflushed_since = std::chrono::steady_clock::now();
+    unflushed_.push_back({contact_id, id});
   }
   if (auto t = type_heads_.find(type); t != type_heads_.end()) {
     t->second = {id, true};
@@ -437,7 +438,7 @@ void StoreRuntime::WriteHead(int64_t contact_id, Contact& c, WritePlan& plan) {
   c.first_unflushed_id = 0;
 }
 
-bool StoreRuntime::FlushHeads(size_t max_contacts, std::chrono::steady_clock::time_point older_than, WritePlan& plan) {
+bool StoreRuntime::FlushHeads(size_t sweep, std::chrono::steady_clock::time_point older_than, WritePlan& plan) {
   // The mark is also moved on when the store is idle and other stores have added many events since:
   // loading replays from the mark, past the other stores' events too.
   const int64_t everything_before = next_event_id_.load() - 1;
@@ -446,14 +447,20 @@ bool StoreRuntime::FlushHeads(size_t max_contacts, std::chrono::steady_clock::ti
   if (unflushed_.empty() && !types_behind && stored_mark_ >= 0 && everything_before - stored_mark_ < 1'000'000) {
     return false;
   }
+  // Sweep the next `sweep` contact ids (at least a hundredth of the contacts): neighbouring ids share
+  // pages of the contacts table, so a sweep writes few pages however many of its contacts changed
+  // (the oldest-first order used before put each head on a page of its own).
   size_t written = 0;
-  while (!unflushed_.empty() && written < max_contacts && unflushed_.front().since < older_than) {
-    Unflushed entry = unflushed_.front();
-    unflushed_.pop_front();
-    auto it = contacts_.find(entry.contact_id);
-    // Written since (a merge), or queued again later: not this entry's turn.
-    if (it == contacts_.end() || it->second.first_unflushed_id != entry.first_event_id) continue;
-    WriteHead(entry.contact_id, it->second, plan);
+  const int64_t width = static_cast<int64_t>(std::min<size_t>(
+      std::max<size_t>(sweep, contacts_.size() / 100), static_cast<size_t>(next_contact_id_)));
+  for (int64_t n = 0; n < width; ++n) {
+    if (sweep_cursor_ >= next_contact_id_ || sweep_cursor_ < 1) sweep_cursor_ = 1;
+    int64_t id = sweep_cursor_++;
+    auto it = contacts_.find(id);
+    if (it == contacts_.end() || it->second.first_unflushed_id == 0) continue;
+    // Loaded with events to replay: `unflushed_since` is the epoch, always old enough.
+    if (it->second.unflushed_since >= older_than) continue;
+    WriteHead(id, it->second, plan);
     ++written;
   }
   for (auto& [type, head] : type_heads_) {

@@ -101,11 +101,11 @@ class StoreRuntime final : public ContactIndex {
   ContactHead Head(int64_t contact_id) const;
   // The highest event id this store has applied (every later event of the store has a higher id).
   int64_t last_applied_event_id() const { return last_applied_event_id_; }
-  // Writes the stored heads (contacts.last_event_id/event_count, store_event_types, engine_marks) of at
-  // most `max_contacts` contacts, the longest unwritten first, among those unwritten since before
-  // `older_than` (steady clock; waiting lets several events of a contact share one write); false if
-  // nothing needed writing.
-  bool FlushHeads(size_t max_contacts, std::chrono::steady_clock::time_point older_than, WritePlan& plan);
+  // Writes the stored heads (contacts.last_event_id/event_count, store_event_types, engine_marks) of the
+  // contacts among the next `sweep` contact ids (round robin; at least a hundredth of the contacts)
+  // whose head changed before `older_than` (steady clock; waiting lets several events of a contact share
+  // one write); false if nothing needed writing.
+  bool FlushHeads(size_t sweep, std::chrono::steady_clock::time_point older_than, WritePlan& plan);
   // Contacts whose stored head is behind memory.
   size_t unflushed_heads() const { return unflushed_.size(); }
 
@@ -117,6 +117,7 @@ class StoreRuntime final : public ContactIndex {
     int64_t last_event_id = 0;  // the head of the contact's chain of events (events.prev_id)
     int64_t event_count = 0;
     int64_t first_unflushed_id = 0;  // the first event not yet counted in the contact's row (0: none)
+    std::chrono::steady_clock::time_point unflushed_since;  // when that event was applied
   };
   struct CartState {
     std::string cart_id;
@@ -170,9 +171,9 @@ class StoreRuntime final : public ContactIndex {
   struct Unflushed {
     int64_t contact_id;
     int64_t first_event_id;
-    std::chrono::steady_clock::time_point since;
   };
   std::deque<Unflushed> unflushed_;
+  int64_t sweep_cursor_ = 1;  // the next contact id FlushHeads looks at
   struct TypeHead {
     int64_t last_event_id = 0;
     bool unflushed = false;  // newer than its store_event_types row
