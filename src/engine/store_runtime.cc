@@ -438,7 +438,8 @@ void StoreRuntime::WriteHead(int64_t contact_id, Contact& c, WritePlan& plan) {
   c.first_unflushed_id = 0;
 }
 
-bool StoreRuntime::FlushHeads(size_t sweep, std::chrono::steady_clock::time_point older_than, WritePlan& plan) {
+bool StoreRuntime::FlushHeads(size_t sweep, size_t max_writes, std::chrono::steady_clock::time_point older_than,
+                              WritePlan& plan) {
   // The mark is also moved on when the store is idle and other stores have added many events since:
   // loading replays from the mark, past the other stores' events too.
   const int64_t everything_before = next_event_id_.load() - 1;
@@ -453,7 +454,7 @@ bool StoreRuntime::FlushHeads(size_t sweep, std::chrono::steady_clock::time_poin
   size_t written = 0;
   const int64_t width = static_cast<int64_t>(std::min<size_t>(
       std::max<size_t>(sweep, contacts_.size() / 100), static_cast<size_t>(next_contact_id_)));
-  for (int64_t n = 0; n < width; ++n) {
+  for (int64_t n = 0; n < width && written < max_writes; ++n) {
     if (sweep_cursor_ >= next_contact_id_ || sweep_cursor_ < 1) sweep_cursor_ = 1;
     int64_t id = sweep_cursor_++;
     auto it = contacts_.find(id);

@@ -104,8 +104,8 @@ class StoreRuntime final : public ContactIndex {
   // Writes the stored heads (contacts.last_event_id/event_count, store_event_types, engine_marks) of the
   // contacts among the next `sweep` contact ids (round robin; at least a hundredth of the contacts)
   // whose head changed before `older_than` (steady clock; waiting lets several events of a contact share
-  // one write); false if nothing needed writing.
-  bool FlushHeads(size_t sweep, std::chrono::steady_clock::time_point older_than, WritePlan& plan);
+  // one write), stopping after `max_writes` heads; false if nothing needed writing.
+  bool FlushHeads(size_t sweep, size_t max_writes, std::chrono::steady_clock::time_point older_than, WritePlan& plan);
   // Contacts whose stored head is behind memory.
   size_t unflushed_heads() const { return unflushed_.size(); }
 
