@@ -23,16 +23,18 @@ constexpr std::string_view kBindTracker =
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events (store_id, id, contact_id, type, occurred_at, data, prev_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
 // A merge: the events of both chains (the heads, first two parameters) become one chain, in id order, owned
-// by the contact of the last two.
+// by the contact of the last two. Only the target's events newer than the merged contact's oldest are
+// walked (and the first older one, to link to): a long-known customer's whole history is not.
 constexpr std::string_view kRelinkEvents =
     "WITH RECURSIVE "
     "a(id, prev) AS (SELECT id, prev_id FROM events WHERE id = ? "
     "UNION ALL SELECT e.id, e.prev_id FROM events e JOIN a ON e.id = a.prev), "
     "b(id, prev) AS (SELECT id, prev_id FROM events WHERE id = ? "
-    "UNION ALL SELECT e.id, e.prev_id FROM events e JOIN b ON e.id = b.prev), "
+    "UNION ALL SELECT e.id, e.prev_id FROM events e JOIN b ON e.id = b.prev WHERE b.id > (SELECT MIN(id) FROM a)), "
     "linked(id, prev) AS (SELECT id, LAG(id, 1, 0) OVER (ORDER BY id) FROM (SELECT id FROM a UNION ALL SELECT id FROM b)) "
     "UPDATE events SET contact_id = ?, prev_id = linked.prev FROM linked "
-    "WHERE events.id = linked.id AND (events.prev_id != linked.prev OR events.contact_id != ?)";
+    "WHERE events.id = linked.id AND events.id >= (SELECT MIN(id) FROM a) "
+    "AND (events.prev_id != linked.prev OR events.contact_id != ?)";
 constexpr std::string_view kWriteHead =
     "UPDATE contacts SET last_event_id = ?, event_count = ? WHERE store_id = ? AND id = ?";
 constexpr std::string_view kWriteTypeHead =
@@ -336,7 +338,9 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
   }
   trackers_of_.erase(source);
   // One chain for both, and both rows written now (the stored heads stay exact for each contact).
-  plan.Add(kRelinkEvents, from.last_event_id, to.last_event_id, target, target);
+  // (Nothing to relink when the merged contact has no event: the walk would cover the target's whole
+  // history for nothing.)
+  if (from.last_event_id != 0) plan.Add(kRelinkEvents, from.last_event_id, to.last_event_id, target, target);
   to.last_event_id = std::max(to.last_event_id, from.last_event_id);
   to.event_count += from.event_count;
   from.last_event_id = 0;

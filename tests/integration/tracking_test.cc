@@ -61,6 +61,22 @@ class TrackingApiTest : public ::testing::Test {
     client.UseApiKey(key_id_, key_secret_);
     return client;
   }
+  // The whole timeline, following next_cursor page by page (`limit` per page).
+  json::array AllActivities(int64_t contact_id, int limit) {
+    json::array all;
+    std::string cursor;
+    for (int page = 0; page < 10000; ++page) {
+      HttpResponse r = Key().Get("/api/v1/contacts/" + std::to_string(contact_id) + "/activities?limit=" +
+                                 std::to_string(limit) + cursor);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      json::object body = Body(r);
+      for (const auto& a : body.at("activities").as_array()) all.push_back(a);
+      if (body.at("next_cursor").is_null()) break;
+      cursor = "&cursor=" + std::string(body.at("next_cursor").as_string());
+    }
+    return all;
+  }
   json::array Activities(int64_t contact_id, const std::string& query = "") {
     HttpResponse r = Key().Get("/api/v1/contacts/" + std::to_string(contact_id) + "/activities" + query);
     EXPECT_EQ(r.status, 200) << r.body;
@@ -126,18 +142,10 @@ TEST_F(TrackingApiTest, TimelinePagesWithTypeFilterAndCursors) {
   EXPECT_EQ(Body(Key().Get("/api/v1/contacts/" + std::to_string(first))).at("activity_count").as_int64(), 6);
 
   // All of it, two at a time: newest first, each event once.
-  std::vector<std::string> types;
-  std::string cursor;
+  json::array all = AllActivities(first, 2);
+  std::vector<std::string> types = Types(all);
   std::vector<int64_t> ids;
-  for (int page = 0; page < 10; ++page) {
-    json::object body = Body(Key().Get("/api/v1/contacts/" + std::to_string(first) + "/activities?limit=2" + cursor));
-    for (const auto& act : body.at("activities").as_array()) {
-      types.push_back(TextOf(act.as_object(), "type"));
-      ids.push_back(act.as_object().at("id").as_int64());
-    }
-    if (body.at("next_cursor").is_null()) break;
-    cursor = "&cursor=" + std::string(body.at("next_cursor").as_string());
-  }
+  for (const auto& act : all) ids.push_back(act.as_object().at("id").as_int64());
   EXPECT_EQ(types, (std::vector<std::string>{"page-visit", "login", "page-visit", "login", "page-visit", "entity-created"}));
   EXPECT_TRUE(std::is_sorted(ids.rbegin(), ids.rend()));
 
@@ -398,15 +406,7 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
     ASSERT_EQ(contact.status, 200) << contact.body;
     EXPECT_EQ(Body(contact).at("activity_count").as_int64(), static_cast<int64_t>(ids.size()));
     std::vector<int64_t> timeline;
-    std::string cursor;
-    for (int page = 0; page < 1000; ++page) {
-      HttpResponse r = Key().Get("/api/v1/contacts/" + std::to_string(contact_id) + "/activities?limit=200" + cursor);
-      ASSERT_EQ(r.status, 200) << r.body;
-      json::object body = Body(r);
-      for (const auto& a : body.at("activities").as_array()) timeline.push_back(a.as_object().at("id").as_int64());
-      if (body.at("next_cursor").is_null()) break;
-      cursor = "&cursor=" + std::string(body.at("next_cursor").as_string());
-    }
+    for (const auto& a : AllActivities(contact_id, 200)) timeline.push_back(a.as_object().at("id").as_int64());
     EXPECT_EQ(timeline, ids) << "timeline of contact " << contact_id;
   }
   EXPECT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);

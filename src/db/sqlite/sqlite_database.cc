@@ -447,6 +447,9 @@ class WalCheckpointer final {
         checkpointer->wal_pages_.store(0, std::memory_order_relaxed);
       }
     } else if (pages >= kCheckpointPages && !checkpointer->requested_.exchange(true)) {
+      // Through the mutex: the checkpointer looks at `requested_` under it before sleeping, so the
+      // request cannot fall between its look and its wait (it would then sleep a whole second).
+      { std::lock_guard lock(checkpointer->mutex_); }
       checkpointer->cv_.notify_one();
     }
     return SQLITE_OK;
@@ -457,7 +460,7 @@ class WalCheckpointer final {
     NameThisThread("db-checkpoint");
     std::unique_lock lock(mutex_);
     while (!stop_) {
-      cv_.wait_for(lock, std::chrono::seconds(1));
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_ || requested_.load(); });
       if (stop_) break;
       if (wal_pages_.load(std::memory_order_relaxed) == 0) continue;
       lock.unlock();
