@@ -447,9 +447,11 @@ class WalCheckpointer final {
         checkpointer->wal_pages_.store(0, std::memory_order_relaxed);
       }
     } else if (pages >= kCheckpointPages && !checkpointer->requested_.exchange(true)) {
-      // Through the mutex: the checkpointer looks at `requested_` under it before sleeping, so the
-      // request cannot fall between its look and its wait (it would then sleep a whole second).
-      { std::lock_guard lock(checkpointer->mutex_); }
+      // Not through the mutex, on purpose: a request that arrives while the checkpointer is between its
+      // run and its wait is missed, and the WAL grows until the next one-second tick or until the
+      // writer copies it itself at twice the threshold. Making the request reliable (mutex + predicate)
+      // was measured: the checkpointer then ran more often, and the median ingestion latency at 28,000
+      // requests/s went from 0.41-0.42 ms to 0.59-0.81 ms, with the p99 no better.
       checkpointer->cv_.notify_one();
     }
     return SQLITE_OK;
@@ -460,7 +462,7 @@ class WalCheckpointer final {
     NameThisThread("db-checkpoint");
     std::unique_lock lock(mutex_);
     while (!stop_) {
-      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_ || requested_.load(); });
+      cv_.wait_for(lock, std::chrono::seconds(1));
       if (stop_) break;
       if (wal_pages_.load(std::memory_order_relaxed) == 0) continue;
       lock.unlock();
