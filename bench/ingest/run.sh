@@ -38,12 +38,23 @@ start_starling "$DATA" --access-log false --log-level warn
 URL=$STARLING_URL
 
 SERVER_PIDS=""
-run_wrk() {  # url script [extra env…]; prints "rate p99_ms cpu_us_per_request" (CPU of $SERVER_PIDS)
+idle_ticks() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+commit_stats() {  # "commits items" so far, from Starling's /metrics
+  curl -s "$URL/metrics" | awk '/^starling_db_commits_total/ {c=$2} /^starling_db_batch_items_sum/ {i=$2} END {print c+0, i+0}'
+}
+# url script [extra env…]; prints "rate p99_ms cpu_us_per_request idle_percent items_per_commit" (CPU of
+# $SERVER_PIDS; idle: the whole machine's; items per commit: Starling's group commits, "-" for nginx)
+run_wrk() {
   local url=$1 script=$2
   shift 2
   local before; before=$(cpu_ticks $SERVER_PIDS)
+  local idle0 total0 idle1 total1 c0 i0 c1 i1
+  read -r idle0 total0 < <(idle_ticks)
+  read -r c0 i0 < <(commit_stats)
   env "$@" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url" >"$WORK/wrk.txt" 2>"$WORK/wrk.err"
   local after; after=$(cpu_ticks $SERVER_PIDS)
+  read -r idle1 total1 < <(idle_ticks)
+  read -r c1 i1 < <(commit_stats)
   if grep -q 'Non-2xx' "$WORK/wrk.txt"; then
     echo "non-2xx answers from $url:" >&2; cat "$WORK/wrk.txt" "$WORK/wrk.err" >&2; exit 1
   fi
@@ -51,7 +62,10 @@ run_wrk() {  # url script [extra env…]; prints "rate p99_ms cpu_us_per_request
   rate=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p99=$(awk '/ 99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$WORK/wrk.txt")
   local cpu; cpu=$(awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '/requests in/ {printf "%.1f", ticks / hz * 1e6 / $1}' "$WORK/wrk.txt")
-  echo "$rate $p99 $cpu"
+  local idle; idle=$(awk -v i=$((idle1 - idle0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.0f", (t > 0 ? 100 * i / t : 0)}')
+  local per_commit=-
+  [[ $url == "$URL"* ]] && per_commit=$(awk -v c=$((c1 - c0)) -v i=$((i1 - i0)) 'BEGIN {printf "%.1f", (c > 0 ? i / c : 0)}')
+  echo "$rate $p99 $cpu $idle $per_commit"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; server threads/workers: $SERVER_THREADS; contacts: $CONTACTS"
@@ -81,19 +95,22 @@ echo "warm-up: $CONTACTS visitors created in $(awk -v s="$start" -v e="$(date +%
 
 : >"$WORK/nginx"; : >"$WORK/one"; : >"$WORK/batch"; : >"$WORK/one_p99"; : >"$WORK/batch_p99"
 : >"$WORK/one_cpu"; : >"$WORK/batch_cpu"; : >"$WORK/nginx_cpu"
+: >"$WORK/one_idle"; : >"$WORK/nginx_idle"; : >"$WORK/one_per_commit"
 for round in $(seq "$ROUNDS"); do
   SERVER_PIDS=$(nginx_pids | tr "\n" " ")
-  read -r n np99 ncpu < <(run_wrk "http://127.0.0.1:$NGINX_PORT/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
+  read -r n np99 ncpu nidle _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
   SERVER_PIDS=$STARLING_PID
-  read -r s sp99 scpu < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
-  read -r b bp99 bcpu < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS="$BATCH")
+  read -r s sp99 scpu sidle sper < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
+  read -r b bp99 bcpu bidle bper < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS="$BATCH")
   echo "$n" >>"$WORK/nginx"; echo "$s" >>"$WORK/one"; echo "$b" >>"$WORK/batch"
   echo "$sp99" >>"$WORK/one_p99"; echo "$bp99" >>"$WORK/batch_p99"
+  echo "$sidle" >>"$WORK/one_idle"; echo "$nidle" >>"$WORK/nginx_idle"; echo "$sper" >>"$WORK/one_per_commit"
   echo "$scpu" >>"$WORK/one_cpu"; echo "$bcpu" >>"$WORK/batch_cpu"; echo "$ncpu" >>"$WORK/nginx_cpu"
-  printf 'round %d: nginx %8.0f req/s (%s us CPU/req) | starling 1 event %8.0f req/s (p99 %s ms, %s us CPU/req) | %d events %7.0f req/s = %9.0f events/s (p99 %s ms, %s us CPU/req)\n' \
-    "$round" "$n" "$ncpu" "$s" "$sp99" "$scpu" "$BATCH" "$b" "$(awk "BEGIN {print $b * $BATCH}")" "$bp99" "$bcpu"
+  printf 'round %d: nginx %8.0f req/s (%s us CPU/req, idle %s%%) | starling 1 event %8.0f req/s (p99 %s ms, %s us CPU/req, idle %s%%, %s req/commit) | %d events %7.0f req/s = %9.0f events/s (p99 %s ms, %s us CPU/req, idle %s%%, %s req/commit)\n' \
+    "$round" "$n" "$ncpu" "$nidle" "$s" "$sp99" "$scpu" "$sidle" "$sper" "$BATCH" "$b" "$(awk "BEGIN {print $b * $BATCH}")" "$bp99" "$bcpu" "$bidle" "$bper"
 done
 N=$(median <"$WORK/nginx"); S=$(median <"$WORK/one"); B=$(median <"$WORK/batch")
+NI=$(median <"$WORK/nginx_idle"); SI=$(median <"$WORK/one_idle"); SPC=$(median <"$WORK/one_per_commit")
 NC=$(median <"$WORK/nginx_cpu"); SC=$(median <"$WORK/one_cpu"); BC=$(median <"$WORK/batch_cpu")
 
 # Latency at 80 % of the one-event maximum, open-loop, with the same kind of bodies (written by wrk
@@ -112,10 +129,11 @@ paced=$(awk '{print $2}' <<<"$OPEN"); pp99=$(awk '{print $12}' <<<"$OPEN")
 RSS=$(awk '/VmRSS/ {print $2" "$3}' /proc/$STARLING_PID/status)
 STORED=$(curl -s "$URL/metrics" | awk '/^starling_events_stored_total/ {print $2}')
 echo
-awk -v nc="$NC" -v sc="$SC" -v bc="$BC" -v n="$N" -v s="$S" -v b="$B" -v batch="$BATCH" -v target="$TARGET" -v paced="$paced" -v pp99="$pp99" -v rss="$RSS" -v stored="$STORED" 'BEGIN {
+awk -v nc="$NC" -v sc="$SC" -v bc="$BC" -v n="$N" -v s="$S" -v b="$B" -v batch="$BATCH" -v target="$TARGET" -v paced="$paced" -v pp99="$pp99" -v rss="$RSS" -v stored="$STORED" -v ni="$NI" -v si="$SI" -v spc="$SPC" 'BEGIN {
   printf "median one-event: starling %.0f req/s, nginx %.0f req/s, ratio %.2f (target >= 0.50)\n", s, n, s / n
   printf "median batched (%d events/request): %.0f events/s (target >= 200,000)\n", batch, b * batch
   printf "median server CPU: nginx %.1f us/request; starling %.1f us per one-event request, %.1f us per event when batched\n", nc, sc, bc / batch
+  printf "median machine idle during the one-event runs: nginx %s%%, starling %s%% (%s requests per group commit)\n", ni, si, spc
   printf "at 80%% of the one-event maximum, open-loop (asked %d req/s, got %.0f req/s): p99 %s ms (target < 10 ms)\n", target, paced, pp99
   printf "starling RSS %s; events stored during the run: %s\n", rss, stored
 }'
