@@ -112,7 +112,7 @@ int Serve(const ServerConfig& config) {
   MetricsRegistry metrics;
   auto database = OpenAndMigrate(config);
   if (!database) return Fail(database.error());
-  db::GroupCommitter committer(**database, {.metrics = &metrics});
+  db::GroupCommitter committer(**database, {.metrics = &metrics, .commit_window = config.commit_window});
 
   http::Router router;
   api::RegisterSystemRoutes(router, **database, metrics);

@@ -33,6 +33,8 @@ const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
       {"idle_timeout", "connection closed when no request starts within this time (default 60s)"},
       {"shutdown_grace", "longest wait for in-flight requests on SIGTERM (default 10s)"},
       {"access_log", "log one line per request, true or false (default true)"},
+      {"commit_window",
+       "under load, longest extra wait of a write for others to share its commit (default 300us; 0 disables)"},
   };
   return keys;
 }
@@ -121,6 +123,10 @@ Status Apply(ServerConfig& config, const ConfigEntry& entry) {
     if (key == "read_timeout") config.http.read_timeout = *d;
     if (key == "idle_timeout") config.http.idle_timeout = *d;
     if (key == "shutdown_grace") config.http.shutdown_grace = *d;
+  } else if (key == "commit_window") {
+    auto d = ParseShortDuration(value, key);
+    if (!d) return with_origin(d.error());
+    config.commit_window = *d;
   } else if (key == "access_log") {
     auto b = ParseBool(value, key);
     if (!b) return with_origin(b.error());

@@ -30,6 +30,7 @@ struct ServerConfig {
   uint32_t api_rate_limit = 600;     // requests per minute per API key
   uint32_t login_rate_limit = 20;    // sign-in attempts per minute per client IP
   bool demo = false;            // create a demo organization, store and administrator in an empty database
+  std::chrono::microseconds commit_window{300};  // db::GroupCommitOptions::commit_window
   std::vector<std::string> warnings;  // non-fatal findings (unknown STARLING_* variables), logged at start
 };
 

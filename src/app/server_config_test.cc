@@ -22,6 +22,22 @@ TEST(ServerConfigTest, Defaults) {
   EXPECT_EQ(config->http.port, 8080);
   EXPECT_EQ(config->data_dir, "./data");
   EXPECT_EQ(config->db_url, "sqlite:./data/starling.db");
+  EXPECT_EQ(config->commit_window, std::chrono::microseconds(300));
+}
+
+TEST(ServerConfigTest, CommitWindow) {
+  ConfigInputs inputs;
+  inputs.flags = {{"commit_window", "1ms"}};
+  auto config = LoadServerConfig(inputs);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->commit_window, std::chrono::microseconds(1000));
+  inputs.flags = {{"commit_window", "0"}};
+  EXPECT_EQ(LoadServerConfig(inputs)->commit_window, std::chrono::microseconds(0));
+  inputs.flags = {{"commit_window", "300"}};
+  auto bad = LoadServerConfig(inputs);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "commit_window");
+  EXPECT_NE(bad.error().message.find("300us"), std::string::npos) << bad.error().message;
 }
 
 TEST(ServerConfigTest, FileThenEnvironmentThenFlags) {

@@ -139,6 +139,19 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view value, std::str
   return BadValue(key, kExpected, value);
 }
 
+Result<std::chrono::microseconds> ParseShortDuration(std::string_view value, std::string_view key) {
+  constexpr std::string_view kExpected = "a duration such as 300us, 2ms or 0";
+  uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || ptr == value.data() || n > 60'000'000) return BadValue(key, kExpected, value);
+  std::string_view unit(ptr, value.data() + value.size() - ptr);
+  if (unit.empty() && n == 0) return std::chrono::microseconds(0);
+  if (unit == "us") return std::chrono::microseconds(n);
+  if (unit == "ms") return std::chrono::microseconds(n * 1000);
+  if (unit == "s" && n <= 60) return std::chrono::microseconds(n * 1'000'000);
+  return BadValue(key, kExpected, value);
+}
+
 Result<int64_t> ParseInteger(std::string_view value, std::string_view key, int64_t min, int64_t max) {
   int64_t n = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);

@@ -41,6 +41,8 @@ struct HostPort {
 Result<HostPort> ParseHostPort(std::string_view value, std::string_view key);      // "127.0.0.1:8080", "[::1]:0"
 Result<uint64_t> ParseByteSize(std::string_view value, std::string_view key);      // "8192", "8KiB", "1MiB"
 Result<std::chrono::milliseconds> ParseDuration(std::string_view value, std::string_view key);  // "500ms", "30s", "2m"
+// Sub-millisecond settings: "300us", "2ms", "1s", or "0".
+Result<std::chrono::microseconds> ParseShortDuration(std::string_view value, std::string_view key);
 Result<int64_t> ParseInteger(std::string_view value, std::string_view key, int64_t min, int64_t max);
 Result<bool> ParseBool(std::string_view value, std::string_view key);              // true/false/1/0/yes/no
 

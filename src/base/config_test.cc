@@ -82,6 +82,12 @@ TEST(ConfigValueTest, SizesDurationsIntegersBools) {
   EXPECT_EQ(ParseDuration("30s", "t")->count(), 30000);
   EXPECT_EQ(ParseDuration("2m", "t")->count(), 120000);
   EXPECT_FALSE(ParseDuration("30", "t"));
+  EXPECT_EQ(ParseShortDuration("300us", "w")->count(), 300);
+  EXPECT_EQ(ParseShortDuration("2ms", "w")->count(), 2000);
+  EXPECT_EQ(ParseShortDuration("0", "w")->count(), 0);
+  EXPECT_FALSE(ParseShortDuration("300", "w"));
+  EXPECT_FALSE(ParseShortDuration("-1us", "w"));
+  EXPECT_FALSE(ParseShortDuration("5m", "w"));
   EXPECT_EQ(*ParseInteger("4", "n", 1, 64), 4);
   EXPECT_FALSE(ParseInteger("0", "n", 1, 64));
   EXPECT_FALSE(ParseInteger("4x", "n", 1, 64));

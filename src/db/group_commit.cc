@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -20,6 +21,10 @@ constexpr std::string_view kRollbackTo = "ROLLBACK TO starling_item";
 std::vector<double> BatchBuckets() {
   return {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
 }
+
+// Arrivals older than this barely count in the rate estimate: short enough that a lone item after an
+// idle spell is seen as alone, long enough to hold a few hundred items under load.
+constexpr double kRateHorizonSeconds = 0.010;
 
 // The committer thread's id, so Submit can refuse to deadlock on itself.
 thread_local const GroupCommitter* current_committer = nullptr;
@@ -50,7 +55,11 @@ GroupCommitter::GroupCommitter(Database& db, GroupCommitOptions options)
     batch_items_ = &options_.metrics->GetHistogram(
         "starling_db_batch_items", "Work items per committed group-commit transaction", {},
         BatchBuckets());
+    windowed_total_ = &options_.metrics->GetCounter(
+        "starling_db_commit_window_waits_total",
+        "Group-commit batches that waited in the commit window for more work items");
   }
+  rate_updated_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] {
     NameThisThread("db-commit");
     Run();
@@ -63,8 +72,9 @@ void GroupCommitter::SubmitAsync(WorkItem work, Completion done) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(work), std::move(done)});
-      work_ready_.notify_one();
+      queue_.push_back(Pending{std::move(work), std::move(done), std::chrono::steady_clock::now()});
+      ++arrivals_;
+      if (queue_.size() >= wake_at_) work_ready_.notify_one();
       return;
     }
   }
@@ -125,6 +135,7 @@ void GroupCommitter::Run() {
       std::unique_lock lock(mutex_);
       work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything handed in has been acknowledged
+      WaitForCompany(lock);
       if (queue_.size() <= options_.max_batch_items) {
         batch.swap(queue_);
       } else {
@@ -137,6 +148,28 @@ void GroupCommitter::Run() {
     RunBatch(batch);
     batch.clear();
   }
+}
+
+void GroupCommitter::WaitForCompany(std::unique_lock<std::mutex>& lock) {
+  using std::chrono::steady_clock;
+  const steady_clock::time_point now = steady_clock::now();
+  // The rate, decayed since its last update, plus what arrived meanwhile (counted as arriving now).
+  const double elapsed = std::chrono::duration<double>(now - rate_updated_).count();
+  rate_ = rate_ * std::exp(-elapsed / kRateHorizonSeconds) + static_cast<double>(arrivals_) / kRateHorizonSeconds;
+  arrivals_ = 0;
+  rate_updated_ = now;
+  if (options_.commit_window.count() <= 0 || stopping_) return;
+  const double window = std::chrono::duration<double>(options_.commit_window).count();
+  const double expected = std::min(rate_ * window, static_cast<double>(options_.max_batch_items));
+  if (expected < 2 || static_cast<double>(queue_.size()) >= expected) return;
+  const steady_clock::time_point deadline = queue_.front().queued_at + options_.commit_window;
+  if (deadline <= now) return;  // the oldest item has waited long enough (behind the last commit)
+  const auto wanted = static_cast<size_t>(expected);
+  wake_at_ = wanted;
+  work_ready_.wait_until(lock, deadline, [&] { return stopping_ || queue_.size() >= wanted; });
+  wake_at_ = 1;
+  ++stats_.windowed_batches;
+  if (windowed_total_ != nullptr) windowed_total_->Inc();
 }
 
 void GroupCommitter::RunBatch(std::deque<Pending>& batch) {

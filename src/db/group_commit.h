@@ -6,7 +6,16 @@
 // again with each item in its own SAVEPOINT, so that only the failing item is lost: a work item may
 // therefore run twice, and must act only through the connection it is given. Batches form naturally: while one
 // COMMIT waits for the disk, the next batch queues up, so under load the cost of an fsync is shared
-// by many writes and nothing waits for a timer.
+// by many writes.
+//
+// Under load, a batch may wait a little for more items (the commit window): each COMMIT has a fixed
+// cost — an fsync, and the WAL pages that every item touches (the table's last page, its indexes) —
+// that fewer, larger batches share. The committer estimates the rate at which items arrive; when it
+// expects at least two items within `commit_window` and fewer are queued, it waits until that many are
+// queued or until the oldest queued item has waited `commit_window`, whichever comes first. Items that
+// arrive alone (an idle server, a trickle) never wait. Measured (docs/performance.md, "Ingestion"):
+// at 25,000 one-event requests/s, 3-4 items per commit without the window and about 9 with 300 µs,
+// and the server's CPU per request about a tenth lower, for ~0.25 ms more median latency.
 //
 // Outcome of an item, as told to its writer:
 //   - Ok: the item's changes are committed (durable: see db/sqlite/sqlite_database.h).
@@ -25,6 +34,7 @@
 //     Submit (CHECK).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -55,6 +65,9 @@ struct GroupCommitOptions {
   MetricsRegistry* metrics = nullptr;
   // Measures commit latency (Monotonic()). Must outlive the committer.
   const Clock* clock = &SystemClock::Instance();
+  // Longest extra wait of a queued item for others to share its commit, under load (see above).
+  // Zero: every batch is committed as soon as the committer is free.
+  std::chrono::microseconds commit_window{300};
 };
 
 class GroupCommitter final {
@@ -65,6 +78,7 @@ class GroupCommitter final {
     uint64_t items = 0;         // items run
     uint64_t failed_items = 0;  // items whose own work failed (rolled back alone)
     size_t largest_batch = 0;
+    uint64_t windowed_batches = 0;  // batches that waited in the commit window for more items
   };
 
   // Starts the committer thread. `db` must outlive the committer. The writer connection is taken
@@ -97,9 +111,13 @@ class GroupCommitter final {
   struct Pending {
     WorkItem work;
     Completion done;
+    std::chrono::steady_clock::time_point queued_at;
   };
 
   void Run();
+  // With mutex_ held and items queued: waits in the commit window if the arrival rate says it is worth
+  // it (see above).
+  void WaitForCompany(std::unique_lock<std::mutex>& lock);
   void RunBatch(std::deque<Pending>& batch);
 
   Database& db_;
@@ -113,6 +131,15 @@ class GroupCommitter final {
   std::deque<Pending> queue_;  // guarded by mutex_
   bool stopping_ = false;      // guarded by mutex_
   Stats stats_;                // guarded by mutex_
+  // The arrival rate, items per second, decayed over kRateHorizon (guarded by mutex_): `arrivals_`
+  // items queued since it was last updated, at `rate_updated_`.
+  double rate_ = 0;
+  uint64_t arrivals_ = 0;
+  std::chrono::steady_clock::time_point rate_updated_;
+  // A submitter wakes the committer when the queue reaches this size (1: at once; more while the
+  // committer waits in the commit window). Guarded by mutex_.
+  size_t wake_at_ = 1;
+  Counter* windowed_total_ = nullptr;
 
   std::mutex stop_mutex_;  // serializes Stop() callers around the join
   std::thread thread_;     // last: started after every other member is ready
