@@ -8,7 +8,10 @@
 # Environment: DURATION (10s), CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), ROUNDS (3),
 #              CONTACTS (100000), BATCH (50 events per batched request).
 # Prints: one-event requests/s (Starling and nginx, ratio; target >= 0.5), batched events/s (target
-# >= 200,000), p99 latency at 80 % of the one-event maximum (target < 10 ms), Starling's RSS.
+# >= 200,000), p99 latency at 80 % of the one-event maximum (target < 10 ms), Starling's RSS; and, to
+# explain them, each server's CPU per request, the machine's idle share during each run and Starling's
+# requests per group commit. Starling's settings can be changed through its environment variables
+# (for example STARLING_COMMIT_WINDOW=0; docs/configuration.md).
 # The latency run is open-loop (starling-loadgen, built beside the starling binary: requests leave at a
 # fixed rate whatever the server does, and a request's latency counts from its scheduled time).
 set -euo pipefail
