@@ -51,13 +51,14 @@ run_wrk() {
   local url=$1 script=$2
   shift 2
   local before; before=$(cpu_ticks $SERVER_PIDS)
-  local idle0 total0 idle1 total1 c0 i0 c1 i1
+  local idle0 total0 idle1 total1 c0=0 i0=0 c1=0 i1=0 starling=false
+  [[ $url == "$URL"* ]] && starling=true
   read -r idle0 total0 < <(idle_ticks)
-  read -r c0 i0 < <(commit_stats)
+  $starling && read -r c0 i0 < <(commit_stats)
   env "$@" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url" >"$WORK/wrk.txt" 2>"$WORK/wrk.err"
   local after; after=$(cpu_ticks $SERVER_PIDS)
   read -r idle1 total1 < <(idle_ticks)
-  read -r c1 i1 < <(commit_stats)
+  $starling && read -r c1 i1 < <(commit_stats)
   if grep -q 'Non-2xx' "$WORK/wrk.txt"; then
     echo "non-2xx answers from $url:" >&2; cat "$WORK/wrk.txt" "$WORK/wrk.err" >&2; exit 1
   fi
@@ -67,7 +68,7 @@ run_wrk() {
   local cpu; cpu=$(awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '/requests in/ {printf "%.1f", ticks / hz * 1e6 / $1}' "$WORK/wrk.txt")
   local idle; idle=$(awk -v i=$((idle1 - idle0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.0f", (t > 0 ? 100 * i / t : 0)}')
   local per_commit=-
-  [[ $url == "$URL"* ]] && per_commit=$(awk -v c=$((c1 - c0)) -v i=$((i1 - i0)) 'BEGIN {printf "%.1f", (c > 0 ? i / c : 0)}')
+  $starling && per_commit=$(awk -v c=$((c1 - c0)) -v i=$((i1 - i0)) 'BEGIN {printf "%.1f", (c > 0 ? i / c : 0)}')
   echo "$rate $p99 $cpu $idle $per_commit"
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <charconv>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 namespace starling {
@@ -126,30 +127,43 @@ Result<uint64_t> ParseByteSize(std::string_view value, std::string_view key) {
   return n * mult;
 }
 
-Result<std::chrono::milliseconds> ParseDuration(std::string_view value, std::string_view key) {
-  constexpr std::string_view kExpected = "a duration such as 500ms, 30s or 2m";
+namespace {
+
+struct DurationUnit {
+  std::string_view name;
+  uint64_t microseconds;
+};
+
+// `value` as an integer and one of `units`, in microseconds, at most `max_us`; a bare "0" when
+// `bare_zero`.
+Result<uint64_t> ParseDurationUs(std::string_view value, std::string_view key, std::string_view expected,
+                                 std::initializer_list<DurationUnit> units, uint64_t max_us, bool bare_zero) {
   uint64_t n = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc() || ptr == value.data()) return BadValue(key, kExpected, value);
+  if (ec != std::errc() || ptr == value.data()) return BadValue(key, expected, value);
   std::string_view unit(ptr, value.data() + value.size() - ptr);
-  if (unit == "ms") return std::chrono::milliseconds(n);
-  if (unit == "s") return std::chrono::milliseconds(n * 1000);
-  if (unit == "m") return std::chrono::milliseconds(n * 60'000);
-  if (unit == "h") return std::chrono::milliseconds(n * 3'600'000);
-  return BadValue(key, kExpected, value);
+  if (unit.empty() && bare_zero && n == 0) return uint64_t{0};
+  for (const DurationUnit& u : units) {
+    if (unit == u.name && n <= max_us / u.microseconds) return n * u.microseconds;
+  }
+  return BadValue(key, expected, value);
+}
+
+}  // namespace
+
+Result<std::chrono::milliseconds> ParseDuration(std::string_view value, std::string_view key) {
+  auto us = ParseDurationUs(value, key, "a duration such as 500ms, 30s or 2m",
+                            {{"ms", 1'000}, {"s", 1'000'000}, {"m", 60'000'000}, {"h", 3'600'000'000}},
+                            uint64_t{1} << 62, false);
+  if (!us) return us.error();
+  return std::chrono::milliseconds(*us / 1000);
 }
 
 Result<std::chrono::microseconds> ParseShortDuration(std::string_view value, std::string_view key) {
-  constexpr std::string_view kExpected = "a duration such as 300us, 2ms or 0";
-  uint64_t n = 0;
-  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc() || ptr == value.data() || n > 60'000'000) return BadValue(key, kExpected, value);
-  std::string_view unit(ptr, value.data() + value.size() - ptr);
-  if (unit.empty() && n == 0) return std::chrono::microseconds(0);
-  if (unit == "us") return std::chrono::microseconds(n);
-  if (unit == "ms") return std::chrono::microseconds(n * 1000);
-  if (unit == "s" && n <= 60) return std::chrono::microseconds(n * 1'000'000);
-  return BadValue(key, kExpected, value);
+  auto us = ParseDurationUs(value, key, "a duration from 0 to 60s, such as 300us or 2ms",
+                            {{"us", 1}, {"ms", 1'000}, {"s", 1'000'000}}, 60'000'000, true);
+  if (!us) return us.error();
+  return std::chrono::microseconds(*us);
 }
 
 Result<int64_t> ParseInteger(std::string_view value, std::string_view key, int64_t min, int64_t max) {

@@ -88,6 +88,10 @@ TEST(ConfigValueTest, SizesDurationsIntegersBools) {
   EXPECT_FALSE(ParseShortDuration("300", "w"));
   EXPECT_FALSE(ParseShortDuration("-1us", "w"));
   EXPECT_FALSE(ParseShortDuration("5m", "w"));
+  EXPECT_EQ(ParseShortDuration("60s", "w")->count(), 60'000'000);
+  EXPECT_FALSE(ParseShortDuration("60001ms", "w"));  // over 60 s, whatever the unit
+  EXPECT_FALSE(ParseDuration("0", "t"));
+  EXPECT_FALSE(ParseDuration("99999999999999h", "t"));  // would overflow
   EXPECT_EQ(*ParseInteger("4", "n", 1, 64), 4);
   EXPECT_FALSE(ParseInteger("0", "n", 1, 64));
   EXPECT_FALSE(ParseInteger("4x", "n", 1, 64));
