@@ -178,23 +178,67 @@ std::optional<element> Field(const std::optional<object>& o, std::string_view ke
   return Field(*o, key);
 }
 
+// The members of an object among `names`, found in one pass over the object: Field (simdjson's
+// at_key) walks the object on every call, and a product has twenty optional members to look for.
+// Same answers as Field: the first of repeated names counts, and null is absent.
+template <size_t N>
+class Members {
+ public:
+  Members(const object& o, const std::array<std::string_view, N>& names) {
+    std::array<bool, N> seen{};
+    for (auto [key, value] : o) {
+      for (size_t i = 0; i < N; ++i) {
+        if (key != names[i]) continue;
+        if (!seen[i]) {
+          seen[i] = true;
+          if (!value.is_null()) values_[i] = value;
+        }
+        break;
+      }
+    }
+  }
+  const std::optional<element>& operator[](size_t i) const { return values_[i]; }
+
+ private:
+  std::array<std::optional<element>, N> values_;
+};
+
 // ---- Products -------------------------------------------------------------------------------------
+
+// The members of a product that Starling reads (docs/integration.md), in the order they are written.
+constexpr std::array<std::string_view, 25> kProductMembers = {
+    "productId",    "name",          "url",           "unitPrice",         "availability",
+    "imageUrl",     "thumbnailUrl",  "description",   "brand",             "customField1",
+    "customField2", "customField3",  "priority",      "reviewCount",       "ratingCount",
+    "stock",        "ratingValue",   "unitPriceOriginal", "unitPriceWithoutVat", "discountedAmount",
+    "discountedPercentage", "categories", "tags",     "relatedExternalProductIds", "publishedAt"};
+
+// The position of a member in kProductMembers, at compile time.
+consteval size_t ProductMember(std::string_view key) {
+  for (size_t i = 0; i < kProductMembers.size(); ++i) {
+    if (kProductMembers[i] == key) return i;
+  }
+  throw "not in kProductMembers";
+}
+
 
 Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& limits) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected a product object, got {}", Show(e)));
   auto at = [&](std::string_view key) { return Path(path, key); };
+  const Members members(o, kProductMembers);
+  auto member = [&](size_t i) -> const std::optional<element>& { return members[i]; };
   Product p;
-  auto id = Field(o, "productId");
+  auto id = member(ProductMember("productId"));
   if (!id) return Invalid(at("productId"), "a product needs its productId");
   STARLING_ASSIGN_OR_RETURN(p.id, IdText(*id, at("productId")));
-  auto name = Field(o, "name");
+  auto name = member(ProductMember("name"));
   if (!name) return Invalid(at("name"), "a product needs its name");
   STARLING_ASSIGN_OR_RETURN(p.name, Text(*name, at("name"), limits.max_text));
-  auto url = Field(o, "url");
+  auto url = member(ProductMember("url"));
   if (!url) return Invalid(at("url"), "a product needs its url");
   STARLING_ASSIGN_OR_RETURN(p.url, Url(*url, at("url")));
-  auto price = Field(o, "unitPrice");
+  auto price = member(ProductMember("unitPrice"));
   if (!price) return Invalid(at("unitPrice"), "a product needs its unitPrice");
   STARLING_ASSIGN_OR_RETURN(p.unit_price, Number(*price, at("unitPrice"), 0, 1e300));
 
@@ -208,7 +252,7 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   w.String(p.url);
   w.Key("unitPrice");
   w.Number(p.unit_price);
-  if (auto v = Field(o, "availability")) {
+  if (auto v = member(ProductMember("availability"))) {
     STARLING_ASSIGN_OR_RETURN(std::string a, Text(*v, at("availability"), 40));
     if (a != "instock" && a != "outofstock" && a != "unverified" && a != "discontinued") {
       return Invalid(at("availability"),
@@ -217,71 +261,75 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
     w.Key("availability");
     w.String(a);
   }
-  for (std::string_view key : {"imageUrl", "thumbnailUrl"}) {
-    if (auto v = Field(o, key)) {
+  for (size_t i : {ProductMember("imageUrl"), ProductMember("thumbnailUrl")}) {
+    std::string_view key = kProductMembers[i];
+    if (auto v = member(i)) {
       STARLING_ASSIGN_OR_RETURN(std::string u, Url(*v, at(key)));
       w.Key(key);
       w.String(u);
     }
   }
-  if (auto v = Field(o, "description")) {
+  if (auto v = member(ProductMember("description"))) {
     STARLING_ASSIGN_OR_RETURN(std::string d, Text(*v, at("description"), limits.max_long_text));
     w.Key("description");
     w.String(d);
   }
-  for (std::string_view key : {"brand", "customField1", "customField2", "customField3"}) {
-    if (auto v = Field(o, key)) {
+  for (size_t i : {ProductMember("brand"), ProductMember("customField1"), ProductMember("customField2"), ProductMember("customField3")}) {
+    std::string_view key = kProductMembers[i];
+    if (auto v = member(i)) {
       STARLING_ASSIGN_OR_RETURN(std::string t, Text(*v, at(key), limits.max_text));
       w.Key(key);
       w.String(t);
     }
   }
-  for (std::string_view key : {"priority", "reviewCount", "ratingCount", "stock"}) {
-    if (auto v = Field(o, key)) {
+  for (size_t i : {ProductMember("priority"), ProductMember("reviewCount"), ProductMember("ratingCount"), ProductMember("stock")}) {
+    std::string_view key = kProductMembers[i];
+    if (auto v = member(i)) {
       STARLING_ASSIGN_OR_RETURN(int64_t n, Integer(*v, at(key), key == "priority" ? INT64_MIN / 2 : 0));
       w.Key(key);
       w.Integer(n);
     }
   }
-  if (auto v = Field(o, "ratingValue")) {
+  if (auto v = member(ProductMember("ratingValue"))) {
     STARLING_ASSIGN_OR_RETURN(double r, Number(*v, at("ratingValue"), 0, 5));
     w.Key("ratingValue");
     w.Number(r);
   }
-  for (std::string_view key : {"unitPriceOriginal", "unitPriceWithoutVat", "discountedAmount"}) {
-    if (auto v = Field(o, key)) {
+  for (size_t i : {ProductMember("unitPriceOriginal"), ProductMember("unitPriceWithoutVat"), ProductMember("discountedAmount")}) {
+    std::string_view key = kProductMembers[i];
+    if (auto v = member(i)) {
       STARLING_ASSIGN_OR_RETURN(double n, Number(*v, at(key), 0, 1e300));
       w.Key(key);
       w.Number(n);
     }
   }
-  if (auto v = Field(o, "discountedPercentage")) {
+  if (auto v = member(ProductMember("discountedPercentage"))) {
     STARLING_ASSIGN_OR_RETURN(double n, Number(*v, at("discountedPercentage"), 0, 100));
     w.Key("discountedPercentage");
     w.Number(n);
   }
-  if (auto v = Field(o, "categories")) {
+  if (auto v = member(ProductMember("categories"))) {
     STARLING_ASSIGN_OR_RETURN(auto list, TextArray(*v, at("categories"), 50, false));
     w.Key("categories");
     w.BeginArray();
     for (std::string& c : list) w.String(CategoryPath(std::move(c)));
     w.EndArray();
   }
-  if (auto v = Field(o, "tags")) {
+  if (auto v = member(ProductMember("tags"))) {
     STARLING_ASSIGN_OR_RETURN(auto list, TextArray(*v, at("tags"), 100, false));
     w.Key("tags");
     w.BeginArray();
     for (const std::string& t : list) w.String(t);
     w.EndArray();
   }
-  if (auto v = Field(o, "relatedExternalProductIds")) {
+  if (auto v = member(ProductMember("relatedExternalProductIds"))) {
     STARLING_ASSIGN_OR_RETURN(auto list, TextArray(*v, at("relatedExternalProductIds"), 100, true));
     w.Key("relatedExternalProductIds");
     w.BeginArray();
     for (const std::string& t : list) w.String(t);
     w.EndArray();
   }
-  if (auto v = Field(o, "publishedAt")) {
+  if (auto v = member(ProductMember("publishedAt"))) {
     STARLING_ASSIGN_OR_RETURN(int64_t us, Time(*v, at("publishedAt")));
     w.Key("publishedAt");
     w.String(FormatIsoUtc(TimePoint(std::chrono::microseconds(us))));
@@ -508,11 +556,13 @@ void ParseEntityInfo(element e, TrackBatch& batch) {
     return;
   }
   for (auto [key, value] : o) {
-    std::string path = fmt::format("entityInfo.{}", key);
     if (value.is_null()) continue;
+    // The field's name for messages, put together only when one is needed (Path).
+    auto field_path = [key = key] { return fmt::format("entityInfo.{}", key); };
     if (key == "trackerId") {
       std::string_view t;
       if (value.get_string().get(t) || !ValidTrackerId(t)) {
+        std::string path = field_path();
         batch.errors.push_back({-1, path, fmt::format("{}: expected 8 to 64 letters, digits, _ or -, got {}", path, Show(value))});
       } else {
         batch.keys.tracker_id = std::string(t);
@@ -522,25 +572,27 @@ void ParseEntityInfo(element e, TrackBatch& batch) {
     if (key == "primaryKey" || key == "email") {
       std::string_view s;
       if (value.get_string().get(s)) {
+        std::string path = field_path();
         batch.errors.push_back({-1, path, fmt::format("{}: expected an email, got {}", path, Show(value))});
         continue;
       }
       if (s.empty()) continue;
-      auto email = accounts::NormalizeEmail(s, path);
+      auto email = accounts::NormalizeEmail(s, key == "email" ? "entityInfo.email" : "entityInfo.primaryKey");
       if (!email) {
-        batch.errors.push_back({-1, path, email.error().message});
+        batch.errors.push_back({-1, field_path(), email.error().message});
       } else {
         batch.keys.email = *email;
       }
       continue;
     }
     if (!ValidFieldId(key)) {
+      std::string path = field_path();
       batch.errors.push_back({-1, path, fmt::format("{}: a field id has 1 to 64 letters, digits, _ or -", path)});
       continue;
     }
-    auto field = FieldValue(key, value, path);
+    auto field = FieldValue(key, value, Path(Path("entityInfo"), key));
     if (!field) {
-      batch.errors.push_back({-1, path, field.error().message});
+      batch.errors.push_back({-1, field_path(), field.error().message});
       continue;
     }
     batch.fields.emplace_back(std::string(key), std::move(*field));
@@ -549,8 +601,23 @@ void ParseEntityInfo(element e, TrackBatch& batch) {
 
 // ---- Events -----------------------------------------------------------------------------------------
 
-struct PageContext {
-  std::string json_fields;  // members to add to page-visit data (without braces), may be empty
+std::string ReadPage(const object& root);
+
+// The page's context (pageInfo + browserInfo), added to the data of page-visit events: read at the
+// first page visit, so that requests without one never pay for it.
+class PageContext {
+ public:
+  PageContext() = default;  // no page context (REST batches)
+  explicit PageContext(const object& root) : root_(&root) {}
+  // The members to add (without braces), may be empty.
+  const std::string& json_fields() const {
+    if (!json_fields_) json_fields_ = root_ != nullptr ? ReadPage(*root_) : std::string();
+    return *json_fields_;
+  }
+
+ private:
+  const object* root_ = nullptr;
+  mutable std::optional<std::string> json_fields_;
 };
 
 Result<Event> ParseEvent(element e, const Path& path, const ParseLimits& limits, const PageContext& page,
@@ -673,14 +740,14 @@ Result<Event> ParseEvent(element e, const Path& path, const ParseLimits& limits,
   }
   w.EndObject();
   event.data_json = w.Take();
-  if (type == "page-visit" && !page.json_fields.empty()) {
-    event.data_json = "{" + page.json_fields + "}";
+  if (type == "page-visit" && !page.json_fields().empty()) {
+    event.data_json = "{" + page.json_fields() + "}";
   }
   return event;
 }
 
-// pageInfo + browserInfo → the members of page-visit data.
-PageContext ReadPage(const object& root) {
+// pageInfo + browserInfo → the members of page-visit data (without braces).
+std::string ReadPage(const object& root) {
   JsonWriter w;
   w.BeginObject();
   auto copy_text = [&](const object& o, std::string_view from, std::string_view to, size_t max) {
@@ -735,7 +802,7 @@ PageContext ReadPage(const object& root) {
   }
   w.EndObject();
   std::string json = w.Take();
-  return PageContext{json.size() > 2 ? json.substr(1, json.size() - 2) : ""};
+  return json.size() > 2 ? json.substr(1, json.size() - 2) : "";
 }
 
 void ParseEvents(const object& root, std::string_view key, const ParseLimits& limits, const PageContext& page,
@@ -793,7 +860,7 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
       batch.errors.push_back({-1, parsed.error().field, parsed.error().message});
     }
   }
-  ParseEvents(root, "events", limits, ReadPage(root), batch);
+  ParseEvents(root, "events", limits, PageContext(root), batch);
   return batch;
 }
 
