@@ -230,13 +230,14 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 int64_t id = row.GetInt64(0);
                                 TypeHead& type = type_heads_[row.GetText(2)];
                                 if (id > type.last_event_id) type = {id, true};
-                                auto c = contacts_.find(row.GetInt64(1));
-                                if (c == contacts_.end() || id <= c->second.last_event_id) return Ok();
-                                c->second.last_event_id = id;
-                                ++c->second.event_count;
-                                if (c->second.first_unflushed_id == 0) {
-                                  c->second.first_unflushed_id = id;
-                                  unflushed_.push_back({c->first, id});
+                                int64_t contact_id = row.GetInt64(1);
+                                Contact* c = contacts_.Find(contact_id);
+                                if (c == nullptr || id <= c->last_event_id) return Ok();
+                                c->last_event_id = id;
+                                ++c->event_count;
+                                if (c->first_unflushed_id == 0) {
+                                  c->first_unflushed_id = id;
+                                  unflushed_.push_back({contact_id, id});
                                 }
                                 return Ok();
                               }));
@@ -264,8 +265,8 @@ std::optional<int64_t> StoreRuntime::FindByTracker(const std::string& tracker_id
 }
 
 std::string StoreRuntime::EmailOf(int64_t contact_id) const {
-  auto it = contacts_.find(contact_id);
-  return it == contacts_.end() ? std::string() : it->second.email;
+  const Contact* c = contacts_.Find(contact_id);
+  return c == nullptr ? std::string() : c->email;
 }
 
 // ---- Writes -------------------------------------------------------------------------------------------
@@ -432,9 +433,9 @@ void StoreRuntime::UpsertProduct(const tracking::Product& product, int64_t now_u
 }
 
 ContactHead StoreRuntime::Head(int64_t contact_id) const {
-  auto it = contacts_.find(contact_id);
-  if (it == contacts_.end()) return {};
-  return {it->second.last_event_id, it->second.event_count};
+  const Contact* c = contacts_.Find(contact_id);
+  if (c == nullptr) return {};
+  return {c->last_event_id, c->event_count};
 }
 
 void StoreRuntime::WriteHead(int64_t contact_id, Contact& c, WritePlan& plan) {
@@ -461,11 +462,11 @@ bool StoreRuntime::FlushHeads(size_t sweep, size_t max_writes, std::chrono::stea
   for (int64_t n = 0; n < width && written < max_writes; ++n) {
     if (sweep_cursor_ >= next_contact_id_ || sweep_cursor_ < 1) sweep_cursor_ = 1;
     int64_t id = sweep_cursor_++;
-    auto it = contacts_.find(id);
-    if (it == contacts_.end() || it->second.first_unflushed_id == 0) continue;
+    Contact* c = contacts_.Find(id);
+    if (c == nullptr || c->first_unflushed_id == 0) continue;
     // Loaded with events to replay: `unflushed_since` is the epoch, always old enough.
-    if (it->second.unflushed_since >= older_than) continue;
-    WriteHead(id, it->second, plan);
+    if (c->unflushed_since >= older_than) continue;
+    WriteHead(id, *c, plan);
     ++written;
   }
   for (auto& [type, head] : type_heads_) {
@@ -476,8 +477,8 @@ bool StoreRuntime::FlushHeads(size_t sweep, size_t max_writes, std::chrono::stea
   // Every event before the oldest unwritten one is counted in the rows now.
   while (!unflushed_.empty()) {
     const Unflushed& entry = unflushed_.front();
-    auto it = contacts_.find(entry.contact_id);
-    if (it != contacts_.end() && it->second.first_unflushed_id == entry.first_event_id) break;
+    const Contact* c = contacts_.Find(entry.contact_id);
+    if (c != nullptr && c->first_unflushed_id == entry.first_event_id) break;
     unflushed_.pop_front();
   }
   // Under the store's lock, every later event of this store gets an id above `everything_before`.
@@ -503,15 +504,15 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   int64_t contact_id = 0;
   std::string tracker_id;
   if (batch.keys.contact_id > 0) {
-    auto it = contacts_.find(batch.keys.contact_id);
-    if (it == contacts_.end()) {
+    const Contact* named = contacts_.Find(batch.keys.contact_id);
+    if (named == nullptr) {
       applied.outcome.status = Error{ErrorCode::kNotFound,
                                      fmt::format("contact {} does not exist in this store", batch.keys.contact_id),
                                      "contactId"};
       applied.live.status = applied.outcome.status.error().message;
       return applied;
     }
-    contact_id = it->second.merged_into != 0 ? it->second.merged_into : batch.keys.contact_id;
+    contact_id = named->merged_into != 0 ? named->merged_into : batch.keys.contact_id;
   } else {
     IdentityDecision d = ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, [this] { return NewTrackerId(); });
     using Kind = IdentityDecision::Kind;

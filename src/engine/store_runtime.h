@@ -19,6 +19,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
+#include "base/check.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "db/database.h"
@@ -119,6 +120,40 @@ class StoreRuntime final : public ContactIndex {
     int64_t first_unflushed_id = 0;  // the first event not yet counted in the contact's row (0: none)
     std::chrono::steady_clock::time_point unflushed_since;  // when that event was applied
   };
+  // Contacts by id. The runtime numbers a store's contacts 1, 2, 3…, so a contact is found by indexing:
+  // one cache miss, where a hash table took two or three (with 100,000 contacts, the top cost of applying
+  // a one-event request). References stay valid as contacts are added (a deque).
+  class ContactTable {
+   public:
+    Contact* Find(int64_t id) {
+      return id >= 1 && static_cast<size_t>(id) <= slots_.size() && slots_[id - 1] ? &*slots_[id - 1] : nullptr;
+    }
+    const Contact* Find(int64_t id) const { return const_cast<ContactTable*>(this)->Find(id); }
+    // The contact `id`, added empty if absent (as std::unordered_map's operator[]); `id` ≥ 1.
+    Contact& operator[](int64_t id) {
+      if (Contact* c = Find(id)) return *c;
+      return Add(id, Contact{});
+    }
+    // Adds `c` as contact `id` (≥ 1) unless there is one.
+    void emplace(int64_t id, Contact c) {
+      if (Find(id) == nullptr) Add(id, std::move(c));
+    }
+    size_t size() const { return size_; }
+    void clear() {
+      slots_.clear();
+      size_ = 0;
+    }
+
+   private:
+    Contact& Add(int64_t id, Contact c) {
+      CHECK(id >= 1) << "contact ids start at 1, got " << id;
+      if (static_cast<size_t>(id) > slots_.size()) slots_.resize(static_cast<size_t>(id));
+      ++size_;
+      return slots_[id - 1].emplace(std::move(c));
+    }
+    std::deque<std::optional<Contact>> slots_;  // contact id - 1
+    size_t size_ = 0;
+  };
   struct CartState {
     std::string cart_id;
     std::string state = "empty";  // active | abandoned | purchased | empty
@@ -152,7 +187,7 @@ class StoreRuntime final : public ContactIndex {
   const Clock& clock_;
   RuntimeSettings settings_;
 
-  std::unordered_map<int64_t, Contact> contacts_;
+  ContactTable contacts_;
   // Open-addressing maps for the large, hot indexes (one probe instead of a chain of nodes: these
   // lookups were the top user-space cost of ingestion with 100,000 contacts).
   boost::unordered_flat_map<std::string, int64_t> by_email_;
