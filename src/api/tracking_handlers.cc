@@ -27,8 +27,20 @@ bool IsBot(std::string_view user_agent) {
   static constexpr std::array<std::string_view, 12> kTokens = {
       "bot", "crawler", "spider", "slurp", "facebookexternalhit", "mediapartners-google", "adsbot",
       "bingpreview", "ia_archiver", "embedly", "whatsapp/", "pingdom"};
-  std::string ua = AsciiLower(user_agent);
-  return std::any_of(kTokens.begin(), kTokens.end(), [&](std::string_view t) { return ua.find(t) != std::string::npos; });
+  // Lowered into a buffer on the stack: this runs for every tracking request, and browsers' user agents
+  // are 100-200 characters.
+  char buffer[512];
+  std::string long_text;
+  std::string_view ua;
+  if (user_agent.size() <= sizeof buffer) {
+    std::transform(user_agent.begin(), user_agent.end(), buffer,
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    ua = std::string_view(buffer, user_agent.size());
+  } else {
+    long_text = AsciiLower(user_agent);
+    ua = long_text;
+  }
+  return std::any_of(kTokens.begin(), kTokens.end(), [&](std::string_view t) { return ua.find(t) != std::string_view::npos; });
 }
 
 std::string ScriptAnswer(std::string_view tracker_id, const std::vector<tracking::EventError>& errors) {
@@ -325,7 +337,6 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       return fail(batch.error(), true);
     }
     batch->ip = request.remote_address;
-    batch->user_agent = std::string(ua);
     std::vector<tracking::EventError> errors = batch->errors;
     // Nothing to say about this browser: answer without touching the runtime.
     if (batch->events.empty() && !batch->cart && batch->fields.empty() && batch->keys.email.empty() &&
@@ -420,7 +431,6 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       pending->left = batches->size();
       for (tracking::TrackBatch& batch : *batches) {
         batch.ip = request.remote_address;
-        batch.user_agent = std::string(request.Header("user-agent").value_or(""));
         engine.Track(store_id, std::move(batch), [pending, reply, stored](engine::TrackOutcome outcome) {
           std::lock_guard lock(pending->mutex);
           if (!outcome.status && pending->status) pending->status = outcome.status;

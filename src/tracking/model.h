@@ -91,7 +91,6 @@ struct TrackBatch {
   // Request context, for the live integration view.
   std::string source;  // "script", "api", "segment"
   std::string ip;
-  std::string user_agent;
 };
 
 }  // namespace starling::tracking
