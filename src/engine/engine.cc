@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <iterator>
 #include <map>
 #include <unordered_set>
 
@@ -384,7 +385,8 @@ void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit&
       applied.live.event_types.clear();
     } else if (applied.outcome.status) {
       stored += static_cast<uint64_t>(applied.outcome.events_stored);
-      typed_ids.insert(typed_ids.end(), applied.typed_ids.begin(), applied.typed_ids.end());
+      typed_ids.insert(typed_ids.end(), std::make_move_iterator(applied.typed_ids.begin()),
+                       std::make_move_iterator(applied.typed_ids.end()));
     }
     entries.push_back(std::move(applied.live));
   }
