@@ -9,8 +9,9 @@
 #              CONTACTS (100000), BATCH (50 events per batched request).
 # Prints: one-event requests/s (Starling and nginx, ratio; target >= 0.5), batched events/s (target
 # >= 200,000), p99 latency at 80 % of the one-event maximum (target < 10 ms), Starling's RSS; and, to
-# explain them, each server's CPU per request, the machine's idle share during each run and Starling's
-# requests per group commit. Starling's settings can be changed through its environment variables
+# explain them, each server's CPU per request (Starling's also split between its I/O threads, group
+# committer and WAL checkpointer), the machine's idle share during each run and Starling's requests per
+# group commit. Starling's settings can be changed through its environment variables
 # (for example STARLING_COMMIT_WINDOW=0; docs/configuration.md).
 # The latency run is open-loop (starling-loadgen, built beside the starling binary: requests leave at a
 # fixed rate whatever the server does, and a request's latency counts from its scheduled time).
@@ -45,8 +46,17 @@ idle_ticks() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /
 commit_stats() {  # "commits items" so far, from Starling's /metrics
   curl -s "$URL/metrics" | awk '/^starling_db_commits_total/ {c=$2} /^starling_db_batch_items_sum/ {i=$2} END {print c+0, i+0}'
 }
-# url script [extra env…]; prints "rate p99_ms cpu_us_per_request idle_percent items_per_commit" (CPU of
-# $SERVER_PIDS; idle: the whole machine's; items per commit: Starling's group commits, "-" for nginx)
+# "io commit checkpoint" clock ticks of Starling's threads so far: the HTTP I/O threads (which also parse
+# and apply requests), the group committer, the WAL checkpointer.
+thread_ticks() {
+  local t
+  for t in /proc/"$STARLING_PID"/task/*; do
+    echo "$(cat "$t/comm" 2>/dev/null) $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+  done | awk '$1 ~ /^http-io/ {io += $2} $1 == "db-commit" {c += $2} $1 == "db-checkpoint" {k += $2} END {print io + 0, c + 0, k + 0}'
+}
+# url script [extra env…]; prints "rate p99_ms cpu_us_per_request idle_percent items_per_commit threads"
+# (CPU of $SERVER_PIDS; idle: the whole machine's; items per commit: Starling's group commits; threads:
+# Starling's CPU per request as "I/O threads/committer/checkpointer" µs; both "-" for nginx)
 run_wrk() {
   local url=$1 script=$2
   shift 2
@@ -54,11 +64,14 @@ run_wrk() {
   local idle0 total0 idle1 total1 c0=0 i0=0 c1=0 i1=0 starling=false
   [[ $url == "$URL"* ]] && starling=true
   read -r idle0 total0 < <(idle_ticks)
+  local io0=0 cm0=0 ck0=0 io1=0 cm1=0 ck1=0
   $starling && read -r c0 i0 < <(commit_stats)
+  $starling && read -r io0 cm0 ck0 < <(thread_ticks)
   env "$@" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url" >"$WORK/wrk.txt" 2>"$WORK/wrk.err"
   local after; after=$(cpu_ticks $SERVER_PIDS)
   read -r idle1 total1 < <(idle_ticks)
   $starling && read -r c1 i1 < <(commit_stats)
+  $starling && read -r io1 cm1 ck1 < <(thread_ticks)
   if grep -q 'Non-2xx' "$WORK/wrk.txt"; then
     echo "non-2xx answers from $url:" >&2; cat "$WORK/wrk.txt" "$WORK/wrk.err" >&2; exit 1
   fi
@@ -68,8 +81,13 @@ run_wrk() {
   local cpu; cpu=$(awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '/requests in/ {printf "%.1f", ticks / hz * 1e6 / $1}' "$WORK/wrk.txt")
   local idle; idle=$(awk -v i=$((idle1 - idle0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.0f", (t > 0 ? 100 * i / t : 0)}')
   local per_commit=-
-  $starling && per_commit=$(awk -v c=$((c1 - c0)) -v i=$((i1 - i0)) 'BEGIN {printf "%.1f", (c > 0 ? i / c : 0)}')
-  echo "$rate $p99 $cpu $idle $per_commit"
+  local threads=-
+  if $starling; then
+    per_commit=$(awk -v c=$((c1 - c0)) -v i=$((i1 - i0)) 'BEGIN {printf "%.1f", (c > 0 ? i / c : 0)}')
+    threads=$(awk -v io=$((io1 - io0)) -v cm=$((cm1 - cm0)) -v ck=$((ck1 - ck0)) -v hz="$CLK_TCK" \
+      '/requests in/ {f = 1e6 / hz / $1; printf "%.1f/%.1f/%.1f", io * f, cm * f, ck * f}' "$WORK/wrk.txt")
+  fi
+  echo "$rate $p99 $cpu $idle $per_commit $threads"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; server threads/workers: $SERVER_THREADS; contacts: $CONTACTS"
@@ -99,19 +117,20 @@ echo "warm-up: $CONTACTS visitors created in $(awk -v s="$start" -v e="$(date +%
 
 : >"$WORK/nginx"; : >"$WORK/one"; : >"$WORK/batch"; : >"$WORK/one_p99"; : >"$WORK/batch_p99"
 : >"$WORK/one_cpu"; : >"$WORK/batch_cpu"; : >"$WORK/nginx_cpu"
-: >"$WORK/one_idle"; : >"$WORK/nginx_idle"; : >"$WORK/one_per_commit"
+: >"$WORK/one_idle"; : >"$WORK/nginx_idle"; : >"$WORK/one_per_commit"; : >"$WORK/one_threads"
 for round in $(seq "$ROUNDS"); do
   SERVER_PIDS=$(nginx_pids | tr "\n" " ")
   read -r n np99 ncpu nidle _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
   SERVER_PIDS=$STARLING_PID
-  read -r s sp99 scpu sidle sper < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
+  read -r s sp99 scpu sidle sper sthreads < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
   read -r b bp99 bcpu bidle bper < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS="$BATCH")
   echo "$n" >>"$WORK/nginx"; echo "$s" >>"$WORK/one"; echo "$b" >>"$WORK/batch"
   echo "$sp99" >>"$WORK/one_p99"; echo "$bp99" >>"$WORK/batch_p99"
+  echo "$scpu $sthreads" >>"$WORK/one_threads"
   echo "$sidle" >>"$WORK/one_idle"; echo "$nidle" >>"$WORK/nginx_idle"; echo "$sper" >>"$WORK/one_per_commit"
   echo "$scpu" >>"$WORK/one_cpu"; echo "$bcpu" >>"$WORK/batch_cpu"; echo "$ncpu" >>"$WORK/nginx_cpu"
-  printf 'round %d: nginx %8.0f req/s (%s us CPU/req, idle %s%%) | starling 1 event %8.0f req/s (p99 %s ms, %s us CPU/req, idle %s%%, %s req/commit) | %d events %7.0f req/s = %9.0f events/s (p99 %s ms, %s us CPU/req, idle %s%%, %s req/commit)\n' \
-    "$round" "$n" "$ncpu" "$nidle" "$s" "$sp99" "$scpu" "$sidle" "$sper" "$BATCH" "$b" "$(awk "BEGIN {print $b * $BATCH}")" "$bp99" "$bcpu" "$bidle" "$bper"
+  printf 'round %d: nginx %8.0f req/s (%s us CPU/req, idle %s%%) | starling 1 event %8.0f req/s (p99 %s ms, %s us CPU/req = %s, idle %s%%, %s req/commit) | %d events %7.0f req/s = %9.0f events/s (p99 %s ms, %s us CPU/req, idle %s%%, %s req/commit)\n' \
+    "$round" "$n" "$ncpu" "$nidle" "$s" "$sp99" "$scpu" "$sthreads" "$sidle" "$sper" "$BATCH" "$b" "$(awk "BEGIN {print $b * $BATCH}")" "$bp99" "$bcpu" "$bidle" "$bper"
 done
 N=$(median <"$WORK/nginx"); S=$(median <"$WORK/one"); B=$(median <"$WORK/batch")
 NI=$(median <"$WORK/nginx_idle"); SI=$(median <"$WORK/one_idle"); SPC=$(median <"$WORK/one_per_commit")
@@ -141,5 +160,8 @@ awk -v nc="$NC" -v sc="$SC" -v bc="$BC" -v n="$N" -v s="$S" -v b="$B" -v batch="
   printf "at 80%% of the one-event maximum, open-loop (asked %d req/s, got %.0f req/s): p99 %s ms (target < 10 ms)\n", target, paced, pp99
   printf "starling RSS %s; events stored during the run: %s\n", rss, stored
 }'
+# The split of the median one-event run's CPU.
+SPLIT=$(sort -n "$WORK/one_threads" | awk '{line[NR] = $2} END {print line[int((NR + 1) / 2)]}')
+echo "starling CPU per one-event request by thread (median run), I/O threads/committer/checkpointer: $SPLIT us"
 echo "  starling-loadgen against starling: $OPEN"
 echo "  starling-loadgen against nginx:    $NGINX_OPEN"
