@@ -123,14 +123,14 @@ for round in $(seq "$ROUNDS"); do
   read -r n np99 ncpu nidle _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
   SERVER_PIDS=$STARLING_PID
   read -r s sp99 scpu sidle sper sthreads < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS=1)
-  read -r b bp99 bcpu bidle bper < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS="$BATCH")
+  read -r b bp99 bcpu bidle bper bthreads < <(run_wrk "$URL/collect/$TOKEN" bench/ingest/ingest.lua EVENTS="$BATCH")
   echo "$n" >>"$WORK/nginx"; echo "$s" >>"$WORK/one"; echo "$b" >>"$WORK/batch"
   echo "$sp99" >>"$WORK/one_p99"; echo "$bp99" >>"$WORK/batch_p99"
   echo "$scpu $sthreads" >>"$WORK/one_threads"
   echo "$sidle" >>"$WORK/one_idle"; echo "$nidle" >>"$WORK/nginx_idle"; echo "$sper" >>"$WORK/one_per_commit"
   echo "$scpu" >>"$WORK/one_cpu"; echo "$bcpu" >>"$WORK/batch_cpu"; echo "$ncpu" >>"$WORK/nginx_cpu"
-  printf 'round %d: nginx %8.0f req/s (%s us CPU/req, idle %s%%) | starling 1 event %8.0f req/s (p99 %s ms, %s us CPU/req = %s, idle %s%%, %s req/commit) | %d events %7.0f req/s = %9.0f events/s (p99 %s ms, %s us CPU/req, idle %s%%, %s req/commit)\n' \
-    "$round" "$n" "$ncpu" "$nidle" "$s" "$sp99" "$scpu" "$sthreads" "$sidle" "$sper" "$BATCH" "$b" "$(awk "BEGIN {print $b * $BATCH}")" "$bp99" "$bcpu" "$bidle" "$bper"
+  printf 'round %d: nginx %8.0f req/s (%s us CPU/req, idle %s%%) | starling 1 event %8.0f req/s (p99 %s ms, %s us CPU/req = %s, idle %s%%, %s req/commit) | %d events %7.0f req/s = %9.0f events/s (p99 %s ms, %s us CPU/req = %s, idle %s%%, %s req/commit)\n' \
+    "$round" "$n" "$ncpu" "$nidle" "$s" "$sp99" "$scpu" "$sthreads" "$sidle" "$sper" "$BATCH" "$b" "$(awk "BEGIN {print $b * $BATCH}")" "$bp99" "$bcpu" "$bthreads" "$bidle" "$bper"
 done
 N=$(median <"$WORK/nginx"); S=$(median <"$WORK/one"); B=$(median <"$WORK/batch")
 NI=$(median <"$WORK/nginx_idle"); SI=$(median <"$WORK/one_idle"); SPC=$(median <"$WORK/one_per_commit")
