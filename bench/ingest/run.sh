@@ -33,11 +33,9 @@ source bench/lib.sh
 start_nginx false
 
 # --- Starling with one store.
+source bench/ingest/setup.sh
 DATA=$WORK/data
-echo "bench-password" | "$BIN" user create --email bench@bench.example --password-stdin --data-dir "$DATA" >/dev/null
-ORG=$("$BIN" org create --name Bench --owner bench@bench.example --data-dir "$DATA" | sed -E 's/.*"id":([0-9]+).*/\1/')
-export TOKEN=$("$BIN" store create --org "$ORG" --name Bench --url https://shop.example --data-dir "$DATA" |
-  sed -E 's/.*"tracking_token":"([^"]+)".*/\1/')
+setup_store "$DATA"
 start_starling "$DATA" --access-log false --log-level warn
 URL=$STARLING_URL
 
@@ -45,14 +43,6 @@ SERVER_PIDS=""
 idle_ticks() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
 commit_stats() {  # "commits items" so far, from Starling's /metrics
   curl -s "$URL/metrics" | awk '/^starling_db_commits_total/ {c=$2} /^starling_db_batch_items_sum/ {i=$2} END {print c+0, i+0}'
-}
-# "io commit checkpoint" clock ticks of Starling's threads so far: the HTTP I/O threads (which also parse
-# and apply requests), the group committer, the WAL checkpointer.
-thread_ticks() {
-  local t
-  for t in /proc/"$STARLING_PID"/task/*; do
-    echo "$(cat "$t/comm" 2>/dev/null) $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
-  done | awk '$1 ~ /^http-io/ {io += $2} $1 == "db-commit" {c += $2} $1 == "db-checkpoint" {k += $2} END {print io + 0, c + 0, k + 0}'
 }
 # url script [extra env…]; prints "rate p99_ms cpu_us_per_request idle_percent items_per_commit threads"
 # (CPU of $SERVER_PIDS; idle: the whole machine's; items per commit: Starling's group commits; threads:
@@ -91,29 +81,7 @@ run_wrk() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; server threads/workers: $SERVER_THREADS; contacts: $CONTACTS"
-# Warm-up: every visitor exists before the measured runs, as the measured requests will find it
-# (Segment batches of 500 identify calls; the visitors' tracker ids are the anonymousIds; the even ones,
-# whose requests carry an email and a name, are identified with them), so that every round measures
-# the same steady state of returning visitors rather than a first round full of identifications.
-start=$(date +%s.%N)
-AUTH=$(printf '%s:' "$TOKEN" | base64 -w0)
-for ((first = 0; first < CONTACTS; first += 500)); do
-  awk -v first="$first" -v last="$((first + 500 < CONTACTS ? first + 500 : CONTACTS))" 'BEGIN {
-    printf "{\"batch\":["
-    for (c = first; c < last; c++) {
-      if (c > first) printf ","
-      if (c % 2 == 0) {
-        printf "{\"type\":\"identify\",\"anonymousId\":\"bench-visitor-%08d\",\"userId\":\"customer%d@bench.example\",\"traits\":{\"segment\":\"%s\",\"firstName\":\"Name%d\"}}", c, c, (c % 3 ? "b" : "a"), c
-      } else {
-        printf "{\"type\":\"identify\",\"anonymousId\":\"bench-visitor-%08d\",\"traits\":{\"segment\":\"%s\"}}", c, (c % 3 ? "b" : "a")
-      }
-    }
-    printf "]}"
-  }' >"$WORK/warmup.json"
-  curl -sf -o /dev/null -H "Authorization: Basic $AUTH" -H 'Content-Type: application/json' \
-    --data-binary @"$WORK/warmup.json" "$URL/v1/batch" || { echo "warm-up failed at visitor $first" >&2; exit 1; }
-done
-echo "warm-up: $CONTACTS visitors created in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')s"
+warm_up "$URL"
 
 : >"$WORK/nginx"; : >"$WORK/one"; : >"$WORK/batch"; : >"$WORK/one_p99"; : >"$WORK/batch_p99"
 : >"$WORK/one_cpu"; : >"$WORK/batch_cpu"; : >"$WORK/nginx_cpu"
