@@ -159,7 +159,10 @@ void GroupCommitter::WaitForCompany(std::unique_lock<std::mutex>& lock) {
   arrivals_ = 0;
   rate_updated_ = now;
   if (options_.commit_window.count() <= 0 || stopping_) return;
-  const double window = std::chrono::duration<double>(options_.commit_window).count();
+  // The estimate says nothing beyond its horizon: a lone item after an idle spell counts as one item
+  // per horizon, which spread over a longer window would promise company that is not coming.
+  const double window =
+      std::min(std::chrono::duration<double>(options_.commit_window).count(), kRateHorizonSeconds);
   const double expected = std::min(rate_ * window, static_cast<double>(options_.max_batch_items));
   if (expected < 2 || static_cast<double>(queue_.size()) >= expected) return;
   const steady_clock::time_point deadline = queue_.front().queued_at + options_.commit_window;
