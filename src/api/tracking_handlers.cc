@@ -40,7 +40,8 @@ bool IsBot(std::string_view user_agent) {
     long_text = AsciiLower(user_agent);
     ua = long_text;
   }
-  return std::any_of(kTokens.begin(), kTokens.end(), [&](std::string_view t) { return ua.find(t) != std::string_view::npos; });
+  return std::any_of(kTokens.begin(), kTokens.end(),
+                     [&](std::string_view t) { return ua.find(t) != std::string_view::npos; });
 }
 
 std::string ScriptAnswer(std::string_view tracker_id, const std::vector<tracking::EventError>& errors) {

@@ -170,14 +170,16 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                   }
                                   std::sort(c.fields.begin(), c.fields.end());
                                 }
-                                if (!c.email.empty() && c.merged_into == 0) by_email_.insert_or_assign(boost::container::string(c.email), id);
+                                if (!c.email.empty() && c.merged_into == 0) {
+                                  by_email_.insert_or_assign(IndexKey(c.email), id);
+                                }
                                 contacts_.emplace(id, std::move(c));
                                 next_contact_id_ = std::max(next_contact_id_, id + 1);
                                 return Ok();
                               }));
   STARLING_TRY(conn.QueryEach("SELECT tracker_id, contact_id FROM contact_trackers WHERE store_id = ?", {store_id_},
                               [&](const db::Row& row) -> Status {
-                                by_tracker_.insert_or_assign(boost::container::string(row.GetText(0)), row.GetInt64(1));
+                                by_tracker_.insert_or_assign(IndexKey(row.GetText(0)), row.GetInt64(1));
                                 trackers_of_[row.GetInt64(1)].push_back(row.GetText(0));
                                 return Ok();
                               }));
@@ -299,7 +301,7 @@ void StoreRuntime::CreateContact(int64_t id, const std::string& email, int64_t n
   Contact c;
   c.email = email;
   contacts_.emplace(id, std::move(c));
-  if (!email.empty()) by_email_.insert_or_assign(boost::container::string(email), id);
+  if (!email.empty()) by_email_.insert_or_assign(IndexKey(email), id);
   plan.Add(kInsertContact, store_id_, id, email.empty() ? db::Value() : db::Value(email), now_us, now_us);
 }
 
@@ -310,7 +312,7 @@ void StoreRuntime::BindTracker(const std::string& tracker_id, int64_t contact_id
     auto& old_list = trackers_of_[it->second];
     old_list.erase(std::remove(old_list.begin(), old_list.end(), tracker_id), old_list.end());
   }
-  by_tracker_.insert_or_assign(boost::container::string(tracker_id), contact_id);
+  by_tracker_.insert_or_assign(IndexKey(tracker_id), contact_id);
   trackers_of_[contact_id].push_back(tracker_id);
   plan.Add(kBindTracker, store_id_, tracker_id, contact_id, now_us);
 }
@@ -334,7 +336,7 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
   }
   from.merged_into = target;
   for (const std::string& tracker : trackers_of_[source]) {
-    by_tracker_.insert_or_assign(boost::container::string(tracker), target);
+    by_tracker_.insert_or_assign(IndexKey(tracker), target);
     trackers_of_[target].push_back(tracker);
   }
   trackers_of_.erase(source);
@@ -549,7 +551,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       case Kind::kIdentify: {
         contact_id = d.contact_id;
         contacts_[contact_id].email = batch.keys.email;
-        by_email_.insert_or_assign(boost::container::string(batch.keys.email), contact_id);
+        by_email_.insert_or_assign(IndexKey(batch.keys.email), contact_id);
         plan.Add(kSetEmail, batch.keys.email, now_us, store_id_, contact_id);
         JsonWriter w;
         w.BeginObject();

@@ -202,6 +202,7 @@ class StoreRuntime final : public ContactIndex {
     bool operator()(std::string_view a, std::string_view b) const { return a == b; }
   };
   using StringIndex = boost::unordered_flat_map<boost::container::string, int64_t, KeyHash, KeyEqual>;
+  static boost::container::string IndexKey(std::string_view text) { return {text.data(), text.size()}; }
   StringIndex by_email_;
   StringIndex by_tracker_;
   std::unordered_map<int64_t, std::vector<std::string>> trackers_of_;

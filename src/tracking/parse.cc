@@ -221,24 +221,22 @@ consteval size_t ProductMember(std::string_view key) {
   throw "not in kProductMembers";
 }
 
-
 Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& limits) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected a product object, got {}", Show(e)));
   auto at = [&](std::string_view key) { return Path(path, key); };
   const Members members(o, kProductMembers);
-  auto member = [&](size_t i) -> const std::optional<element>& { return members[i]; };
   Product p;
-  auto id = member(ProductMember("productId"));
+  auto id = members[ProductMember("productId")];
   if (!id) return Invalid(at("productId"), "a product needs its productId");
   STARLING_ASSIGN_OR_RETURN(p.id, IdText(*id, at("productId")));
-  auto name = member(ProductMember("name"));
+  auto name = members[ProductMember("name")];
   if (!name) return Invalid(at("name"), "a product needs its name");
   STARLING_ASSIGN_OR_RETURN(p.name, Text(*name, at("name"), limits.max_text));
-  auto url = member(ProductMember("url"));
+  auto url = members[ProductMember("url")];
   if (!url) return Invalid(at("url"), "a product needs its url");
   STARLING_ASSIGN_OR_RETURN(p.url, Url(*url, at("url")));
-  auto price = member(ProductMember("unitPrice"));
+  auto price = members[ProductMember("unitPrice")];
   if (!price) return Invalid(at("unitPrice"), "a product needs its unitPrice");
   STARLING_ASSIGN_OR_RETURN(p.unit_price, Number(*price, at("unitPrice"), 0, 1e300));
 
@@ -252,7 +250,7 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   w.String(p.url);
   w.Key("unitPrice");
   w.Number(p.unit_price);
-  if (auto v = member(ProductMember("availability"))) {
+  if (auto v = members[ProductMember("availability")]) {
     STARLING_ASSIGN_OR_RETURN(std::string a, Text(*v, at("availability"), 40));
     if (a != "instock" && a != "outofstock" && a != "unverified" && a != "discontinued") {
       return Invalid(at("availability"),
@@ -263,73 +261,76 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   }
   for (size_t i : {ProductMember("imageUrl"), ProductMember("thumbnailUrl")}) {
     std::string_view key = kProductMembers[i];
-    if (auto v = member(i)) {
+    if (auto v = members[i]) {
       STARLING_ASSIGN_OR_RETURN(std::string u, Url(*v, at(key)));
       w.Key(key);
       w.String(u);
     }
   }
-  if (auto v = member(ProductMember("description"))) {
+  if (auto v = members[ProductMember("description")]) {
     STARLING_ASSIGN_OR_RETURN(std::string d, Text(*v, at("description"), limits.max_long_text));
     w.Key("description");
     w.String(d);
   }
-  for (size_t i : {ProductMember("brand"), ProductMember("customField1"), ProductMember("customField2"), ProductMember("customField3")}) {
+  for (size_t i : {ProductMember("brand"), ProductMember("customField1"), ProductMember("customField2"),
+                   ProductMember("customField3")}) {
     std::string_view key = kProductMembers[i];
-    if (auto v = member(i)) {
+    if (auto v = members[i]) {
       STARLING_ASSIGN_OR_RETURN(std::string t, Text(*v, at(key), limits.max_text));
       w.Key(key);
       w.String(t);
     }
   }
-  for (size_t i : {ProductMember("priority"), ProductMember("reviewCount"), ProductMember("ratingCount"), ProductMember("stock")}) {
+  for (size_t i : {ProductMember("priority"), ProductMember("reviewCount"), ProductMember("ratingCount"),
+                   ProductMember("stock")}) {
     std::string_view key = kProductMembers[i];
-    if (auto v = member(i)) {
+    if (auto v = members[i]) {
       STARLING_ASSIGN_OR_RETURN(int64_t n, Integer(*v, at(key), key == "priority" ? INT64_MIN / 2 : 0));
       w.Key(key);
       w.Integer(n);
     }
   }
-  if (auto v = member(ProductMember("ratingValue"))) {
+  if (auto v = members[ProductMember("ratingValue")]) {
     STARLING_ASSIGN_OR_RETURN(double r, Number(*v, at("ratingValue"), 0, 5));
     w.Key("ratingValue");
     w.Number(r);
   }
-  for (size_t i : {ProductMember("unitPriceOriginal"), ProductMember("unitPriceWithoutVat"), ProductMember("discountedAmount")}) {
+  for (size_t i : {ProductMember("unitPriceOriginal"), ProductMember("unitPriceWithoutVat"),
+                   ProductMember("discountedAmount")}) {
     std::string_view key = kProductMembers[i];
-    if (auto v = member(i)) {
+    if (auto v = members[i]) {
       STARLING_ASSIGN_OR_RETURN(double n, Number(*v, at(key), 0, 1e300));
       w.Key(key);
       w.Number(n);
     }
   }
-  if (auto v = member(ProductMember("discountedPercentage"))) {
+  if (auto v = members[ProductMember("discountedPercentage")]) {
     STARLING_ASSIGN_OR_RETURN(double n, Number(*v, at("discountedPercentage"), 0, 100));
     w.Key("discountedPercentage");
     w.Number(n);
   }
-  if (auto v = member(ProductMember("categories"))) {
+  if (auto v = members[ProductMember("categories")]) {
     STARLING_ASSIGN_OR_RETURN(auto list, TextArray(*v, at("categories"), 50, false));
     w.Key("categories");
     w.BeginArray();
     for (std::string& c : list) w.String(CategoryPath(std::move(c)));
     w.EndArray();
   }
-  if (auto v = member(ProductMember("tags"))) {
+  if (auto v = members[ProductMember("tags")]) {
     STARLING_ASSIGN_OR_RETURN(auto list, TextArray(*v, at("tags"), 100, false));
     w.Key("tags");
     w.BeginArray();
     for (const std::string& t : list) w.String(t);
     w.EndArray();
   }
-  if (auto v = member(ProductMember("relatedExternalProductIds"))) {
+  if (auto v = members[ProductMember("relatedExternalProductIds")]) {
     STARLING_ASSIGN_OR_RETURN(auto list, TextArray(*v, at("relatedExternalProductIds"), 100, true));
     w.Key("relatedExternalProductIds");
     w.BeginArray();
     for (const std::string& t : list) w.String(t);
     w.EndArray();
   }
-  if (auto v = member(ProductMember("publishedAt"))) {
+  if (auto v = members[ProductMember("publishedAt")]) {
     STARLING_ASSIGN_OR_RETURN(int64_t us, Time(*v, at("publishedAt")));
     w.Key("publishedAt");
     w.String(FormatIsoUtc(TimePoint(std::chrono::microseconds(us))));
