@@ -204,6 +204,15 @@ TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
                                   ToJson(json::object{{"email", "new@shop.example"}, {"payload", json::object{{"sku", "S1"}}}}));
   ASSERT_EQ(created.status, 201) << created.body;
   int64_t contact = IdOf(Body(created), "contact_id");
+  // A contact named by an id this store does not have (contacts are kept in a table indexed by id: a
+  // huge id must be looked up, never made room for).
+  for (int64_t bogus : {contact + 1, int64_t{999'999'999'999}}) {
+    HttpResponse unknown = key.Post("/api/v1/custom-events/alias/wishlist-add", {{"contactId", bogus}});
+    EXPECT_EQ(unknown.status, 404) << unknown.body;
+    EXPECT_NE(unknown.body.find("contact " + std::to_string(bogus) + " does not exist in this store"),
+              std::string::npos)
+        << unknown.body;
+  }
   HttpResponse purchase = key.Post("/api/v1/purchases", {{"email", "new@shop.example"},
                                                           {"purchaseId", "ORD-1"},
                                                           {"paymentMethod", "card"},
