@@ -4,6 +4,8 @@
 # rate drifts less, and alternating the builds spreads the drift over all of them.
 #
 #   bench/ingest/ab.sh BIN_A BIN_B [BIN…]
+# Each argument is a binary, optionally followed by `serve` flags in the same word, to compare settings
+# of one build:  bench/ingest/ab.sh 'build/release/starling --commit-window 0' build/release/starling
 # Environment: RATE (25000 one-event requests/s), SECONDS_RUN (8), ROUNDS (2), CONTACTS (100000),
 #              WARM (5: seconds of closed-loop wrk load before each measurement), SERVER_THREADS (2).
 # For each round, each binary in turn on a fresh database: the store and visitors of run.sh, WARM seconds
@@ -13,9 +15,16 @@
 # each binary's median total.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-(($# >= 2)) || { echo "usage: bench/ingest/ab.sh BIN_A BIN_B [BIN…]" >&2; exit 2; }
-BINS=()
-for b in "$@"; do BINS+=("$(realpath "$b")"); done
+(($# >= 2)) || { echo "usage: bench/ingest/ab.sh 'BIN_A [serve flags]' 'BIN_B [serve flags]' [BIN…]" >&2; exit 2; }
+BINS=()    # the binaries
+FLAGS=()   # their extra `serve` flags
+LABELS=()  # how the results name them
+for arg in "$@"; do
+  read -r b flags <<<"$arg"
+  BINS+=("$(realpath "$b")")
+  FLAGS+=("$flags")
+  LABELS+=("$(realpath "$b")${flags:+ $flags}")
+done
 LOADGEN=$(realpath "${LOADGEN:-build/release/bench/starling-loadgen}")
 [[ -x $LOADGEN ]] || { echo "missing $LOADGEN: build the project first (make build)" >&2; exit 1; }
 export BENCH_DIR=$(realpath bench/ingest)
@@ -42,7 +51,8 @@ for round in $(seq "$ROUNDS"); do
     BIN=${BINS[$i]}
     DATA=$WORK/data-$round-$i
     setup_store "$DATA"
-    start_starling "$DATA" --access-log false --log-level warn
+    # shellcheck disable=SC2086 # the flags are words
+    start_starling "$DATA" --access-log false --log-level warn ${FLAGS[$i]}
     warm_up "$STARLING_URL" >/dev/null
     [[ -s $WORK/bodies.txt ]] || env BODIES_FILE="$WORK/bodies.txt" BODIES=50000 EVENTS=1 \
       wrk -t1 -c1 -d1s -s bench/ingest/dump.lua "$STARLING_URL/nothing" >/dev/null
@@ -56,18 +66,18 @@ for round in $(seq "$ROUNDS"); do
     kill "$STARLING_PID"
     wait "$STARLING_PID" 2>/dev/null || true
     STARLING_PID=
-    awk -v bin="$BIN" -v io=$((io1 - io0)) -v cm=$((cm1 - cm0)) -v ck=$((ck1 - ck0)) -v hz="$CLK_TCK" \
+    awk -v bin="${LABELS[$i]}" -v index_="$i" -v io=$((io1 - io0)) -v cm=$((cm1 - cm0)) -v ck=$((ck1 - ck0)) -v hz="$CLK_TCK" \
       -v c=$((c1 - c0)) -v n=$((n1 - n0)) -v round="$round" -v totals="$WORK/totals" -v out="$out" 'BEGIN {
         split(out, f, " ")  # rate R ok N errors E p50 … max …
         f_us = 1e6 / hz / f[4]
         total = (io + cm + ck) * f_us
         printf "round %d %s: %.1f us CPU/req = %.1f/%.1f/%.1f (I/O threads/committer/checkpointer), %.1f req/commit | %s\n",
           round, bin, total, io * f_us, cm * f_us, ck * f_us, (c > 0 ? n / c : 0), out
-        printf "%s %.1f\n", bin, total >> totals
+        printf "%d %.1f\n", index_, total >> totals
       }'
   done
 done
 echo
-for b in "${BINS[@]}"; do
-  echo "median $b: $(awk -v b="$b" '$1 == b {print $2}' "$WORK/totals" | median) us CPU per request"
+for i in "${!BINS[@]}"; do
+  echo "median ${LABELS[$i]}: $(awk -v i="$i" '$1 == i {print $2}' "$WORK/totals" | median) us CPU per request"
 done
