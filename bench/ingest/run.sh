@@ -7,7 +7,9 @@
 #   bench/ingest/run.sh [path/to/starling]
 # Environment: DURATION (10s), CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (2), ROUNDS (3),
 #              CONTACTS (100000), BATCH (50 events per batched request).
-# Prints: one-event requests/s (Starling and nginx, ratio; target >= 0.5), batched events/s (target
+# Prints first the disk's latency under a durable write in the data directory (starling-fsync-probe,
+# bench/disk/fsync_probe.cc: every one-event answer waits for a WAL sync shared by its group commit),
+# then: one-event requests/s (Starling and nginx, ratio; target >= 0.5), batched events/s (target
 # >= 200,000), p99 latency at 80 % of the one-event maximum (target < 10 ms), Starling's RSS; and, to
 # explain them, each server's CPU per request (Starling's also split between its I/O threads, group
 # committer and WAL checkpointer), the machine's idle share during each run and Starling's requests per
@@ -19,7 +21,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=$(realpath "${1:-build/release/starling}")
 LOADGEN=$(dirname "$BIN")/bench/starling-loadgen
-[[ -x $LOADGEN ]] || { echo "missing $LOADGEN: build the project first (make build)" >&2; exit 1; }
+FSYNC_PROBE=$(dirname "$BIN")/bench/starling-fsync-probe
+for tool in "$LOADGEN" "$FSYNC_PROBE"; do
+  [[ -x $tool ]] || { echo "missing $tool: build the project first (make build)" >&2; exit 1; }
+done
 export BENCH_DIR=$(realpath bench/ingest)
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -81,6 +86,8 @@ run_wrk() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; server threads/workers: $SERVER_THREADS; contacts: $CONTACTS"
+echo "disk under the data directory (starling-fsync-probe, idle machine):"
+"$FSYNC_PROBE" --dir "$DATA" --count 500 | sed 's/^/  /'
 warm_up "$URL"
 
 : >"$WORK/nginx"; : >"$WORK/one"; : >"$WORK/batch"; : >"$WORK/one_p99"; : >"$WORK/batch_p99"
