@@ -13,7 +13,9 @@
 //              must reach the disk too: a journal commit on ext4).
 // Prints one line per pattern:
 //   `<pattern> <size> B + fdatasync: p50 <us> p90 <us> p99 <us> max <us>, CPU <us> per write`
-// Exits 1 on a usage error or when the directory cannot be written, with the reason.
+// At most 1 GiB is written per pattern (size × count for append, a 4 MiB ring for overwrite).
+// Exits 1 on a usage error or when the directory cannot be written, with the reason; the scratch file
+// is removed then too.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -40,7 +42,10 @@ double CpuMicros() {
   return micros(usage.ru_utime) + micros(usage.ru_stime);
 }
 
+std::string scratch;  // the file being measured, removed on failure
+
 [[noreturn]] void Fail(const std::string& what) {
+  if (!scratch.empty()) ::unlink(scratch.c_str());
   std::fprintf(stderr, "starling-fsync-probe: %s\n", what.c_str());
   std::exit(1);
 }
@@ -69,9 +74,10 @@ double Percentile(const std::vector<double>& sorted, double p) {
 void Measure(const std::string& path, bool overwrite, size_t size, int count) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) Fail("cannot create " + path + ": " + std::strerror(errno));
+  scratch = path;
   std::vector<char> buffer(size, 'x');
-  // The ring: 256 writes' worth (4 MiB at 16 KiB), as a WAL reset between checkpoints reuses its start.
-  const int ring = 256;
+  // The ring: 4 MiB (256 writes at 16 KiB), as a WAL reset between checkpoints reuses its start.
+  const int ring = static_cast<int>(std::max<size_t>(1, (size_t{4} << 20) / size));
   if (overwrite) {
     for (int i = 0; i < ring; ++i) WriteAll(fd, buffer, static_cast<off_t>(i) * static_cast<off_t>(size), path);
     Sync(fd, path);
@@ -90,6 +96,7 @@ void Measure(const std::string& path, bool overwrite, size_t size, int count) {
   double cpu = (CpuMicros() - cpu_before) / count;
   ::close(fd);
   ::unlink(path.c_str());
+  scratch.clear();
   std::sort(latencies.begin(), latencies.end());
   std::printf("%-9s %zu B + fdatasync: p50 %.0f us p90 %.0f us p99 %.0f us max %.0f us, CPU %.1f us per write\n",
               overwrite ? "overwrite" : "append", size, Percentile(latencies, 0.5), Percentile(latencies, 0.9),
@@ -120,6 +127,10 @@ int main(int argc, char** argv) {
     }
   }
   if (dir.empty()) Fail("--dir DIR is required: a directory on the filesystem to measure");
+  if (size * count > (1L << 30)) {
+    Fail("--size × --count is " + std::to_string(size * count) +
+         " bytes; keep it at most 1073741824 (1 GiB), the most the probe writes to the disk");
+  }
   std::string path = dir + "/starling-fsync-probe." + std::to_string(::getpid());
   Measure(path, true, static_cast<size_t>(size), static_cast<int>(count));
   Measure(path, false, static_cast<size_t>(size), static_cast<int>(count));
