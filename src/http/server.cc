@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/basic_signal_set.hpp>
 #include <boost/asio/basic_socket_acceptor.hpp>
@@ -397,13 +398,16 @@ class InFlight {
 };
 
 // Shared between a connection's coroutine and the Reply handed to an async handler. The coroutine
-// waits on `timer` until `response` is set; the Reply posts a cancel to wake it. shared_ptr because
-// the Reply may outlive the connection (a handler keeps it and answers after the client left).
+// parks its completion handler in `waiter` until `response` is set; Send posts that handler to the
+// coroutine's I/O thread: one trip through the event loop per answer, and no timer. shared_ptr
+// because the Reply may outlive the connection (a handler keeps it and answers after the client
+// left).
 struct ReplyState {
-  explicit ReplyState(const Executor& executor) : timer(executor, Clock::time_point::max()) {}
+  explicit ReplyState(const Executor& on) : executor(on) {}
   std::mutex mutex;
   std::optional<Response> response;
-  Timer timer;
+  asio::any_completion_handler<void()> waiter;  // the coroutine, while it waits for `response`
+  Executor executor;
 };
 
 // Owned by the Reply closure only. Sending twice is ignored; dropping it without sending answers
@@ -418,17 +422,35 @@ class ReplySender final {
   }
   void Send(Response response) {
     if (sent_.exchange(true)) return;
+    asio::any_completion_handler<void()> waiter;
     {
       std::lock_guard lock(state_->mutex);
       state_->response = std::move(response);
+      waiter.swap(state_->waiter);  // not `=`: Boost 1.81's move assignment recurses forever
     }
-    auto state = state_;
-    asio::post(state->timer.get_executor(), [state] { state->timer.cancel(); });
+    if (waiter) asio::post(state_->executor, std::move(waiter));
   }
 
  private:
   std::shared_ptr<ReplyState> state_;
   std::atomic<bool> sent_{false};
+};
+
+// Completes once `state->response` is set: at once if it already is, else when ReplySender::Send
+// posts the parked handler.
+struct AwaitReply {
+  std::shared_ptr<ReplyState> state;
+  template <typename Handler>
+  void operator()(Handler&& handler) const {
+    std::unique_lock lock(state->mutex);
+    if (!state->response) {
+      asio::any_completion_handler<void()> waiter(std::forward<Handler>(handler));
+      state->waiter.swap(waiter);  // not `=`: Boost 1.81's move assignment recurses forever
+      return;
+    }
+    lock.unlock();
+    asio::post(state->executor, std::forward<Handler>(handler));
+  }
 };
 
 // Writes what the socket accepts right now, without waiting (the socket is non-blocking). Most
@@ -1106,16 +1128,17 @@ class HttpServer::Impl {
             Response::FromError(Error::Internal("the server failed to handle this request")));
       }
     }
-    for (;;) {
-      {
-        std::lock_guard lock(state->mutex);
-        if (state->response) co_return std::move(*state->response);
-      }
-      auto wait = state->timer.async_wait(kAsTuple);
-      auto [ignored] = co_await std::move(wait);
-      (void)ignored;
+    {
+      std::lock_guard lock(state->mutex);
+      if (state->response) co_return std::move(*state->response);
     }
+    auto wait = asio::async_initiate<const asio::use_awaitable_t<Executor>, void()>(
+        AwaitReply{state}, asio::use_awaitable_t<Executor>{});
+    co_await std::move(wait);
+    std::lock_guard lock(state->mutex);
+    co_return std::move(*state->response);
   }
+
 
   // Writes the rest of a response the socket did not take at once, within read_timeout (or
   // `timeout`).

@@ -345,12 +345,17 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
   constexpr int kThreads = 6;
   std::atomic<int> acked{0};
   std::atomic<bool> stop{false};
+  std::atomic<int> running{kThreads};  // load threads still sending
   std::mutex mutex;
   std::vector<std::pair<std::string, int>> acknowledged;  // (tracker, n)
   std::vector<std::thread> threads;
   uint16_t port = server_->port();
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
+      struct Done {
+        std::atomic<int>& running;
+        ~Done() { --running; }
+      } done{running};
       auto connection = HttpConnection::Open(port);
       if (!connection) return;
       std::string tracker = "load-tracker-" + std::to_string(t) + "-abcdef";
@@ -368,12 +373,15 @@ TEST_F(TrackingApiTest, AcknowledgedEventsSurviveSigkill) {
   // Long enough for the engine to write some contact heads in the background (after 5 s), so that the
   // restart below finds heads both written and still to replay.
   auto started = std::chrono::steady_clock::now();
-  while (acked.load() < 3000 || std::chrono::steady_clock::now() - started < std::chrono::milliseconds(5600)) {
+  while ((acked.load() < 3000 || std::chrono::steady_clock::now() - started < std::chrono::milliseconds(5600)) &&
+         running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  const int still_sending = running.load();
   server_->Signal(SIGKILL);
   stop = true;
   for (auto& t : threads) t.join();
+  ASSERT_EQ(still_sending, kThreads) << "a load thread stopped before the kill: the server refused a request or died";
   EXPECT_EQ(server_->Wait(5000), 128 + SIGKILL);
 
   // Reopen the database the way the server does and look for every acknowledged event.
