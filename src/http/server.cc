@@ -407,6 +407,8 @@ struct ReplyState {
   std::mutex mutex;
   std::optional<Response> response;
   asio::any_completion_handler<void()> waiter;  // the coroutine, while it waits for `response`
+  // Counts the parked coroutine as outstanding work of its io_context, as a pending operation would.
+  std::optional<asio::executor_work_guard<Executor>> work;
   Executor executor;
 };
 
@@ -423,12 +425,18 @@ class ReplySender final {
   void Send(Response response) {
     if (sent_.exchange(true)) return;
     asio::any_completion_handler<void()> waiter;
+    std::optional<asio::executor_work_guard<Executor>> work;
     {
       std::lock_guard lock(state_->mutex);
       state_->response = std::move(response);
       waiter.swap(state_->waiter);  // not `=`: Boost 1.81's move assignment recurses forever
+      if (state_->work) {
+        work.emplace(std::move(*state_->work));
+        state_->work.reset();
+      }
     }
     if (waiter) asio::post(state_->executor, std::move(waiter));
+    // `work` is released only now, after the post counts the handler as work of its own.
   }
 
  private:
@@ -446,6 +454,7 @@ struct AwaitReply {
     if (!state->response) {
       asio::any_completion_handler<void()> waiter(std::forward<Handler>(handler));
       state->waiter.swap(waiter);  // not `=`: Boost 1.81's move assignment recurses forever
+      state->work.emplace(state->executor);
       return;
     }
     lock.unlock();

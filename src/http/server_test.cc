@@ -240,6 +240,39 @@ TEST(HttpServerTest, AsyncHandlerAnswersLaterFromAnotherThread) {
   EXPECT_EQ(head->headers["content-length"], "4");  // "abc7"
 }
 
+// The answer comes after the client has gone: it is dropped, and the I/O thread serves on. Many
+// answers then race their requests' coroutines from another thread (parked or not yet parked).
+TEST(HttpServerTest, AnAnswerAfterTheClientLeftIsDroppedAndTheServerServesOn) {
+  ParkedReplies parked;
+  Router router;
+  router.AddAsync(Method::kGet, "/later", [&](Request&, Reply reply) { parked.Park(std::move(reply)); });
+  std::atomic<int> answered{0};
+  router.AddAsync(Method::kGet, "/racing", [&](Request&, Reply reply) {
+    std::thread([reply = std::move(reply), &answered] {
+      reply(Response::Text(200, "raced"));
+      ++answered;
+    }).detach();
+  });
+  RunningServer server(router, {.threads = 1});
+  {
+    TestClient gone(server.port());
+    ASSERT_TRUE(gone.Send("GET", "/later"));
+    Reply reply = parked.Take();
+    gone.Close();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    reply(Response::Text(200, "nobody reads this"));
+  }
+  TestClient client(server.port());
+  ASSERT_TRUE(client.connected());
+  for (int i = 0; i < 200; ++i) {
+    auto r = client.Call("GET", "/racing");
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "raced");
+  }
+  while (answered.load() < 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 TEST(HttpServerTest, AReplyIsUsedOnceAndADroppedReplyAnswers500) {
   Router router;
   router.AddAsync(Method::kGet, "/twice", [](Request&, Reply reply) {
