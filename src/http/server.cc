@@ -1148,7 +1148,6 @@ class HttpServer::Impl {
     co_return std::move(*state->response);
   }
 
-
   // Writes the rest of a response the socket did not take at once, within read_timeout (or
   // `timeout`).
   Task<bool> WriteRest(Connection& c, Outgoing out) {
