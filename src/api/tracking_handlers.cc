@@ -313,14 +313,17 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                                     "settings › Channels › Web",
                                     origin),
                         {}},
-                  false);
+                  // With CORS headers, so that the script can read and log why (it would otherwise see
+                  // a network error and retry).
+                  true);
     }
     if (request.body.size() > options.max_script_body_bytes) {
-      return fail(Error{ErrorCode::kPayloadTooLarge,
-                        fmt::format("request body is {} bytes; at most {} per request", request.body.size(),
-                                    options.max_script_body_bytes),
-                        {}},
-                  true);
+      Error too_large{ErrorCode::kPayloadTooLarge,
+                      fmt::format("request body is {} bytes; at most {} per request", request.body.size(),
+                                  options.max_script_body_bytes),
+                      {}};
+      engine.RecordRefused(store.store_id, "script", request.remote_address, "refused: " + too_large.message);
+      return fail(too_large, true);
     }
     std::string_view ua = request.Header("user-agent").value_or("");
     if ((store.excluded_ips && store.excluded_ips->Contains(std::string_view(request.remote_address))) || IsBot(ua)) {
@@ -339,9 +342,13 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
     }
     batch->ip = request.remote_address;
     std::vector<tracking::EventError> errors = batch->errors;
-    // Nothing to say about this browser: answer without touching the runtime.
+    // Nothing to say about this browser: answer without touching the runtime. Events refused for a
+    // wrong field still show in the integration check's live view.
     if (batch->events.empty() && !batch->cart && batch->fields.empty() && batch->keys.email.empty() &&
         !batch->keys.tracker_id.empty()) {
+      if (!errors.empty()) {
+        engine.RecordRefused(store.store_id, "script", request.remote_address, "not stored: no valid event", errors);
+      }
       Response r{200, "application/json", {}, ScriptAnswer(batch->keys.tracker_id, errors)};
       AddCors(r, origin);
       return reply(std::move(r));
@@ -354,7 +361,15 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                      return reply(std::move(r));
                    }
                    script_stored->Inc();
-                   Response r{200, "application/json", {}, ScriptAnswer(outcome.tracker_id, errors)};
+                   std::string answer;
+                   if (outcome.errors.empty()) {
+                     answer = ScriptAnswer(outcome.tracker_id, errors);
+                   } else {  // events the runtime refused (a purchase already recorded)
+                     std::vector<tracking::EventError> all = errors;
+                     all.insert(all.end(), outcome.errors.begin(), outcome.errors.end());
+                     answer = ScriptAnswer(outcome.tracker_id, all);
+                   }
+                   Response r{200, "application/json", {}, std::move(answer)};
                    AddCors(r, origin);
                    reply(std::move(r));
                  });
@@ -475,6 +490,10 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                     batches.push_back(std::move(*batch));
                     auto outcome = TrackAndWait(engine, ctx.store_id, std::move(batches)).front();
                     if (!outcome.status) return Response::FromError(outcome.status.error());
+                    if (!outcome.errors.empty()) {  // the purchase id was already recorded
+                      const tracking::EventError& e = outcome.errors.front();
+                      return Response::FromError(Error{ErrorCode::kConflict, e.message, e.field});
+                    }
                     return Response::Json(201, json::object{{"contact_id", outcome.contact_id},
                                                             {"events_stored", outcome.events_stored}});
                   });
@@ -492,6 +511,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                     json::array results;
                     for (size_t i = 0; i < outcomes.size(); ++i) {
                       const auto& o = outcomes[i];
+                      errors[i].insert(errors[i].end(), o.errors.begin(), o.errors.end());
                       json::object r{{"contact_id", o.contact_id > 0 ? json::value(o.contact_id) : json::value(nullptr)},
                                      {"events_stored", o.events_stored},
                                      {"errors", ErrorsJson(errors[i])}};
@@ -523,6 +543,11 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
     std::string type = request.QueryParam("type").value_or("");
     auto heads = engine.Heads(store_id, {contact_id});
     if (!heads) return Response::FromError(heads.error());
+    if (heads->front().last_event_id == 0) {  // no event: is there such a contact in this store at all?
+      auto found = contacts::GetContact(db, store_id, contact_id);
+      if (!found) return Response::FromError(found.error());
+      if (!*found) return Response::FromError(Error::NotFound(fmt::format("no contact {} in this store", contact_id)));
+    }
     auto activities =
         contacts::ListActivities(db, store_id, contact_id, heads->front().last_event_id, type, page->cursor, page->limit);
     if (!activities) return Response::FromError(activities.error());

@@ -75,6 +75,9 @@ struct TrackOutcome {
   int64_t contact_id = 0;
   std::string tracker_id;
   int events_stored = 0;  // including derived events
+  // Events the runtime refused while applying the batch (a purchase id already recorded); the batch's
+  // other events were stored.
+  std::vector<tracking::EventError> errors;
 };
 using TrackCallback = std::function<void(TrackOutcome)>;
 

@@ -520,11 +520,13 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     using Kind = IdentityDecision::Kind;
     bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
     if (creates && !batch.create_contact) {
-      applied.outcome.status = Error{ErrorCode::kNotFound,
-                                     fmt::format("no contact has the email `{}` in this store (contact_missing): "
-                                                 "create it first, or pass createContact=true",
-                                                 batch.keys.email),
-                                     "email"};
+      bool by_email = !batch.keys.email.empty();
+      applied.outcome.status =
+          Error{ErrorCode::kNotFound,
+                fmt::format("no contact has the {} `{}` in this store (contact_missing): create it first, or pass "
+                            "createContact=true",
+                            by_email ? "email" : "tracker id", by_email ? batch.keys.email : batch.keys.tracker_id),
+                by_email ? "email" : "trackerId"};
       applied.live.status = applied.outcome.status.error().message;
       return applied;
     }
@@ -607,8 +609,10 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     if (event.purchase) {
       const tracking::Purchase& p = *event.purchase;
       if (!purchase_ids_.insert(p.purchase_id).second) {
-        applied.live.errors.push_back({-1, "purchase.purchaseId",
-                                       fmt::format("purchase `{}` was already recorded: not stored again", p.purchase_id)});
+        tracking::EventError duplicate{-1, "purchase.purchaseId",
+                                       fmt::format("purchase `{}` was already recorded: not stored again", p.purchase_id)};
+        applied.live.errors.push_back(duplicate);
+        applied.outcome.errors.push_back(std::move(duplicate));
         continue;
       }
       std::vector<CartItem> items;

@@ -159,6 +159,10 @@ TEST_F(TrackingApiTest, TimelinePagesWithTypeFilterAndCursors) {
 
   // A cursor that is another contact's event.
   int64_t other_event = Activities(second).front().as_object().at("id").as_int64();
+  // A contact this store does not have.
+  HttpResponse unknown = Key().Get("/api/v1/contacts/" + std::to_string(second + 1000) + "/activities");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find("no contact " + std::to_string(second + 1000) + " in this store"), std::string::npos);
   HttpResponse wrong = Key().Get("/api/v1/contacts/" + std::to_string(first) + "/activities?cursor=" + std::to_string(other_event));
   EXPECT_EQ(wrong.status, 400) << wrong.body;
   EXPECT_NE(wrong.body.find("cursor"), std::string::npos) << wrong.body;
@@ -168,6 +172,8 @@ TEST_F(TrackingApiTest, RefusalsAreClearAndStoreNothing) {
   HttpResponse foreign = Collect(R"({"events":[{"type":"page-visit"}]})", {{"Origin", "https://evil.example"}});
   EXPECT_EQ(foreign.status, 403);
   EXPECT_NE(foreign.body.find("authorized domain"), std::string::npos);
+  // Readable by the page, so that the script logs the reason instead of retrying a "network error".
+  EXPECT_EQ(foreign.Header("access-control-allow-origin"), "https://evil.example");
   EXPECT_EQ(server_->Send("POST", "/collect/unknown-token", "{}").status, 404);
   EXPECT_EQ(Collect("{not json").status, 400);
   std::string big = R"({"events":[{"type":"custom","eventId":"x","payload":{"blob":")" + std::string(600 * 1024, 'x') + "\"}}]}";
@@ -200,6 +206,10 @@ TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
   HttpResponse missing = key.Post("/api/v1/custom-events/alias/wishlist-add", {{"email", "new@shop.example"}});
   EXPECT_EQ(missing.status, 404);
   EXPECT_NE(missing.body.find("contact_missing"), std::string::npos);
+  HttpResponse no_tracker = key.Post("/api/v1/custom-events/alias/wishlist-add", {{"trackerId", "nobody-tracker-123456"}});
+  EXPECT_EQ(no_tracker.status, 404);
+  EXPECT_NE(no_tracker.body.find("no contact has the tracker id `nobody-tracker-123456`"), std::string::npos)
+      << no_tracker.body;
   HttpResponse created = key.Call("POST", "/api/v1/custom-events/alias/wishlist-add?createContact=true",
                                   ToJson(json::object{{"email", "new@shop.example"}, {"payload", json::object{{"sku", "S1"}}}}));
   ASSERT_EQ(created.status, 201) << created.body;
@@ -222,6 +232,18 @@ TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
                                                                                                 {"unitPrice", 5},
                                                                                                 {"quantity", 2}}}}});
   ASSERT_EQ(purchase.status, 201) << purchase.body;
+  // The same purchase id again: refused, not stored twice; through the script, the answer says so.
+  HttpResponse again = key.Post("/api/v1/purchases", {{"email", "new@shop.example"}, {"purchaseId", "ORD-1"}});
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_NE(again.body.find(R"("code":"conflict")"), std::string::npos) << again.body;
+  EXPECT_NE(again.body.find("purchase `ORD-1` was already recorded"), std::string::npos) << again.body;
+  HttpResponse scripted = Collect(R"({"entityInfo":{"primaryKey":"new@shop.example"},"events":[{"type":"page-visit"},)"
+                                  R"({"type":"purchase","purchase":{"purchaseId":"ORD-1","products":[]}}]})");
+  ASSERT_EQ(scripted.status, 200) << scripted.body;
+  json::object scripted_answer = Body(scripted);
+  const json::array& scripted_errors = scripted_answer.at("errors").as_array();
+  ASSERT_EQ(scripted_errors.size(), 1u) << scripted.body;
+  EXPECT_EQ(TextOf(scripted_errors[0].as_object(), "field"), "purchase.purchaseId");
   HttpResponse batch = key.Post("/api/v1/events/batch",
                                 {{"events", json::array{json::object{{"email", "new@shop.example"}, {"type", "login"}},
                                                         json::object{{"email", "other@shop.example"}, {"type", "register"}},
@@ -231,7 +253,8 @@ TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
   const json::array& results = batch_body.at("results").as_array();
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[1].as_object().at("errors").as_array().size(), 1u);
-  EXPECT_EQ(Types(Activities(contact)), (std::vector<std::string>{"login", "purchase", "custom", "entity-created"}));
+  EXPECT_EQ(Types(Activities(contact)),
+            (std::vector<std::string>{"login", "page-visit", "purchase", "custom", "entity-created"}));
   json::array purchases = Activities(contact, "?type=purchase");
   ASSERT_EQ(purchases.size(), 1u);
   EXPECT_EQ(TextOf(purchases[0].as_object().at("data").as_object().at("purchase").as_object(), "purchaseId"), "ORD-1");
@@ -241,7 +264,7 @@ TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
   ASSERT_EQ(first_page.at("activities").as_array().size(), 2u);
   std::string cursor = TextOf(first_page, "next_cursor");
   ASSERT_FALSE(cursor.empty());
-  EXPECT_EQ(Types(Activities(contact, "?limit=2&cursor=" + cursor)), (std::vector<std::string>{"custom", "entity-created"}));
+  EXPECT_EQ(Types(Activities(contact, "?limit=2&cursor=" + cursor)), (std::vector<std::string>{"purchase", "custom"}));
 
   // A key without the scope, and sessions, are refused.
   json::object narrow = Cli(data_dir_, {"apikey", "create", "--store", std::to_string(store_id_), "--name", "read",
@@ -317,6 +340,21 @@ TEST_F(TrackingApiTest, IntegrationCheckAndAbandonmentWithTheTestClock) {
   json::object contacts = Body(ana.Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts"));
   int64_t contact = IdOf(contacts.at("contacts").as_array()[0].as_object());
   EXPECT_EQ(Types(Activities(contact, "?type=cart-abandoned")), (std::vector<std::string>{"cart-abandoned"}));
+
+  // Requests that store nothing still show, with their errors: only invalid events from a known
+  // browser, and a body over the limit.
+  std::string tracker = TextOf(Body(Collect(R"({"events":[{"type":"page-visit"}]})")), "trackerId");
+  EXPECT_EQ(NextLiveEntry(*live).at("seq").as_int64(), seq + 3);
+  HttpResponse invalid = Collect(R"({"entityInfo":{"trackerId":")" + tracker + R"("},"events":[{"type":"custom"}]})");
+  ASSERT_EQ(invalid.status, 200) << invalid.body;
+  json::object refused = NextLiveEntry(*live);
+  EXPECT_EQ(TextOf(refused, "status"), "not stored: no valid event");
+  ASSERT_EQ(refused.at("errors").as_array().size(), 1u);
+  EXPECT_EQ(TextOf(refused.at("errors").as_array()[0].as_object(), "field"), "events[0].eventId");
+  std::string big = R"({"events":[{"type":"custom","eventId":"x","payload":{"blob":")" + std::string(600 * 1024, 'x') + "\"}}]}";
+  ASSERT_EQ(Collect(big).status, 413);
+  json::object too_large = NextLiveEntry(*live);
+  EXPECT_NE(TextOf(too_large, "status").find("refused: request body is"), std::string::npos) << TextOf(too_large, "status");
 }
 
 TEST_F(TrackingApiTest, AbandonmentTimerSurvivesARestart) {
