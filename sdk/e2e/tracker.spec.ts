@@ -109,7 +109,10 @@ test('a refused request (4xx) is not retried; the answer errors are warned', asy
   collector.statuses = [403];
   await page.goto(site.url('/pages/plain.html'));
   await collector.next();
-  await expect.poll(() => log.warnings).toContain('[starling] request refused with status 403; not retried');
+  // With the server's reason (the collector answers refusals with the API's error shape).
+  await expect
+    .poll(() => log.warnings)
+    .toContain('[starling] request refused with status 403: refused by the test; not retried');
 
   collector.answer = () => ({
     trackerId: 't',

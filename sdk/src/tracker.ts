@@ -231,7 +231,17 @@ export class Tracker {
       return;
     }
     if (!response.ok) {
-      warn(`request refused with status ${response.status}; not retried`);
+      // The server says why in `error.message` (an origin that is not an authorized domain…).
+      let why = '';
+      try {
+        const refused: unknown = await response.json();
+        if (isObject(refused) && isObject(refused.error) && typeof refused.error.message === 'string') {
+          why = `: ${refused.error.message}`;
+        }
+      } catch {
+        // no JSON answer: the status says enough
+      }
+      warn(`request refused with status ${response.status}${why}; not retried`);
       return;
     }
     this.remember(data);
