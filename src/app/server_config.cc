@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "accounts/ip_matcher.h"
 #include "base/config.h"
+#include "base/text.h"
 
 namespace starling::app {
 namespace fs = std::filesystem;
@@ -33,6 +35,9 @@ const std::vector<std::pair<std::string, std::string>>& ServerConfigKeys() {
       {"idle_timeout", "connection closed when no request starts within this time (default 60s)"},
       {"shutdown_grace", "longest wait for in-flight requests on SIGTERM (default 10s)"},
       {"access_log", "log one line per request, true or false (default true)"},
+      {"trusted_proxies",
+       "comma-separated addresses or CIDR blocks of reverse proxies in front of Starling; a request from one "
+       "is taken to come from the client it names in X-Forwarded-For (default none)"},
       {"commit_window",
        "under load, longest extra wait of a write for others to share its commit (default 300us; 0 disables)"},
   };
@@ -127,6 +132,29 @@ Status Apply(ServerConfig& config, const ConfigEntry& entry) {
     auto d = ParseShortDuration(value, key);
     if (!d) return with_origin(d.error());
     config.commit_window = *d;
+  } else if (key == "trusted_proxies") {
+    std::vector<accounts::CidrBlock> blocks;
+    for (std::string_view rest = value; !rest.empty();) {
+      size_t comma = rest.find(',');
+      std::string_view item = Trim(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (item.empty()) continue;
+      auto block = accounts::ParseCidr(item);
+      if (!block) {
+        return with_origin(Error::InvalidArgument(
+            fmt::format("setting `trusted_proxies`: {} (expected addresses or CIDR blocks like 10.0.0.0/8, "
+                        "separated by commas)",
+                        block.error().message),
+            key));
+      }
+      blocks.push_back(*block);
+    }
+    if (blocks.empty()) {
+      config.http.trusted_proxy = nullptr;
+    } else {
+      auto matcher = std::make_shared<const accounts::IpMatcher>(blocks);
+      config.http.trusted_proxy = [matcher](std::string_view address) { return matcher->Contains(address); };
+    }
   } else if (key == "access_log") {
     auto b = ParseBool(value, key);
     if (!b) return with_origin(b.error());

@@ -40,6 +40,26 @@ TEST(ServerConfigTest, CommitWindow) {
   EXPECT_NE(bad.error().message.find("from 0 to 60s"), std::string::npos) << bad.error().message;
 }
 
+TEST(ServerConfigTest, TrustedProxies) {
+  EXPECT_FALSE(LoadServerConfig({})->http.trusted_proxy);
+  ConfigInputs inputs;
+  inputs.flags = {{"trusted_proxies", "10.0.0.0/8, 192.168.1.5,2001:db8::/32"}};
+  auto config = LoadServerConfig(inputs);
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_TRUE(config->http.trusted_proxy);
+  EXPECT_TRUE(config->http.trusted_proxy("10.1.2.3"));
+  EXPECT_TRUE(config->http.trusted_proxy("192.168.1.5"));
+  EXPECT_TRUE(config->http.trusted_proxy("2001:db8::7"));
+  EXPECT_FALSE(config->http.trusted_proxy("192.168.1.6"));
+  EXPECT_FALSE(config->http.trusted_proxy("not an address"));
+  inputs.flags = {{"trusted_proxies", "10.0.0.1/8"}};
+  auto bad = LoadServerConfig(inputs);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "trusted_proxies");
+  EXPECT_NE(bad.error().message.find("did you mean `10.0.0.0/8`?"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("flag --trusted-proxies"), std::string::npos) << bad.error().message;
+}
+
 TEST(ServerConfigTest, FileThenEnvironmentThenFlags) {
   std::string path = UniqueTempPath("starling_cfg_test.conf");
   std::ofstream(path) << "listen = 0.0.0.0:9000\ndata_dir = /tmp/a\nthreads = 3\nmax_body_bytes = 2MiB\n";

@@ -1,5 +1,9 @@
 #include "http/request.h"
 
+#include <arpa/inet.h>
+
+#include "base/text.h"
+
 namespace starling::http {
 
 std::string_view MethodName(Method method) {
@@ -83,6 +87,38 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kInternal: return 500;
   }
   return 500;
+}
+
+namespace {
+
+// An IPv4 or IPv6 address as text ("203.0.113.7", "2001:db8::1", "[2001:db8::1]" → without brackets);
+// nullopt for anything else.
+std::optional<std::string> IpText(std::string_view text) {
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+  std::string s(text);
+  unsigned char buf[sizeof(struct in6_addr)];
+  if (inet_pton(AF_INET, s.c_str(), buf) != 1 && inet_pton(AF_INET6, s.c_str(), buf) != 1) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+std::string ForwardedClient(std::string_view peer, std::optional<std::string_view> forwarded_for,
+                            const std::function<bool(std::string_view)>& trusted) {
+  if (!forwarded_for) return std::string(peer);
+  std::string_view list = *forwarded_for;
+  std::optional<std::string> leftmost;
+  while (!list.empty()) {
+    size_t comma = list.rfind(',');
+    std::string_view entry = Trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(0, comma);
+    std::optional<std::string> ip = IpText(entry);
+    if (!ip) return std::string(peer);  // not a list of addresses: the proxy is misconfigured
+    if (!trusted(*ip)) return std::move(*ip);
+    leftmost = std::move(ip);
+  }
+  return leftmost ? std::move(*leftmost) : std::string(peer);
 }
 
 std::optional<std::string> PercentDecode(std::string_view text) {

@@ -28,7 +28,9 @@ struct Request {
   std::string query;        // raw query string, without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in arrival order
   std::string body;
-  std::string remote_address;  // peer IP, as text
+  // The client's IP, as text: the peer's, or behind a trusted reverse proxy the one the proxy saw
+  // (ServerOptions::trusted_proxy).
+  std::string remote_address;
   // Filled by the router: values of `{name}` segments of the matched route.
   std::vector<std::pair<std::string, std::string>> path_params;
 
@@ -118,6 +120,14 @@ struct Response {
 
 // The one mapping from error codes to HTTP statuses.
 int HttpStatusFor(ErrorCode code);
+
+// The client's address of a request that came through trusted reverse proxies: walking the
+// `X-Forwarded-For` list (`forwarded_for`, "client, proxy1, proxy2") from the right, the first entry
+// that `trusted` refuses — the last hop no trusted proxy vouches for, since a client can put anything
+// at the left. `peer` when there is no such header or it is malformed; the leftmost entry when every
+// entry is trusted.
+std::string ForwardedClient(std::string_view peer, std::optional<std::string_view> forwarded_for,
+                            const std::function<bool(std::string_view)>& trusted);
 
 // Percent-decodes `text` ('+' kept as is); nullopt on a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view text);

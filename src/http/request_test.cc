@@ -30,6 +30,22 @@ TEST(RequestTest, HeadersByLowerCaseName) {
   EXPECT_FALSE(r.Header("authorization"));
 }
 
+TEST(RequestTest, ForwardedClientIsTheLastHopNoTrustedProxyVouchesFor) {
+  auto trusted = [](std::string_view ip) { return ip == "10.0.0.1" || ip == "10.0.0.2"; };
+  EXPECT_EQ(ForwardedClient("10.0.0.1", std::nullopt, trusted), "10.0.0.1");
+  EXPECT_EQ(ForwardedClient("10.0.0.1", "203.0.113.7", trusted), "203.0.113.7");
+  // Two proxies; the client wrote its own (false) entry at the left: it is not believed.
+  EXPECT_EQ(ForwardedClient("10.0.0.1", "1.1.1.1, 203.0.113.7,10.0.0.2", trusted), "203.0.113.7");
+  EXPECT_EQ(ForwardedClient("10.0.0.1", " 2001:db8::1 ", trusted), "2001:db8::1");
+  EXPECT_EQ(ForwardedClient("10.0.0.1", "[2001:db8::1]", trusted), "2001:db8::1");
+  // Every hop trusted: the leftmost.
+  EXPECT_EQ(ForwardedClient("10.0.0.1", "10.0.0.2, 10.0.0.1", trusted), "10.0.0.2");
+  // Not a list of addresses: the peer, never the text.
+  EXPECT_EQ(ForwardedClient("10.0.0.1", "unknown", trusted), "10.0.0.1");
+  EXPECT_EQ(ForwardedClient("10.0.0.1", "203.0.113.7,,", trusted), "10.0.0.1");
+  EXPECT_EQ(ForwardedClient("10.0.0.1", "", trusted), "10.0.0.1");
+}
+
 TEST(ResponseTest, ErrorsMapToStatusesAndTheOneShape) {
   Response r = Response::FromError(Error::InvalidArgument("field `x`: expected string", "x"));
   EXPECT_EQ(r.status, 400);

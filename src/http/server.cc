@@ -360,6 +360,7 @@ struct Connection {
   ReadBuffer in;
   std::string out;  // the response head (and a small body), reused
   Request request;  // reused: its strings keep their capacity from one request to the next
+  std::string proxy;  // the peer's address when it is a trusted proxy (ServerOptions::trusted_proxy)
   Connection* prev = nullptr;
   Connection* next = nullptr;
   // A pending read or write must complete by `deadline`, or the sweep cancels it and sets
@@ -702,6 +703,7 @@ class HttpServer::Impl {
     std::string remote = socket.remote_endpoint(ec).address().to_string();
     Connection connection(worker, std::move(socket),
                           static_cast<size_t>(options_.max_header_bytes) + 1024);
+    if (options_.trusted_proxy && options_.trusted_proxy(remote)) connection.proxy = remote;
     connection.request.remote_address = std::move(remote);
     try {
       auto serve = Serve(connection);
@@ -819,6 +821,9 @@ class HttpServer::Impl {
       }
 
       // --- Dispatch.
+      if (!c.proxy.empty()) {
+        request.remote_address = ForwardedClient(c.proxy, request.Header("x-forwarded-for"), options_.trusted_proxy);
+      }
       std::string_view target = request.target;
       size_t q = target.find('?');
       std::string_view raw_path = target.substr(0, q);

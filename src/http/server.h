@@ -64,6 +64,9 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{
       10'000};             // longest wait for in-flight requests on shutdown
   bool access_log = true;  // one log line per request
+  // Reverse proxies in front of the server: when set and true for a connection's peer address, each
+  // request's remote_address is the client the proxies name in X-Forwarded-For (ForwardedClient).
+  std::function<bool(std::string_view address)> trusted_proxy;
 };
 
 class HttpServer final {

@@ -201,6 +201,29 @@ TEST_F(TrackingApiTest, ExcludedIpsAreDropped) {
   EXPECT_NE(server_->Get("/metrics").body.find(R"(starling_tracking_dropped_total{reason="excluded_ip"} 1)"), std::string::npos);
 }
 
+// Behind a reverse proxy, the client's address comes from X-Forwarded-For, and only from a trusted
+// proxy: here the test itself is the proxy (127.0.0.1).
+TEST_F(TrackingApiTest, ExcludedIpsBehindATrustedProxy) {
+  ApiClient ana(*server_);
+  ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
+  ASSERT_EQ(ana.Post("/api/v1/stores/" + std::to_string(store_id_) + "/excluded-ips", {{"ip", "203.0.113.0/24"}}).status, 201);
+  std::string contacts = "/api/v1/stores/" + std::to_string(store_id_) + "/contacts";
+  // Without trusted proxies the header is ignored: the request counts as 127.0.0.1's and is stored.
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})", {{"X-Forwarded-For", "203.0.113.9"}}).status, 200);
+  EXPECT_EQ(Body(Key().Get(contacts)).at("contacts").as_array().size(), 1u);
+
+  server_.reset();
+  Start({"--test-clock", "true", "--trusted-proxies", "127.0.0.0/8"});
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})", {{"X-Forwarded-For", "203.0.113.9"}}).status, 200);
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})", {{"X-Forwarded-For", "203.0.113.9, 127.0.0.1"}}).status, 200);
+  EXPECT_EQ(Body(Key().Get(contacts)).at("contacts").as_array().size(), 1u);
+  EXPECT_NE(server_->Get("/metrics").body.find(R"(starling_tracking_dropped_total{reason="excluded_ip"} 2)"),
+            std::string::npos);
+  // A client's own entry at the left is not believed: the proxy saw 198.51.100.4.
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})", {{"X-Forwarded-For", "203.0.113.9, 198.51.100.4"}}).status, 200);
+  EXPECT_EQ(Body(Key().Get(contacts)).at("contacts").as_array().size(), 2u);
+}
+
 TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
   ApiClient key = Key();
   HttpResponse missing = key.Post("/api/v1/custom-events/alias/wishlist-add", {{"email", "new@shop.example"}});
