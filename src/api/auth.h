@@ -151,6 +151,13 @@ class ApiRoutes final {
   void KeyStore(http::Method method, std::string pattern, std::string summary, KeyAccess keys,
                 StoreHandler handler);
 
+  // Documents a route registered straight on the router (the tracking ways in, which are asynchronous
+  // and authenticated by their own token): `access` is "tracking_token" (the store's token in the path)
+  // or "write_key" (the token as the Basic-auth user name).
+  void Document(http::Method method, std::string pattern, std::string access, std::string summary) {
+    docs_.push_back({method, std::move(pattern), std::move(access), std::move(summary), {}});
+  }
+
   const std::vector<RouteDoc>& docs() const { return docs_; }
   Auth& auth() { return auth_; }
 

@@ -34,8 +34,10 @@ json::object Operation(const RouteDoc& doc) {
         {"content", json::object{{doc.stream_content_type, json::object{{"schema", json::object{{"type", "string"}}}}}}}};
   }
   if (!parameters.empty()) op["parameters"] = std::move(parameters);
-  if (doc.access == "public") {
+  if (doc.access == "public" || doc.access == "tracking_token") {
     op["security"] = json::array{};
+  } else if (doc.access == "write_key") {
+    op["security"] = json::array{json::object{{"writeKey", json::array{}}}};
   } else if (doc.access.find("+key") != std::string::npos || doc.access == "caller") {
     op["security"] = json::array{json::object{{"session", json::array{}}}, json::object{{"apiKey", json::array{}}}};
   } else {
@@ -62,6 +64,11 @@ void RegisterOpenApiRoute(http::Router& router, const ApiRoutes& routes) {
                                                             {"in", "header"},
                                                             {"name", "Authorization"},
                                                             {"description", "apiKey {keyId}:{keySecret}"}}},
+                                    {"writeKey", json::object{{"type", "http"},
+                                                              {"scheme", "basic"},
+                                                              {"description",
+                                                               "the store's tracking token as the user name, "
+                                                               "password empty (Segment's write key)"}}},
                                     {"session", json::object{{"type", "apiKey"},
                                                              {"in", "cookie"},
                                                              {"name", std::string(kSessionCookie)}}}}}}}};

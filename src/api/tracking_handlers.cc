@@ -389,7 +389,10 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
   for (std::string_view path : {"/collect/{token}", "/integration-type/system/scrippet-notification/{token}"}) {
     router.AddAsync(Method::kPost, path, script_endpoint);
     router.Add(Method::kOptions, path, preflight);
+    routes.Document(Method::kPost, std::string(path), "tracking_token",
+                    "The tracking script's request (text/plain JSON, docs/integration.md); answered after commit");
   }
+  routes.Document(Method::kGet, "/collect/{token}/config", "tracking_token", "The tracking script's options");
   router.Add(
       Method::kGet, "/collect/{token}/config",
       [&directory](http::Request& request) {
@@ -460,6 +463,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
   };
   for (std::string kind : {"identify", "track", "page", "screen", "batch"}) {
     router.AddAsync(Method::kPost, "/v1/" + kind, segment(kind));
+    routes.Document(Method::kPost, "/v1/" + kind, "write_key", "Segment-spec `" + kind + "` call (docs/integration.md)");
   }
 
   // ---- REST: events, purchases (API keys) ---------------------------------------------------------

@@ -357,6 +357,10 @@ TEST_F(AccountsApiTest, OpenApiDocumentListsEveryRouteWithItsAccess) {
             "store:administrator");
   EXPECT_EQ(TextOf(paths.at("/api/v1/stores/{store_id}").as_object().at("get").as_object(), "x-starling-access"),
             "store:marketer+key");
+  // The tracking ways in, registered outside the API's access rules, are documented too.
+  EXPECT_EQ(TextOf(paths.at("/collect/{token}").as_object().at("post").as_object(), "x-starling-access"), "tracking_token");
+  EXPECT_EQ(TextOf(paths.at("/v1/batch").as_object().at("post").as_object(), "x-starling-access"), "write_key");
+  EXPECT_TRUE(doc.at("components").as_object().at("securitySchemes").as_object().contains("writeKey"));
 }
 
 // Every store- and organization-scoped route, called with store A's and org A's ids by a member of
