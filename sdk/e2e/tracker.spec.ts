@@ -125,3 +125,42 @@ test('a refused request (4xx) is not retried; the answer errors are warned', asy
   await page.waitForTimeout(6_000);
   expect(collector.unread()).toEqual([]);
 });
+
+// The push subscription: read only when the visitor already allowed notifications (never asked for), from
+// the service worker's registration, and sent with the page's request.
+test('the push subscription is sent when notifications are already allowed, and never asked for', async ({
+  page, site, collector,
+}) => {
+  const subscription = {
+    endpoint: 'https://push.example/send/abc',
+    expirationTime: null,
+    keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' },
+  };
+  await page.addInitScript((sub) => {
+    const permission = sessionStorage.getItem('test.permission') ?? 'granted';
+    Object.defineProperty(window, 'Notification', {
+      value: { permission, requestPermission: () => { throw new Error('the script asked for permission'); } },
+    });
+    Object.defineProperty(navigator, 'serviceWorker', {
+      value: { getRegistration: async () => ({ pushManager: { getSubscription: async () => ({ toJSON: () => sub }) } }) },
+    });
+  }, subscription);
+  await page.goto(site.url('/pages/plain.html'));
+  expect((await collector.nextBody()).pushSubscription).toEqual(subscription);
+
+  // Not allowed (yet): nothing is read or sent.
+  await page.evaluate(() => sessionStorage.setItem('test.permission', 'default'));
+  await page.goto(site.url('/pages/plain.html'));
+  expect((await collector.nextBody()).pushSubscription).toBeUndefined();
+});
+
+test('no service worker or Push API: the page is sent without a push subscription', async ({ page, site, collector }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'Notification', { value: { permission: 'granted' } });
+    Object.defineProperty(navigator, 'serviceWorker', { value: { getRegistration: async () => undefined } });
+  });
+  await page.goto(site.url('/pages/plain.html'));
+  const body = await collector.nextBody();
+  expect(body.pushSubscription).toBeUndefined();
+  expect(body.events).toEqual([{ type: 'page-visit' }]);
+});

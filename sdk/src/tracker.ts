@@ -43,6 +43,22 @@ function browserInfo(): BrowserInfo {
   return info;
 }
 
+/**
+ * The browser's Web Push subscription, when the visitor already allowed notifications and the shop's service
+ * worker subscribed. Never asks for permission, and never waits for a service worker that is not there
+ * (getRegistration, not `ready`).
+ */
+async function pushSubscription(): Promise<Fields | undefined> {
+  try {
+    if (Notification.permission !== 'granted') return undefined;
+    const registration = await navigator.serviceWorker.getRegistration();
+    const subscription = await registration?.pushManager.getSubscription();
+    return subscription ? (subscription.toJSON() as Fields) : undefined;
+  } catch {
+    return undefined; // no Notification, service worker or Push API on this page
+  }
+}
+
 /** The compared value of a request part: entityInfo without its trackerId; undefined when empty. */
 function comparable(data: CollectRequest, key: (typeof COMPARED)[number]): string | undefined {
   const part = data[key];
@@ -134,11 +150,13 @@ export class Tracker {
 
   /** The page's own request: always sent, since it carries the page visit. */
   sendPage(page: PageDraft): Promise<void> {
-    return this.enqueue(() => {
+    return this.enqueue(async () => {
       const data: CollectRequest = {};
       const entityInfo = this.entityInfo(page.entityInfo);
       if (entityInfo) data.entityInfo = entityInfo;
       if (page.cart) data.cart = page.cart;
+      const push = await pushSubscription();
+      if (push) data.pushSubscription = push;
       data.events = [{ type: 'page-visit' }, ...page.events];
       if (page.bannerPlaceholders.length > 0) data.bannerPlaceholders = page.bannerPlaceholders;
       if (page.pageInfo && Object.keys(page.pageInfo).length > 0) data.pageInfo = page.pageInfo;

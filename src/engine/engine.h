@@ -1,7 +1,7 @@
 // Engine: the per-store runtimes, one writer per store (ARCHITECTURE.md "The engine").
 //
-// Each store has a StoreRuntime holding its hot state in memory (contact index by email and tracker,
-// profiles, carts, catalog fingerprints, timers). Changes to a store are applied one at a time under
+// Each store has a StoreRuntime holding its hot state in memory (contact index by email, tracker and
+// push endpoint, profiles, carts, catalog fingerprints, timers). Changes to a store are applied one at a time under
 // the store's lock — its single writer — so the runtime itself needs no locks. A batch is applied in
 // memory by the thread that brings it (an HTTP I/O thread: no hand-off to another thread on the hot
 // path), its writes are handed to the group committer (db/group_commit.h), and only after the COMMIT

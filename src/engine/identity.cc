@@ -3,7 +3,7 @@
 namespace starling::engine {
 
 IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
-                                 const std::function<std::string()>& new_tracker) {
+                                 const std::function<std::string()>& new_tracker, const std::string& push_endpoint) {
   using Kind = IdentityDecision::Kind;
   IdentityDecision d;
   // Contact ids are positive; 0 stands for "no contact" (a plain integer keeps GCC 12's
@@ -11,11 +11,16 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
   int64_t by_tracker = 0;
   if (!tracker_id.empty()) by_tracker = index.FindByTracker(tracker_id).value_or(0);
   d.tracker_id = tracker_id.empty() ? new_tracker() : tracker_id;
+  // The browser's contact: its tracker's, else its push subscription's (then the tracker is bound to the
+  // contact decided below, whichever it is).
+  int64_t by_browser = by_tracker;
+  if (!by_browser && !push_endpoint.empty()) by_browser = index.FindByPushEndpoint(push_endpoint).value_or(0);
 
   if (email.empty()) {
-    if (by_tracker) {
+    if (by_browser) {
       d.kind = Kind::kExisting;
-      d.contact_id = by_tracker;
+      d.contact_id = by_browser;
+      d.bind_tracker = !by_tracker;
     } else {
       d.kind = Kind::kNewAnonymous;
       d.bind_tracker = true;
@@ -26,14 +31,15 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
   int64_t by_email = index.FindByEmail(email).value_or(0);
   if (by_email) {
     d.contact_id = by_email;
-    if (!by_tracker) {
+    if (!by_browser) {
       d.kind = Kind::kExisting;
       d.bind_tracker = true;
-    } else if (by_tracker == by_email) {
+    } else if (by_browser == by_email) {
       d.kind = Kind::kExisting;
-    } else if (index.EmailOf(by_tracker).empty()) {
+      d.bind_tracker = !by_tracker;
+    } else if (index.EmailOf(by_browser).empty()) {
       d.kind = Kind::kMerge;
-      d.merged_contact_id = by_tracker;
+      d.merged_contact_id = by_browser;
       d.bind_tracker = true;
     } else {
       d.kind = Kind::kExisting;
@@ -42,9 +48,10 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
     return d;
   }
 
-  if (by_tracker && index.EmailOf(by_tracker).empty()) {
+  if (by_browser && index.EmailOf(by_browser).empty()) {
     d.kind = Kind::kIdentify;
-    d.contact_id = by_tracker;
+    d.contact_id = by_browser;
+    d.bind_tracker = !by_tracker;
     return d;
   }
   d.kind = Kind::kNewIdentified;

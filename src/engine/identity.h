@@ -1,5 +1,5 @@
-// Identity resolution: which contact a request is about, from its tracker id and email
-// (PRODUCT.md §2). A pure function over the store's contact index, so the rules are table-tested apart
+// Identity resolution: which contact a request is about, from its tracker id and email, and its push
+// subscription's endpoint (PRODUCT.md §2). A pure function over the store's contact index, so the rules are table-tested apart
 // from storage:
 //
 //   keys                                     | result
@@ -18,6 +18,13 @@
 //     tracker                                |
 //   new email + an identified contact's      | new identified contact (entity-created); tracker
 //     tracker (different email)              |   rebound to it
+//
+// A push subscription's endpoint is the browser's second key, after its tracker: when the tracker is
+// absent or finds no contact, the contact of a known endpoint stands for "the tracker's contact" in the
+// rows above (found with no email; identified by a new email when anonymous; merged into a known email's
+// contact when anonymous), and the request's tracker is bound to the resulting contact. Email still
+// decides over both. A known tracker always wins over the endpoint (the caller then moves the
+// subscription to the tracker's contact).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +40,8 @@ class ContactIndex {
   virtual ~ContactIndex() = default;
   virtual std::optional<int64_t> FindByEmail(const std::string& email) const = 0;
   virtual std::optional<int64_t> FindByTracker(const std::string& tracker_id) const = 0;
+  // The contact of a push subscription, by its endpoint URL.
+  virtual std::optional<int64_t> FindByPushEndpoint(const std::string& endpoint) const = 0;
   // The contact's email; empty for an anonymous contact.
   virtual std::string EmailOf(int64_t contact_id) const = 0;
 };
@@ -53,7 +62,9 @@ struct IdentityDecision {
 };
 
 // `email` normalized or empty; `tracker_id` valid or empty. `new_tracker` makes a fresh tracker id.
+// `push_endpoint`: the request's push subscription endpoint, or empty.
 IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
-                                 const std::function<std::string()>& new_tracker);
+                                 const std::function<std::string()>& new_tracker,
+                                 const std::string& push_endpoint = {});
 
 }  // namespace starling::engine

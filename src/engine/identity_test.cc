@@ -8,8 +8,11 @@
 namespace starling::engine {
 namespace {
 
-// Contacts 1 (anonymous, tracker "anon-tracker-1"), 2 (ana@x.example, tracker "ana-tracker-2"),
-// 3 (bo@x.example, no tracker).
+// Contacts 1 (anonymous, tracker "anon-tracker-1", push endpoint kAnonPush), 2 (ana@x.example, tracker
+// "ana-tracker-2", push endpoint kAnaPush), 3 (bo@x.example, no tracker).
+constexpr const char* kAnonPush = "https://push.example/send/anon-1";
+constexpr const char* kAnaPush = "https://push.example/send/ana-2";
+
 class FakeIndex final : public ContactIndex {
  public:
   std::optional<int64_t> FindByEmail(const std::string& email) const override {
@@ -20,6 +23,11 @@ class FakeIndex final : public ContactIndex {
   std::optional<int64_t> FindByTracker(const std::string& tracker) const override {
     if (tracker == "anon-tracker-1") return 1;
     if (tracker == "ana-tracker-2") return 2;
+    return std::nullopt;
+  }
+  std::optional<int64_t> FindByPushEndpoint(const std::string& endpoint) const override {
+    if (endpoint == kAnonPush) return 1;
+    if (endpoint == kAnaPush) return 2;
     return std::nullopt;
   }
   std::string EmailOf(int64_t id) const override {
@@ -36,7 +44,29 @@ struct Row {
   int64_t merged;
   std::string answer_tracker;
   bool bind;
+  std::string push = {};  // the request's push subscription endpoint
 };
+
+// Resolves each row against FakeIndex (generated tracker ids: generated-0001…) and checks the decision.
+void ExpectRows(const std::vector<Row>& rows) {
+  FakeIndex index;
+  for (const Row& row : rows) {
+    int counter = 0;
+    IdentityDecision d = ResolveIdentity(
+        index, row.tracker, row.email,
+        [&] {
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "generated-%04d", ++counter);
+          return std::string(buf);
+        },
+        row.push);
+    EXPECT_EQ(d.kind, row.kind) << row.name;
+    EXPECT_EQ(d.contact_id, row.contact_id) << row.name;
+    EXPECT_EQ(d.merged_contact_id, row.merged) << row.name;
+    EXPECT_EQ(d.tracker_id, row.answer_tracker) << row.name;
+    EXPECT_EQ(d.bind_tracker, row.bind) << row.name;
+  }
+}
 
 TEST(IdentityTest, RulesTable) {
   using K = IdentityDecision::Kind;
@@ -54,20 +84,28 @@ TEST(IdentityTest, RulesTable) {
       {"new email + anonymous tracker → identify it", "anon-tracker-1", "new@x.example", K::kIdentify, 1, 0, "anon-tracker-1", false},
       {"new email + identified tracker → new contact", "ana-tracker-2", "new@x.example", K::kNewIdentified, 0, 0, "ana-tracker-2", true},
   };
-  FakeIndex index;
-  for (const Row& row : rows) {
-    int counter = 0;
-    IdentityDecision d = ResolveIdentity(index, row.tracker, row.email, [&] {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "generated-%04d", ++counter);
-      return std::string(buf);
-    });
-    EXPECT_EQ(d.kind, row.kind) << row.name;
-    EXPECT_EQ(d.contact_id, row.contact_id) << row.name;
-    EXPECT_EQ(d.merged_contact_id, row.merged) << row.name;
-    EXPECT_EQ(d.tracker_id, row.answer_tracker) << row.name;
-    EXPECT_EQ(d.bind_tracker, row.bind) << row.name;
-  }
+  ExpectRows(rows);
+}
+
+// The push subscription as the browser's second key (identity.h).
+TEST(IdentityTest, PushSubscriptionRulesTable) {
+  using K = IdentityDecision::Kind;
+  const std::string unknown_push = "https://push.example/send/unknown";
+  const std::vector<Row> rows = {
+      {"unknown push, no other key → new anonymous", "", "", K::kNewAnonymous, 0, 0, "generated-0001", true, unknown_push},
+      {"known push, no tracker → its contact, new tracker bound", "", "", K::kExisting, 1, 0, "generated-0001", true, kAnonPush},
+      {"known push + unknown tracker → its contact, tracker bound", "fresh-tracker", "", K::kExisting, 1, 0, "fresh-tracker", true, kAnonPush},
+      {"push of an identified contact, no email → that contact", "", "", K::kExisting, 2, 0, "generated-0001", true, kAnaPush},
+      {"known tracker wins over another contact's push", "anon-tracker-1", "", K::kExisting, 1, 0, "anon-tracker-1", false, kAnaPush},
+      {"push of an anonymous contact + new email → identify it", "", "new@x.example", K::kIdentify, 1, 0, "generated-0001", true, kAnonPush},
+      {"push of an identified contact + new email → new identified", "", "new@x.example", K::kNewIdentified, 0, 0, "generated-0001", true, kAnaPush},
+      {"push of an identified contact + its email → that contact", "", "ana@x.example", K::kExisting, 2, 0, "generated-0001", true, kAnaPush},
+      {"push of an identified contact + another known email → the email's", "", "bo@x.example", K::kExisting, 3, 0, "generated-0001", true, kAnaPush},
+      {"push of an anonymous contact + known email → merge", "", "ana@x.example", K::kMerge, 2, 1, "generated-0001", true, kAnonPush},
+      {"identified tracker + anonymous push + new email → tracker decides", "ana-tracker-2", "new@x.example", K::kNewIdentified, 0, 0, "ana-tracker-2", true, kAnonPush},
+      {"email + its own tracker + another contact's push → that contact", "ana-tracker-2", "ana@x.example", K::kExisting, 2, 0, "ana-tracker-2", false, kAnonPush},
+  };
+  ExpectRows(rows);
 }
 
 }  // namespace

@@ -45,6 +45,12 @@ constexpr std::string_view kWriteMark =
     "ON CONFLICT (store_id) DO UPDATE SET heads_through = excluded.heads_through";
 constexpr std::string_view kMoveTrackers =
     "UPDATE contact_trackers SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
+constexpr std::string_view kUpsertPushSubscription =
+    "INSERT INTO push_subscriptions (store_id, endpoint, contact_id, p256dh, auth, created_at, last_seen_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id, endpoint) DO UPDATE SET contact_id = excluded.contact_id, "
+    "p256dh = excluded.p256dh, auth = excluded.auth, last_seen_at = excluded.last_seen_at";
+constexpr std::string_view kMovePushSubscriptions =
+    "UPDATE push_subscriptions SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
 constexpr std::string_view kMovePurchases = "UPDATE purchases SET contact_id = ? WHERE store_id = ? AND contact_id = ?";
 constexpr std::string_view kMarkMerged =
     "UPDATE contacts SET merged_into = ?, updated_at = ? WHERE store_id = ? AND id = ?";
@@ -64,6 +70,19 @@ constexpr std::string_view kInsertPurchase =
     "items, purchased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 constexpr std::string_view kCartTimer = "cart-abandonment";
+// A push subscription sent again is written again (last_seen_at) at most this often.
+constexpr int64_t kPushSeenEveryUs = int64_t{24} * 3600 * 1'000'000;
+
+uint64_t PushKeysFingerprint(std::string_view p256dh, std::string_view auth) {
+  return std::hash<std::string_view>{}(p256dh) * 31 + std::hash<std::string_view>{}(auth);
+}
+
+// "fcm.googleapis.com" for "https://fcm.googleapis.com/fcm/send/…": which push service (so which kind of
+// browser) a subscription belongs to, without the endpoint itself (a capability URL).
+std::string_view PushService(std::string_view endpoint) {
+  if (size_t scheme = endpoint.find("://"); scheme != std::string_view::npos) endpoint.remove_prefix(scheme + 3);
+  return endpoint.substr(0, endpoint.find_first_of("/?#"));
+}
 
 uint64_t Fingerprint(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
@@ -148,6 +167,8 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
   by_email_.clear();
   by_tracker_.clear();
   trackers_of_.clear();
+  by_push_.clear();
+  push_endpoints_of_.clear();
   carts_.clear();
   timers_.clear();
   cart_timer_.clear();
@@ -183,6 +204,16 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 trackers_of_[row.GetInt64(1)].push_back(row.GetText(0));
                                 return Ok();
                               }));
+  STARLING_TRY(conn.QueryEach(
+      "SELECT endpoint, contact_id, p256dh, auth, last_seen_at FROM push_subscriptions WHERE store_id = ?", {store_id_},
+      [&](const db::Row& row) -> Status {
+        std::string endpoint = row.GetText(0);
+        int64_t contact_id = row.GetInt64(1);
+        push_endpoints_of_[contact_id].push_back(endpoint);
+        PushState state{contact_id, PushKeysFingerprint(row.GetText(2), row.GetText(3)), row.GetInt64(4)};
+        by_push_.insert_or_assign(std::move(endpoint), state);
+        return Ok();
+      }));
   STARLING_TRY(conn.QueryEach(
       "SELECT contact_id, cart_id, state, items, updated_at, total_quantity, total_price FROM carts WHERE store_id = ?",
       {store_id_}, [&](const db::Row& row) -> Status {
@@ -266,6 +297,13 @@ std::optional<int64_t> StoreRuntime::FindByTracker(const std::string& tracker_id
   return it->second;
 }
 
+std::optional<int64_t> StoreRuntime::FindByPushEndpoint(const std::string& endpoint) const {
+  // Like trackers, a merge moves the merged contact's subscriptions: an endpoint names a live contact.
+  auto it = by_push_.find(endpoint);
+  if (it == by_push_.end()) return std::nullopt;
+  return it->second.contact_id;
+}
+
 std::string StoreRuntime::EmailOf(int64_t contact_id) const {
   const Contact* c = contacts_.Find(contact_id);
   return c == nullptr ? std::string() : c->email;
@@ -317,6 +355,40 @@ void StoreRuntime::BindTracker(const std::string& tracker_id, int64_t contact_id
   plan.Add(kBindTracker, store_id_, tracker_id, contact_id, now_us);
 }
 
+// The browser of `contact_id` sent its push subscription: a new endpoint is stored (push-subscribed); one
+// another contact had moves to this one (the browser is this contact's now: a tracker or an email decided
+// over the endpoint); changed keys are written; and last_seen_at moves on at most once a day (the script
+// may send the subscription with every page).
+void StoreRuntime::SavePushSubscription(int64_t contact_id, const tracking::PushSubscription& subscription,
+                                        int64_t now_us, WritePlan& plan, AppliedBatch& applied) {
+  uint64_t keys = PushKeysFingerprint(subscription.p256dh, subscription.auth);
+  auto it = by_push_.find(subscription.endpoint);
+  bool first_seen = it == by_push_.end();
+  if (first_seen) {
+    it = by_push_.emplace(subscription.endpoint, PushState{contact_id, keys, now_us}).first;
+    push_endpoints_of_[contact_id].push_back(subscription.endpoint);
+  } else {
+    PushState& state = it->second;
+    bool moved = state.contact_id != contact_id;
+    if (!moved && state.keys_fingerprint == keys && now_us - state.last_seen_us < kPushSeenEveryUs) return;
+    if (moved) {
+      auto& old_list = push_endpoints_of_[state.contact_id];
+      old_list.erase(std::remove(old_list.begin(), old_list.end(), subscription.endpoint), old_list.end());
+      push_endpoints_of_[contact_id].push_back(subscription.endpoint);
+    }
+    state = {contact_id, keys, now_us};
+  }
+  plan.Add(kUpsertPushSubscription, store_id_, subscription.endpoint, contact_id, subscription.p256dh,
+           subscription.auth, now_us, now_us);
+  if (!first_seen) return;
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("service");
+  w.String(PushService(subscription.endpoint));
+  w.EndObject();
+  AddEvent(contact_id, "push-subscribed", now_us, w.Take(), plan, applied);
+}
+
 void StoreRuntime::WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan) {
   plan.Add(kSetFields, FieldsJson(contacts_[contact_id].fields), now_us, store_id_, contact_id);
 }
@@ -340,6 +412,16 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
     trackers_of_[target].push_back(tracker);
   }
   trackers_of_.erase(source);
+  if (auto pushes = push_endpoints_of_.find(source); pushes != push_endpoints_of_.end()) {
+    std::vector<std::string> endpoints = std::move(pushes->second);
+    push_endpoints_of_.erase(pushes);
+    std::vector<std::string>& into = push_endpoints_of_[target];
+    for (std::string& endpoint : endpoints) {
+      by_push_[endpoint].contact_id = target;
+      into.push_back(std::move(endpoint));
+    }
+    plan.Add(kMovePushSubscriptions, target, store_id_, source);
+  }
   // One chain for both, and both rows written now (the stored heads stay exact for each contact).
   // (Nothing to relink when the merged contact has no event: the walk would cover the target's whole
   // history for nothing.)
@@ -516,7 +598,9 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     }
     contact_id = named->merged_into != 0 ? named->merged_into : batch.keys.contact_id;
   } else {
-    IdentityDecision d = ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, [this] { return NewTrackerId(); });
+    IdentityDecision d =
+        ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, [this] { return NewTrackerId(); },
+                        batch.push_subscription ? batch.push_subscription->endpoint : std::string());
     using Kind = IdentityDecision::Kind;
     bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
     if (creates && !batch.create_contact) {
@@ -584,6 +668,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   applied.outcome.contact_id = contact_id;
   applied.outcome.tracker_id = tracker_id;
   applied.live.contact_id = contact_id;
+  if (batch.push_subscription) SavePushSubscription(contact_id, *batch.push_subscription, now_us, plan, applied);
 
   // 2. Profile fields.
   if (!batch.fields.empty()) {

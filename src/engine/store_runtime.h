@@ -78,6 +78,7 @@ class StoreRuntime final : public ContactIndex {
   // ContactIndex.
   std::optional<int64_t> FindByEmail(const std::string& email) const override;
   std::optional<int64_t> FindByTracker(const std::string& tracker_id) const override;
+  std::optional<int64_t> FindByPushEndpoint(const std::string& endpoint) const override;
   std::string EmailOf(int64_t contact_id) const override;
 
   // The engine's bookkeeping for this store.
@@ -174,6 +175,8 @@ class StoreRuntime final : public ContactIndex {
   void CreateContact(int64_t id, const std::string& email, int64_t now_us, WritePlan& plan);
   void BindTracker(const std::string& tracker_id, int64_t contact_id, int64_t now_us, WritePlan& plan);
   void Merge(int64_t target, int64_t source, int64_t now_us, WritePlan& plan);
+  void SavePushSubscription(int64_t contact_id, const tracking::PushSubscription& subscription, int64_t now_us,
+                            WritePlan& plan, AppliedBatch& applied);
   void WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan);
   void SaveCart(int64_t contact_id, const CartState& cart, WritePlan& plan);
   void ScheduleCartTimer(int64_t contact_id, int64_t from_us);
@@ -206,6 +209,15 @@ class StoreRuntime final : public ContactIndex {
   StringIndex by_email_;
   StringIndex by_tracker_;
   std::unordered_map<int64_t, std::vector<std::string>> trackers_of_;
+  // Push subscriptions by endpoint (an identity key, and what was stored of each), and each contact's
+  // endpoints (for merges).
+  struct PushState {
+    int64_t contact_id = 0;
+    uint64_t keys_fingerprint = 0;  // of p256dh and auth as stored
+    int64_t last_seen_us = 0;       // push_subscriptions.last_seen_at as stored
+  };
+  boost::unordered_flat_map<std::string, PushState> by_push_;
+  std::unordered_map<int64_t, std::vector<std::string>> push_endpoints_of_;
   std::unordered_map<int64_t, CartState> carts_;
   std::multimap<int64_t, Timer> timers_;                              // by due time
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> cart_timer_;  // contact → (due, timer id)

@@ -78,11 +78,21 @@ struct CartLineChange {
   bool added = true;
 };
 
+// The browser's Web Push subscription, as PushSubscription.toJSON() gives it: {endpoint, keys: {p256dh,
+// auth}}. The endpoint is unique to one browser's subscription: it is also a key that finds the contact
+// (engine/identity.h). The keys are kept as sent (base64url), for sending notifications later.
+struct PushSubscription {
+  std::string endpoint;  // an https URL of the browser's push service
+  std::string p256dh;    // the browser's P-256 public key (65 bytes)
+  std::string auth;      // the authentication secret (16 bytes or more)
+};
+
 struct TrackBatch {
   ContactKeys keys;
   FieldUpdates fields;
   std::optional<Cart> cart;
   std::vector<CartLineChange> cart_changes;
+  std::optional<PushSubscription> push_subscription;  // the script's `pushSubscription`, when sent and valid
   std::vector<Event> events;
   std::vector<EventError> errors;
   // When no contact matches the keys: create one (script, Segment) or refuse (REST with

@@ -600,6 +600,81 @@ void ParseEntityInfo(element e, TrackBatch& batch) {
   }
 }
 
+// ---- Push subscription ------------------------------------------------------------------------------
+
+// How many bytes `text` decodes to as base64url (PushSubscription.toJSON()) or standard base64, padding
+// optional; nullopt when it is neither.
+std::optional<size_t> Base64Bytes(std::string_view text) {
+  if (text.ends_with("==")) {
+    text.remove_suffix(2);
+  } else if (text.ends_with("=")) {
+    text.remove_suffix(1);
+  }
+  if (text.empty() || text.size() % 4 == 1) return std::nullopt;
+  bool alphabet = std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '+' || c == '/';
+  });
+  if (!alphabet) return std::nullopt;
+  return text.size() * 6 / 8;
+}
+
+// keys.p256dh or keys.auth: base64 text of `min_bytes`…`max_bytes` bytes; `what` names it in messages.
+Result<std::string> PushKey(const object& keys, std::string_view name, const Path& keys_path, size_t min_bytes,
+                            size_t max_bytes, std::string_view what) {
+  Path path(keys_path, name);
+  auto v = Field(keys, name);
+  if (!v) return Invalid(path, fmt::format("missing: expected {} in base64url", what));
+  STARLING_ASSIGN_OR_RETURN(std::string text, Text(*v, path, 200));
+  auto bytes = Base64Bytes(text);
+  if (!bytes || *bytes < min_bytes || *bytes > max_bytes) {
+    return Invalid(path, fmt::format("expected {} in base64url, got {}", what, Show(*v)));
+  }
+  return text;
+}
+
+Result<PushSubscription> ParsePushSubscription(element e, const Path& path) {
+  object o;
+  if (e.get_object().get(o)) {
+    return Invalid(path, fmt::format("expected the object of PushSubscription.toJSON(), {{\"endpoint\": …, "
+                                     "\"keys\": {{\"p256dh\": …, \"auth\": …}}}}, got {}",
+                                     Show(e)));
+  }
+  PushSubscription sub;
+  Path endpoint_path(path, "endpoint");
+  auto endpoint = Field(o, "endpoint");
+  if (!endpoint) return Invalid(endpoint_path, "missing: a push subscription needs its endpoint (an https URL)");
+  STARLING_ASSIGN_OR_RETURN(sub.endpoint, Text(*endpoint, endpoint_path, 2048));
+  bool https = sub.endpoint.size() > 8 &&
+               std::equal(sub.endpoint.begin(), sub.endpoint.begin() + 8, "https://",
+                          [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  auto url = accounts::ValidateUrl(sub.endpoint, "endpoint", false);  // trims: a padded URL is refused
+  if (!https || !url || *url != sub.endpoint) {
+    return Invalid(endpoint_path, fmt::format("expected the https URL of a push service, got {}", Show(*endpoint)));
+  }
+  Path keys_path(path, "keys");
+  auto keys = Field(o, "keys");
+  object k;
+  if (!keys) return Invalid(keys_path, "missing: a push subscription needs its keys {\"p256dh\", \"auth\"}");
+  if (keys->get_object().get(k)) {
+    return Invalid(keys_path, fmt::format("expected an object {{\"p256dh\", \"auth\"}}, got {}", Show(*keys)));
+  }
+  STARLING_ASSIGN_OR_RETURN(sub.p256dh,
+                            PushKey(k, "p256dh", keys_path, 65, 65, "the browser's P-256 public key (65 bytes)"));
+  STARLING_ASSIGN_OR_RETURN(sub.auth, PushKey(k, "auth", keys_path, 16, 64, "the authentication secret (16 bytes)"));
+  return sub;
+}
+
+// A request-level part (cart, push subscription): kept when valid, else recorded as the request's error
+// (the rest of the request still counts).
+template <typename T>
+void KeepPart(Result<T> parsed, std::optional<T>& into, TrackBatch& batch) {
+  if (parsed) {
+    into = std::move(*parsed);
+  } else {
+    batch.errors.push_back({-1, parsed.error().field, parsed.error().message});
+  }
+}
+
 // ---- Events -----------------------------------------------------------------------------------------
 
 std::string ReadPage(const object& root);
@@ -853,13 +928,9 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
   TrackBatch batch;
   batch.source = "script";
   if (auto entity = Field(root, "entityInfo")) ParseEntityInfo(*entity, batch);
-  if (auto cart = Field(root, "cart")) {
-    auto parsed = ParseCart(*cart, "cart", limits);
-    if (parsed) {
-      batch.cart = std::move(*parsed);
-    } else {
-      batch.errors.push_back({-1, parsed.error().field, parsed.error().message});
-    }
+  if (auto cart = Field(root, "cart")) KeepPart(ParseCart(*cart, "cart", limits), batch.cart, batch);
+  if (auto push = Field(root, "pushSubscription")) {
+    KeepPart(ParsePushSubscription(*push, "pushSubscription"), batch.push_subscription, batch);
   }
   ParseEvents(root, "events", limits, PageContext(root), batch);
   return batch;

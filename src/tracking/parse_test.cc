@@ -2,6 +2,8 @@
 
 #include "base/json.h"
 
+#include <fmt/format.h>
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -47,6 +49,77 @@ TEST(ScriptPayloadTest, ProductUrlMustBeAbsolute) {
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->events.empty());
   EXPECT_EQ(r->errors[0].field, "events[0].product.url");
+}
+
+// PushSubscription.toJSON() of a Chrome browser (keys: 65 and 16 bytes in base64url).
+constexpr std::string_view kP256dh =
+    "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
+constexpr std::string_view kAuth = "tBHItJI5svbpez7KI4CCXg";
+
+std::string PushPayload(std::string_view subscription) {
+  return fmt::format(R"({{"pushSubscription":{},"events":[{{"type":"page-visit"}}]}})", subscription);
+}
+
+TEST(ScriptPayloadTest, PushSubscription) {
+  auto ok = ParseScriptPayload(PushPayload(fmt::format(
+      R"({{"endpoint":"https://fcm.googleapis.com/fcm/send/abc:123","expirationTime":null,"keys":{{"p256dh":"{}","auth":"{}","extra":1}}}})",
+      kP256dh, kAuth)));
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(ok->errors.empty()) << ok->errors[0].message;
+  ASSERT_TRUE(ok->push_subscription);
+  EXPECT_EQ(ok->push_subscription->endpoint, "https://fcm.googleapis.com/fcm/send/abc:123");
+  EXPECT_EQ(ok->push_subscription->p256dh, kP256dh);
+  EXPECT_EQ(ok->push_subscription->auth, kAuth);
+  // Standard base64 with padding is accepted too; null is the same as absent.
+  auto padded = ParseScriptPayload(PushPayload(fmt::format(
+      R"({{"endpoint":"https://push.example/x","keys":{{"p256dh":"{}=","auth":"{}=="}}}})", kP256dh, kAuth)));
+  ASSERT_TRUE(padded && padded->push_subscription);
+  auto null = ParseScriptPayload(PushPayload("null"));
+  ASSERT_TRUE(null);
+  EXPECT_FALSE(null->push_subscription);
+  EXPECT_TRUE(null->errors.empty());
+
+  // Refused: only the subscription is dropped, with an error naming the field; the events are kept.
+  const std::string keys = fmt::format(R"("keys":{{"p256dh":"{}","auth":"{}"}})", kP256dh, kAuth);
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"("https://push.example/x")", "pushSubscription"},
+      {"{" + keys + "}", "pushSubscription.endpoint"},
+      {R"({"endpoint":"http://push.example/x",)" + keys + "}", "pushSubscription.endpoint"},
+      {R"({"endpoint":"/push/x",)" + keys + "}", "pushSubscription.endpoint"},
+      {R"({"endpoint":" https://push.example/x",)" + keys + "}", "pushSubscription.endpoint"},
+      {R"({"endpoint":42,)" + keys + "}", "pushSubscription.endpoint"},
+      {R"({"endpoint":"https://push.example/)" + std::string(2100, 'a') + "\"," + keys + "}", "pushSubscription.endpoint"},
+      {R"({"endpoint":"https://push.example/x"})", "pushSubscription.keys"},
+      {R"({"endpoint":"https://push.example/x","keys":"abc"})", "pushSubscription.keys"},
+      {fmt::format(R"({{"endpoint":"https://push.example/x","keys":{{"auth":"{}"}}}})", kAuth), "pushSubscription.keys.p256dh"},
+      {fmt::format(R"({{"endpoint":"https://push.example/x","keys":{{"p256dh":"{}"}}}})", kP256dh), "pushSubscription.keys.auth"},
+      {fmt::format(R"({{"endpoint":"https://push.example/x","keys":{{"p256dh":"{}","auth":"{}"}}}})", kP256dh.substr(4), kAuth),
+       "pushSubscription.keys.p256dh"},
+      {fmt::format(R"({{"endpoint":"https://push.example/x","keys":{{"p256dh":"{}","auth":"abc"}}}})", kP256dh),
+       "pushSubscription.keys.auth"},
+      {fmt::format(R"({{"endpoint":"https://push.example/x","keys":{{"p256dh":"{}","auth":"{}!"}}}})", kP256dh,
+                   kAuth.substr(1)),
+       "pushSubscription.keys.auth"},
+      {fmt::format(R"({{"endpoint":"https://push.example/x","keys":{{"p256dh":"{}","auth":7}}}})", kP256dh),
+       "pushSubscription.keys.auth"},
+  };
+  for (const auto& [subscription, field] : refused) {
+    auto r = ParseScriptPayload(PushPayload(subscription));
+    ASSERT_TRUE(r) << subscription;
+    EXPECT_FALSE(r->push_subscription) << subscription;
+    ASSERT_EQ(r->errors.size(), 1u) << subscription;
+    EXPECT_EQ(r->errors[0].index, -1) << subscription;
+    EXPECT_EQ(r->errors[0].field, field) << subscription;
+    EXPECT_TRUE(r->errors[0].message.starts_with(field + ": ")) << r->errors[0].message;
+    EXPECT_EQ(r->events.size(), 1u) << subscription;
+  }
+  auto http = ParseScriptPayload(PushPayload(R"({"endpoint":"http://push.example/x",)" + keys + "}"));
+  EXPECT_EQ(http->errors[0].message,
+            "pushSubscription.endpoint: expected the https URL of a push service, got \"http://push.example/x\"");
+  auto short_key = ParseScriptPayload(PushPayload(fmt::format(
+      R"({{"endpoint":"https://push.example/x","keys":{{"p256dh":"abcd","auth":"{}"}}}})", kAuth)));
+  EXPECT_EQ(short_key->errors[0].message,
+            "pushSubscription.keys.p256dh: expected the browser's P-256 public key (65 bytes) in base64url, got \"abcd\"");
 }
 
 TEST(RestPayloadTest, CustomEventNeedsAContact) {

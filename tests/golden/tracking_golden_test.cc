@@ -13,6 +13,7 @@
 //    "expect": {
 //      "contacts": [{"id": 1, "email": "ana@x.example", "merged_into": null, "fields": {…}}],  // every contact, by id
 //      "events":   [{"id": 1, "contact": 1, "type": "entity-created", "data": {…}}]},          // every event, by id
+//      "push_subscriptions": [{"contact": 1, "endpoint": "https://…", "p256dh": "…", "auth": "…"}]},  // optional, by endpoint
 //   }
 // In requests, the string "$A" stands for the tracker id remembered as A. In expectations, `data` and
 // `fields` are compared whole; "*" as a value accepts anything.
@@ -235,6 +236,20 @@ TEST_P(GoldenCase, StoredStateMatches) {
         }));
     std::string why;
     EXPECT_TRUE(Matches(it->value(), got, why, "carts")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
+  }
+  if (auto it = expect.find("push_subscriptions"); it != expect.end()) {
+    json::array got;
+    ASSERT_TRUE((*reader)->QueryEach(
+        "SELECT contact_id, endpoint, p256dh, auth FROM push_subscriptions WHERE store_id = 1 ORDER BY endpoint", {},
+        [&](const db::Row& row) -> Status {
+          got.push_back(json::object{{"contact", row.GetInt64(0)},
+                                     {"endpoint", row.GetText(1)},
+                                     {"p256dh", row.GetText(2)},
+                                     {"auth", row.GetText(3)}});
+          return Ok();
+        }));
+    std::string why;
+    EXPECT_TRUE(Matches(it->value(), got, why, "push_subscriptions")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
   }
   if (auto it = expect.find("products"); it != expect.end()) {
     json::array got;

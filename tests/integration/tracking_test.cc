@@ -26,8 +26,8 @@ class TrackingApiTest : public ::testing::Test {
   void SetUp() override {
     data_dir_ = MakeDataDir();
     Cli(data_dir_, {"user", "create", "--email", "ana@shop.example", "--password-stdin"}, "password-ana\n");
-    int64_t org = IdOf(Cli(data_dir_, {"org", "create", "--name", "Org", "--owner", "ana@shop.example"}));
-    json::object store = Cli(data_dir_, {"store", "create", "--org", std::to_string(org), "--name", "Shop", "--url",
+    org_id_ = IdOf(Cli(data_dir_, {"org", "create", "--name", "Org", "--owner", "ana@shop.example"}));
+    json::object store = Cli(data_dir_, {"store", "create", "--org", std::to_string(org_id_), "--name", "Shop", "--url",
                                          "https://shop.example"});
     store_id_ = IdOf(store);
     token_ = TextOf(store, "tracking_token");
@@ -89,7 +89,7 @@ class TrackingApiTest : public ::testing::Test {
   }
 
   std::string data_dir_, token_, key_id_, key_secret_;
-  int64_t store_id_ = 0;
+  int64_t org_id_ = 0, store_id_ = 0;
   std::unique_ptr<StarlingProcess> server_;
 };
 
@@ -398,6 +398,56 @@ TEST_F(TrackingApiTest, AbandonmentTimerSurvivesARestart) {
     if (!abandoned) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_TRUE(abandoned);
+}
+
+// A browser's push subscription finds its contact when the tracker is gone, also after a restart (the
+// runtime loads the endpoints), and only in its own store.
+TEST_F(TrackingApiTest, PushSubscriptionFindsTheContactAfterARestart) {
+  const std::string subscription =
+      R"({"endpoint":"https://fcm.googleapis.com/fcm/send/e1:APA91bH","expirationTime":null,"keys":)"
+      R"({"p256dh":"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",)"
+      R"("auth":"tBHItJI5svbpez7KI4CCXg"}})";
+  HttpResponse first = Collect(R"({"entityInfo":{"primaryKey":"pia@shop.example"},"pushSubscription":)" + subscription +
+                               R"(,"events":[{"type":"register"}]})");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_TRUE(Body(first).at("errors").as_array().empty()) << first.body;
+  std::string first_tracker = TextOf(Body(first), "trackerId");
+  int64_t contact = IdOf(Body(Key().Get("/api/v1/contacts/pia@shop.example")));
+
+  ASSERT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
+  json::object other_store = Cli(data_dir_, {"store", "create", "--org", std::to_string(org_id_), "--name", "Other", "--url",
+                                             "https://other.example"});
+  Start();
+  // No tracker, no email: the subscription finds the contact; the browser's new tracker is bound to it.
+  HttpResponse again = Collect(R"({"pushSubscription":)" + subscription + R"(,"events":[{"type":"page-visit"}]})");
+  ASSERT_EQ(again.status, 200) << again.body;
+  std::string new_tracker = TextOf(Body(again), "trackerId");
+  EXPECT_NE(new_tracker, first_tracker);
+  json::object found = Body(Key().Get("/api/v1/contacts/" + std::to_string(contact)));
+  std::vector<std::string> trackers;
+  for (const auto& t : found.at("tracker_ids").as_array()) trackers.emplace_back(t.as_string());
+  EXPECT_EQ(trackers, (std::vector<std::string>{first_tracker, new_tracker}));
+  EXPECT_EQ(Types(Activities(contact)),
+            (std::vector<std::string>{"page-visit", "register", "push-subscribed", "entity-created"}));
+  EXPECT_EQ(Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts")).at("contacts").as_array().size(),
+            1u);
+
+  // The same endpoint in another store is a stranger there: a new anonymous contact of that store.
+  HttpResponse elsewhere = server_->Send("POST", "/collect/" + TextOf(other_store, "tracking_token"),
+                                         R"({"pushSubscription":)" + subscription + R"(,"events":[{"type":"page-visit"}]})",
+                                         {{"Content-Type", "text/plain;charset=UTF-8"}});
+  ASSERT_EQ(elsewhere.status, 200) << elsewhere.body;
+  std::string other_tracker = TextOf(Body(elsewhere), "trackerId");
+  EXPECT_NE(other_tracker, first_tracker);
+  EXPECT_NE(other_tracker, new_tracker);
+  EXPECT_EQ(Types(Activities(contact)),
+            (std::vector<std::string>{"page-visit", "register", "push-subscribed", "entity-created"}));
+
+  // A malformed subscription is refused by name; the request's events are kept.
+  HttpResponse bad = Collect(R"({"pushSubscription":{"endpoint":"http://push.example/x"},"events":[{"type":"page-visit"}]})");
+  ASSERT_EQ(bad.status, 200) << bad.body;
+  ASSERT_EQ(Body(bad).at("errors").as_array().size(), 1u) << bad.body;
+  EXPECT_EQ(TextOf(Body(bad).at("errors").as_array()[0].as_object(), "field"), "pushSubscription.endpoint");
 }
 
 // A load generator sends custom events over keep-alive connections; the server is killed with SIGKILL

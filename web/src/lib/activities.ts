@@ -35,6 +35,7 @@ export const ACTIVITY_TYPES: Readonly<Record<string, TypeInfo>> = {
   'entity-created': { label: 'Contact created', icon: 'user', derived: true },
   'entity-identified': { label: 'Contact identified', icon: 'userCheck', derived: true },
   'entity-merged': { label: 'Contacts merged', icon: 'merge', derived: true },
+  'push-subscribed': { label: 'Push subscription', icon: 'bell', derived: true },
 };
 
 /** "Page visit" for `page-visit`; an unknown type is shown as it is. */
@@ -198,6 +199,10 @@ export function activitySummary(type: string, rawData: unknown, money: MoneyForm
       return merged !== null
         ? `Merged anonymous contact #${merged} into this contact`
         : 'Merged an anonymous contact into this contact';
+    }
+    case 'push-subscribed': {
+      const service = text(data, 'service');
+      return service !== null ? `Subscribed to web push (${service})` : 'Subscribed to web push';
     }
     default:
       return activityLabel(type);
