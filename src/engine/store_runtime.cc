@@ -142,6 +142,23 @@ std::string StoreRuntime::NewTrackerId() const { return crypto::RandomToken(22);
 
 // ---- Loading ------------------------------------------------------------------------------------------
 
+Result<std::unordered_map<int64_t, StoreRuntime::PendingTimers>> StoreRuntime::FindPendingTimers(
+    db::Connection& conn) {
+  std::unordered_map<int64_t, PendingTimers> pending;
+  // Cart timers are the active carts (Load schedules them from there); the timers table holds the others.
+  STARLING_TRY(conn.QueryEach("SELECT store_id, MIN(updated_at) FROM carts WHERE state = 'active' GROUP BY store_id",
+                              {}, [&](const db::Row& row) -> Status {
+                                pending[row.GetInt64(0)].oldest_active_cart_us = row.GetInt64(1);
+                                return Ok();
+                              }));
+  STARLING_TRY(conn.QueryEach("SELECT store_id, MIN(due_at) FROM timers WHERE kind != ? GROUP BY store_id",
+                              {std::string(kCartTimer)}, [&](const db::Row& row) -> Status {
+                                pending[row.GetInt64(0)].first_due_us = row.GetInt64(1);
+                                return Ok();
+                              }));
+  return pending;
+}
+
 Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings) {
   settings_ = settings;
   contacts_.clear();
@@ -379,7 +396,7 @@ void StoreRuntime::SaveCart(int64_t contact_id, const CartState& cart, WritePlan
 // durable record, and Load schedules it again from there. One write less per cart change.
 void StoreRuntime::ScheduleCartTimer(int64_t contact_id, int64_t from_us) {
   CancelCartTimer(contact_id);
-  int64_t due = from_us + settings_.cart_abandonment_minutes * 60 * 1'000'000;
+  int64_t due = CartTimerDue(from_us, settings_);
   int64_t id = next_timer_id_++;
   timers_.emplace(due, Timer{id, std::string(kCartTimer), contact_id});
   cart_timer_[contact_id] = {due, id};

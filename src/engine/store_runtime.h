@@ -63,6 +63,18 @@ class StoreRuntime final : public ContactIndex {
   StoreRuntime(int64_t store_id, const Clock& clock, std::atomic<int64_t>& next_event_id)
       : store_id_(store_id), clock_(clock), next_event_id_(next_event_id) {}
 
+  // The timers a store has pending in the database, as far as they can be known without loading it.
+  struct PendingTimers {
+    int64_t oldest_active_cart_us = INT64_MAX;  // the last change of its oldest active cart (CartTimerDue)
+    int64_t first_due_us = INT64_MAX;           // its first timer row
+  };
+  // Every store's pending timers: one grouped query per table, nothing loaded.
+  static Result<std::unordered_map<int64_t, PendingTimers>> FindPendingTimers(db::Connection& conn);
+  // When the abandonment timer of a cart last changed at `updated_at_us` is due.
+  static int64_t CartTimerDue(int64_t updated_at_us, const RuntimeSettings& settings) {
+    return updated_at_us + settings.cart_abandonment_minutes * 60 * 1'000'000;
+  }
+
   // Loads the store's state from the database (replacing anything in memory).
   Status Load(db::Connection& conn, const RuntimeSettings& settings);
   // New settings; a changed abandonment delay reschedules the active carts' timers.
