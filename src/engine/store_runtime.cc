@@ -55,10 +55,15 @@ constexpr std::string_view kUpsertCart =
     "state = excluded.state, total_quantity = excluded.total_quantity, total_price = excluded.total_price, "
     "items = excluded.items, updated_at = excluded.updated_at";
 constexpr std::string_view kDeleteTimer = "DELETE FROM timers WHERE store_id = ? AND id = ?";
+// A product as sent is often partial (a cart line: id, name, url, price): its fields replace the stored
+// ones and the others are kept (RFC 7396 merge of the data; a product sent without url keeps the stored
+// one), so that an add-to-cart does not wipe the description, categories or image of a product visit.
 constexpr std::string_view kUpsertProduct =
     "INSERT INTO products (store_id, product_id, name, url, unit_price, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (store_id, product_id) DO UPDATE SET name = excluded.name, url = excluded.url, "
-    "unit_price = excluded.unit_price, data = excluded.data, updated_at = excluded.updated_at";
+    "ON CONFLICT (store_id, product_id) DO UPDATE SET name = excluded.name, "
+    "url = CASE WHEN excluded.url = '' THEN products.url ELSE excluded.url END, "
+    "unit_price = excluded.unit_price, data = json_patch(products.data, excluded.data), "
+    "updated_at = excluded.updated_at";
 constexpr std::string_view kInsertPurchase =
     "INSERT INTO purchases (store_id, purchase_id, contact_id, total_price, total_quantity, payment_method, source, "
     "items, purchased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -444,6 +449,9 @@ void StoreRuntime::CartChanged(int64_t contact_id, const std::vector<CartChange>
 }
 
 void StoreRuntime::UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan) {
+  if (!product.update_catalog) return;
+  // The fingerprint is that of the last product sent (or of the stored record, after a load): sending
+  // it again changes nothing (the merge is idempotent), anything else is written.
   uint64_t fingerprint = Fingerprint(product.json);
   auto [it, inserted] = product_fingerprints_.try_emplace(product.id, fingerprint);
   if (!inserted && it->second == fingerprint) return;

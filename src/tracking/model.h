@@ -19,6 +19,9 @@ struct Product {
   std::string url;
   double unit_price = 0;
   std::string json;
+  // False: kept where it was sent (event, cart, purchase) but not written to the catalog (a product
+  // from the public script endpoint whose url is not on one of the store's authorized domains).
+  bool update_catalog = true;
 };
 
 struct CartLine {

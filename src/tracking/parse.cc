@@ -806,8 +806,31 @@ std::string ReadPage(const object& root) {
   return json.size() > 2 ? json.substr(1, json.size() - 2) : "";
 }
 
+// A product from the public script endpoint whose url is on none of the store's authorized domains:
+// kept where it was sent, not written to the catalog (anyone who reads the token from a page could
+// otherwise rename or reprice the store's products, which emails show later).
+void CheckCatalogDomain(Product& product, const std::string& url_field, int index, std::string_view kept,
+                        const std::vector<std::string>& domains, TrackBatch& batch) {
+  if (product.url.empty() || accounts::HostAuthorized(domains, product.url)) return;
+  product.update_catalog = false;
+  batch.errors.push_back(
+      {index, url_field,
+       fmt::format("{}: `{}` is not on an authorized domain of this store: the {} was stored, but product `{}` "
+                   "was not updated in the catalog (add the host in Store settings › Channels › Web)",
+                   url_field, product.url, kept, product.id)});
+}
+
+void CheckCatalogDomains(Event& event, int index, const std::vector<std::string>& domains, TrackBatch& batch) {
+  for (size_t j = 0; j < event.products.size(); ++j) {
+    std::string field = event.type == "product-visited" ? fmt::format("events[{}].product.url", index)
+                        : event.purchase ? fmt::format("events[{}].purchase.products[{}].url", index, j)
+                                         : fmt::format("events[{}].products[{}].url", index, j);
+    CheckCatalogDomain(event.products[j], field, index, "event", domains, batch);
+  }
+}
+
 void ParseEvents(const object& root, std::string_view key, const ParseLimits& limits, const PageContext& page,
-                 TrackBatch& batch) {
+                 TrackBatch& batch, const std::vector<std::string>* catalog_domains = nullptr) {
   auto v = Field(root, key);
   if (!v) return;
   array events;
@@ -821,6 +844,7 @@ void ParseEvents(const object& root, std::string_view key, const ParseLimits& li
     Path path(events_path, static_cast<size_t>(i));
     auto event = ParseEvent(e, path, limits, page, batch);
     if (event) {
+      if (catalog_domains != nullptr) CheckCatalogDomains(*event, i, *catalog_domains, batch);
       batch.events.push_back(std::move(*event));
     } else {
       batch.errors.push_back({i, event.error().field, event.error().message});
@@ -835,7 +859,8 @@ bool IsClientEventType(std::string_view type) {
   return std::find(kClientEventTypes.begin(), kClientEventTypes.end(), type) != kClientEventTypes.end();
 }
 
-Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& limits) {
+Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& limits,
+                                      const std::vector<std::string>* catalog_domains) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   if (doc.get_object().get(root)) {
@@ -857,11 +882,15 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
     auto parsed = ParseCart(*cart, "cart", limits);
     if (parsed) {
       batch.cart = std::move(*parsed);
+      for (size_t j = 0; catalog_domains != nullptr && j < batch.cart->lines.size(); ++j) {
+        CheckCatalogDomain(batch.cart->lines[j].product, fmt::format("cart.products[{}].url", j), -1, "cart",
+                           *catalog_domains, batch);
+      }
     } else {
       batch.errors.push_back({-1, parsed.error().field, parsed.error().message});
     }
   }
-  ParseEvents(root, "events", limits, PageContext(root), batch);
+  ParseEvents(root, "events", limits, PageContext(root), batch, catalog_domains);
   return batch;
 }
 

@@ -4,7 +4,9 @@
 //
 // File format (JSON):
 //   {"description": "…",
-//    "settings": {"cart_abandonment_minutes": 30},           // optional
+//    "settings": {"cart_abandonment_minutes": 30,            // optional
+//                 "authorized_domains": ["shop.example"]},    // optional: the script endpoint's check
+//                                                             // of product urls (none without it)
 //    "steps": [
 //      {"request": {…script wire format…}, "tracker_as": "A",   // remember the answered tracker id as $A
 //       "expect_errors": ["events[0].product.unitPrice"]},      // fields refused in this request (optional)
@@ -21,6 +23,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -114,9 +117,14 @@ TEST_P(GoldenCase, StoredStateMatches) {
   FakeClock clock(TimePoint(std::chrono::seconds(1'790'000'000)));
   ASSERT_TRUE(db::Migrate(*database, clock));
   int64_t abandonment = 30;
+  std::optional<std::vector<std::string>> domains;
   if (auto it = spec->find("settings"); it != spec->end()) {
     if (auto m = it->value().as_object().find("cart_abandonment_minutes"); m != it->value().as_object().end()) {
       abandonment = m->value().as_int64();
+    }
+    if (auto m = it->value().as_object().find("authorized_domains"); m != it->value().as_object().end()) {
+      domains.emplace();
+      for (const auto& d : m->value().as_array()) domains->emplace_back(d.as_string());
     }
   }
   db::GroupCommitter committer(*database, {});
@@ -150,7 +158,7 @@ TEST_P(GoldenCase, StoredStateMatches) {
     }
     json::value request = s.at("request");
     Substitute(request, trackers);
-    auto batch = tracking::ParseScriptPayload(ToJson(request));
+    auto batch = tracking::ParseScriptPayload(ToJson(request), {}, domains ? &*domains : nullptr);
     ASSERT_TRUE(batch) << GetParam().filename() << " step " << step_no << ": " << batch.error().message;
     std::vector<std::string> error_fields;
     for (const auto& e : batch->errors) error_fields.push_back(e.field);

@@ -119,6 +119,25 @@ TEST_F(TrackingApiTest, ScriptEndpointStoresAndAnswersWithTheTracker) {
             (std::vector<std::string>{"login", "entity-identified", "page-visit", "entity-created"}));
 }
 
+// The script endpoint checks product urls against the store's authorized domains (shop.example here):
+// a product from elsewhere is kept in its event, with an error, and left out of the catalog
+// (tests/golden/tracking/14_foreign_product_urls_not_in_catalog.json shows the catalog side).
+TEST_F(TrackingApiTest, ProductsFromOtherDomainsAreKeptOutOfTheCatalog) {
+  HttpResponse r = Collect(
+      R"({"events":[{"type":"product-visited","product":{"productId":"p1","name":"FREE","url":"https://evil.example/p1","unitPrice":0}},)"
+      R"({"type":"product-visited","product":{"productId":"p2","name":"Hat","url":"https://shop.example/p2","unitPrice":5}}]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::object answer = Body(r);
+  ASSERT_EQ(answer.at("errors").as_array().size(), 1u) << r.body;
+  const json::object& error = answer.at("errors").as_array()[0].as_object();
+  EXPECT_EQ(TextOf(error, "field"), "events[0].product.url");
+  EXPECT_NE(TextOf(error, "message").find("is not on an authorized domain"), std::string::npos) << r.body;
+  json::object contacts = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts"));
+  ASSERT_EQ(contacts.at("contacts").as_array().size(), 1u);
+  EXPECT_EQ(Types(Activities(IdOf(contacts.at("contacts").as_array()[0].as_object()), "?type=product-visited")),
+            (std::vector<std::string>{"product-visited", "product-visited"}));
+}
+
 // Timelines walk each contact's chain of events: pages by cursor, a type filter across pages, and a
 // cursor from another contact refused.
 TEST_F(TrackingApiTest, TimelinePagesWithTypeFilterAndCursors) {
