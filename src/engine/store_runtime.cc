@@ -660,7 +660,11 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   // 4. The cart: the full cart sent, or line changes.
   if (batch.cart || !batch.cart_changes.empty()) {
     CartState& cart = carts_[contact_id];
-    std::vector<CartItem> before = cart.state == "active" ? cart.items : std::vector<CartItem>{};
+    // An abandoned cart is still the shop's cart: sent again, its lines are not added again (that
+    // would fire add-to-cart triggers once per line); only what changed is an event, and a change makes
+    // it active again (with a new abandonment timer). Sent unchanged, it stays abandoned.
+    std::vector<CartItem> before =
+        cart.state == "active" || cart.state == "abandoned" ? cart.items : std::vector<CartItem>{};
     std::vector<CartItem> after;
     std::string cart_id = cart.cart_id;
     if (batch.cart) {

@@ -142,13 +142,17 @@ TEST_P(GoldenCase, StoredStateMatches) {
     if (auto it = s.find("advance_minutes"); it != s.end()) {
       clock.Advance(std::chrono::minutes(it->value().as_int64()));
       engine.Poke();
-      // The due timers are deleted in the transaction that stores what they fired: wait for that.
+      // The due timers are deleted in the transaction that stores what they fired, and a cart's (its
+      // active row) leaves the state `active`: wait for that.
       int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch()).count();
       bool fired = false;
       for (int i = 0; i < 500 && !fired; ++i) {
         auto reader = database->Reader();
         ASSERT_TRUE(reader);
-        auto left = (*reader)->QueryOne("SELECT COUNT(*) FROM timers WHERE due_at <= ?", {now_us});
+        auto left = (*reader)->QueryOne(
+            "SELECT (SELECT COUNT(*) FROM timers WHERE due_at <= ?) + "
+            "(SELECT COUNT(*) FROM carts WHERE state = 'active' AND updated_at <= ?)",
+            {now_us, now_us - abandonment * 60 * 1'000'000});
         ASSERT_TRUE(left);
         fired = (*left)->GetInt64(0) == 0;
         if (!fired) std::this_thread::sleep_for(std::chrono::milliseconds(10));
