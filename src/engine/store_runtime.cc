@@ -518,6 +518,48 @@ bool StoreRuntime::FlushHeads(size_t sweep, size_t max_writes, std::chrono::stea
 
 // ---- Apply ----------------------------------------------------------------------------------------------
 
+const std::string& StoreRuntime::IdentityEmail(const tracking::TrackBatch& batch) const {
+  if (!batch.keys.email.empty()) return batch.keys.email;
+  // A newsletter sign-up identifies a visitor the page did not: an unknown tracker or an anonymous
+  // contact's. A signed-in customer's tracker stays theirs (they subscribed another email: Subscriber).
+  for (const tracking::Event& event : batch.events) {
+    if (event.subscriber_email.empty()) continue;
+    std::optional<int64_t> by_tracker;
+    if (!batch.keys.tracker_id.empty()) by_tracker = FindByTracker(batch.keys.tracker_id);
+    if (!by_tracker || EmailOf(*by_tracker).empty()) return event.subscriber_email;
+    break;
+  }
+  return batch.keys.email;
+}
+
+int64_t StoreRuntime::Subscriber(const std::string& email, int64_t contact_id, bool create, int64_t now_us,
+                                 WritePlan& plan, AppliedBatch& applied) {
+  if (EmailOf(contact_id) == email) return contact_id;
+  if (std::optional<int64_t> found = FindByEmail(email)) return *found;
+  if (!create) return 0;
+  int64_t id = next_contact_id_++;
+  CreateContact(id, email, now_us, plan);
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("email");
+  w.String(email);
+  w.EndObject();
+  AddEvent(id, "entity-created", now_us, w.Take(), plan, applied);
+  return id;
+}
+
+bool StoreRuntime::SetField(Contact& c, const std::string& name, const std::string& value) {
+  auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
+                             [](const auto& pair, const std::string& key) { return pair.first < key; });
+  if (it != c.fields.end() && it->first == name) {
+    if (it->second == value) return false;
+    it->second = value;
+  } else {
+    c.fields.insert(it, {name, value});
+  }
+  return true;
+}
+
 AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& plan) {
   AppliedBatch applied;
   applied.live.source = batch.source;
@@ -541,14 +583,15 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     }
     contact_id = named->merged_into != 0 ? named->merged_into : batch.keys.contact_id;
   } else {
-    IdentityDecision d = ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, [this] { return NewTrackerId(); });
+    const std::string& email = IdentityEmail(batch);
+    IdentityDecision d = ResolveIdentity(*this, batch.keys.tracker_id, email, [this] { return NewTrackerId(); });
     using Kind = IdentityDecision::Kind;
     bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
     if (creates && !batch.create_contact) {
       applied.outcome.status = Error{ErrorCode::kNotFound,
                                      fmt::format("no contact has the email `{}` in this store (contact_missing): "
                                                  "create it first, or pass createContact=true",
-                                                 batch.keys.email),
+                                                 email),
                                      "email"};
       applied.live.status = applied.outcome.status.error().message;
       return applied;
@@ -561,13 +604,13 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       case Kind::kNewAnonymous:
       case Kind::kNewIdentified: {
         contact_id = next_contact_id_++;
-        std::string email = d.kind == Kind::kNewIdentified ? batch.keys.email : "";
-        CreateContact(contact_id, email, now_us, plan);
+        std::string created_email = d.kind == Kind::kNewIdentified ? email : "";
+        CreateContact(contact_id, created_email, now_us, plan);
         JsonWriter w;
         w.BeginObject();
-        if (!email.empty()) {
+        if (!created_email.empty()) {
           w.Key("email");
-          w.String(email);
+          w.String(created_email);
         }
         w.EndObject();
         AddEvent(contact_id, "entity-created", now_us, w.Take(), plan, applied);
@@ -575,13 +618,13 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       }
       case Kind::kIdentify: {
         contact_id = d.contact_id;
-        contacts_[contact_id].email = batch.keys.email;
-        by_email_.insert_or_assign(IndexKey(batch.keys.email), contact_id);
-        plan.Add(kSetEmail, batch.keys.email, now_us, store_id_, contact_id);
+        contacts_[contact_id].email = email;
+        by_email_.insert_or_assign(IndexKey(email), contact_id);
+        plan.Add(kSetEmail, email, now_us, store_id_, contact_id);
         JsonWriter w;
         w.BeginObject();
         w.Key("email");
-        w.String(batch.keys.email);
+        w.String(email);
         w.EndObject();
         AddEvent(contact_id, "entity-identified", now_us, w.Take(), plan, applied);
         break;
@@ -612,17 +655,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   if (!batch.fields.empty()) {
     Contact& c = contacts_[contact_id];
     bool changed = false;
-    for (const auto& [name, value] : batch.fields) {
-      auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
-                                 [](const auto& pair, const std::string& key) { return pair.first < key; });
-      if (it != c.fields.end() && it->first == name) {
-        if (it->second == value) continue;
-        it->second = value;
-      } else {
-        c.fields.insert(it, {name, value});
-      }
-      changed = true;
-    }
+    for (const auto& [name, value] : batch.fields) changed = SetField(c, name, value) || changed;
     if (changed) WriteFields(contact_id, now_us, plan);
   }
 
@@ -644,6 +677,22 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
                                  p.payment_method, p.source, ItemsJson(items), at);
     }
     for (const tracking::Product& product : event.products) UpsertProduct(product, now_us, plan);
+    if (!event.subscriber_email.empty()) {
+      int64_t subscriber = Subscriber(event.subscriber_email, contact_id, batch.create_contact, now_us, plan, applied);
+      if (subscriber == 0) {
+        applied.live.errors.push_back(
+            {-1, "email",
+             fmt::format("newsletter-subscribe: no contact has the email `{}` in this store: not stored "
+                         "(create the contact first, or pass createContact=true)",
+                         event.subscriber_email)});
+        continue;
+      }
+      if (SetField(contacts_[subscriber], "_newsletter_subscription_status", "\"subscribed\"")) {
+        WriteFields(subscriber, now_us, plan);
+      }
+      AddEvent(subscriber, event.type, at, event.data_json, plan, applied);
+      continue;
+    }
     AddEvent(contact_id, event.type, at, event.data_json, plan, applied);
     if (event.purchase) {
       // A purchase closes the contact's cart.

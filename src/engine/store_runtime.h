@@ -193,6 +193,16 @@ class StoreRuntime final : public ContactIndex {
   void CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
                    int64_t now_us, WritePlan& plan, AppliedBatch& applied);
   void UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan);
+  // The email that identifies the batch's contact: the page's, else a newsletter sign-up's when the
+  // tracker is unknown or anonymous.
+  const std::string& IdentityEmail(const tracking::TrackBatch& batch) const;
+  // Who subscribed `email` in a request about `contact_id`: that contact when it has this email, else
+  // the contact with the email, created (entity-created) when there is none and `create`; 0 otherwise.
+  // The request's contact and its trackers are left as they are.
+  int64_t Subscriber(const std::string& email, int64_t contact_id, bool create, int64_t now_us, WritePlan& plan,
+                     AppliedBatch& applied);
+  // Sets one profile field in memory; false if it already had that value.
+  static bool SetField(Contact& c, const std::string& name, const std::string& value);
   void WriteHead(int64_t contact_id, Contact& c, WritePlan& plan);
   std::string NewTrackerId() const;
 

@@ -55,6 +55,9 @@ struct Event {
   int64_t occurred_at_us = 0;     // 0: when received
   std::vector<Product> products;  // products to upsert into the catalog
   std::optional<Purchase> purchase;
+  // newsletter-subscribe: the email that subscribed (normalized). It is recorded on the contact with
+  // that email, which need not be the request's (a signed-in customer may subscribe another address).
+  std::string subscriber_email;
 };
 
 // An event refused for a bad field; the batch's other events are kept.

@@ -686,9 +686,9 @@ Result<Event> ParseEvent(element e, const Path& path, const ParseLimits& limits,
       email = *normalized;
     }
     if (email.empty()) return Invalid(at("email"), "a newsletter-subscribe event needs the email that subscribed");
-    // The subscriber's email identifies the visitor when the page did not.
-    if (batch.keys.email.empty()) batch.keys.email = email;
-    batch.fields.emplace_back("_newsletter_subscription_status", "\"subscribed\"");
+    // The engine records the subscription on that email's contact, and identifies an anonymous visitor
+    // by it (never a signed-in customer who subscribes another address).
+    event.subscriber_email = email;
     w.Key("email");
     w.String(email);
   } else if (type == "purchase") {
