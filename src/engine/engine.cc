@@ -28,6 +28,9 @@ constexpr size_t kHeadsFlushBatch = 1000;
 constexpr size_t kHeadsFlushWrites = 200;
 // A store with pending timers that could not be loaded when they were due is tried again this much later.
 constexpr std::chrono::microseconds kDormantRetry = std::chrono::minutes(1);
+// Dormant stores a worker loads per round: after a long stop many are due at once, and the worker's
+// loaded stores (their waiting batches, timers and heads) get a turn between them.
+constexpr size_t kDormantLoadsPerRound = 8;
 
 }  // namespace
 
@@ -541,7 +544,7 @@ void Engine::RunWorker(Worker& w, size_t index) {
       w.poked = false;
       stop = w.stop;
       now = now_us();
-      while (!stop && !w.dormant.empty() && w.dormant.begin()->first <= now) {
+      while (!stop && !w.dormant.empty() && w.dormant.begin()->first <= now && woken.size() < kDormantLoadsPerRound) {
         woken.push_back(w.dormant.begin()->second);
         w.dormant.erase(w.dormant.begin());
       }
@@ -581,10 +584,12 @@ void Engine::RunWorker(Worker& w, size_t index) {
       if (!r.loaded && std::find(woken.begin(), woken.end(), store_id) != woken.end()) retry.push_back(store_id);
       busy = busy || r.commits_in_flight > 0 || !store.waiting.empty() || (stop && r.loaded && !r.needs_reload && r.unflushed_heads() > 0);
     }
-    if (!retry.empty()) {
-      // Nothing else would load them before their next request (Prepare logged why).
+    if (!retry.empty() || woken.size() == kDormantLoadsPerRound) {
       std::lock_guard lock(w.mutex);
+      // Nothing else would load them before their next request (Prepare logged why).
       for (int64_t store_id : retry) w.dormant.emplace(now + kDormantRetry.count(), store_id);
+      // More may be due: the next round at once.
+      if (woken.size() == kDormantLoadsPerRound) w.poked = true;
     }
     if (stop && !busy) return;
     if (stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
