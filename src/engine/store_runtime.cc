@@ -695,9 +695,10 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     }
     AddEvent(contact_id, event.type, at, event.data_json, plan, applied);
     if (event.purchase) {
-      // A purchase closes the contact's cart.
+      // A purchase closes the contact's cart, an abandoned one too (recovered: emptied next, its lines
+      // are not removals).
       auto cart = carts_.find(contact_id);
-      if (cart != carts_.end() && cart->second.state == "active") {
+      if (cart != carts_.end() && (cart->second.state == "active" || cart->second.state == "abandoned")) {
         cart->second.state = "purchased";
         cart->second.updated_at_us = now_us;
         CancelCartTimer(contact_id);
