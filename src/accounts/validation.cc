@@ -167,4 +167,34 @@ Result<std::string> NormalizeDomain(std::string_view text, std::string_view fiel
   return std::string(host);
 }
 
+bool HostAuthorized(const std::vector<std::string>& authorized_domains, std::string_view url) {
+  std::string lower = AsciiLower(url);
+  std::string_view host_port = lower;
+  size_t scheme = host_port.find("://");
+  if (scheme == std::string_view::npos) return false;
+  host_port.remove_prefix(scheme + 3);
+  host_port = host_port.substr(0, host_port.find_first_of("/?#"));
+  if (size_t at = host_port.rfind('@'); at != std::string_view::npos) host_port.remove_prefix(at + 1);
+  std::string_view host = host_port;
+  if (host.starts_with('[')) {
+    host = host.substr(0, host.find(']') + 1);  // an IPv6 literal
+  } else if (size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  if (host.empty()) return false;
+  for (const std::string& domain : authorized_domains) {
+    std::string_view want = domain;
+    std::string_view got = want.find(':') != std::string_view::npos ? host_port : host;
+    if (want.starts_with("*.")) {
+      std::string_view base = want.substr(2);
+      if (got == base || (got.size() > base.size() && got.ends_with(base) && got[got.size() - base.size() - 1] == '.')) {
+        return true;
+      }
+    } else if (got == want) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace starling::accounts

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 
@@ -29,5 +30,9 @@ Result<std::string> ValidateCurrency(std::string_view text, std::string_view fie
 // pasted URL ("https://shop.example/path") is reduced to its host[:port]. "*.shop.example" stands for
 // every subdomain. Lower-cased.
 Result<std::string> NormalizeDomain(std::string_view text, std::string_view field = "authorized_domains");
+// Whether the host of `url` (an absolute URL, or an Origin header's scheme://host[:port]) is one of
+// `authorized_domains` (as NormalizeDomain makes them: a domain with a port matches that port only;
+// "*.shop.example" matches shop.example and its subdomains). User info before an `@` is not the host.
+bool HostAuthorized(const std::vector<std::string>& authorized_domains, std::string_view url);
 
 }  // namespace starling::accounts

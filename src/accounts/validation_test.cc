@@ -57,6 +57,25 @@ TEST(ValidationTest, Domains) {
   EXPECT_EQ(NormalizeDomain("bad domain").error().field, "authorized_domains");
 }
 
+TEST(ValidationTest, HostAuthorized) {
+  const std::vector<std::string> domains = {"shop.example", "*.cdn.example", "localhost:8080"};
+  EXPECT_TRUE(HostAuthorized(domains, "https://shop.example/p/1?x=1#y"));
+  EXPECT_TRUE(HostAuthorized(domains, "HTTPS://Shop.Example:443/p"));  // no port in the domain: any port
+  EXPECT_TRUE(HostAuthorized(domains, "https://shop.example?x=1"));
+  EXPECT_TRUE(HostAuthorized(domains, "https://cdn.example"));
+  EXPECT_TRUE(HostAuthorized(domains, "https://img.eu.cdn.example/a.jpg"));
+  EXPECT_TRUE(HostAuthorized(domains, "http://localhost:8080"));
+  EXPECT_FALSE(HostAuthorized(domains, "http://localhost:9090"));
+  EXPECT_FALSE(HostAuthorized(domains, "https://www.shop.example/p"));
+  EXPECT_FALSE(HostAuthorized(domains, "https://evilshop.example/p"));
+  EXPECT_FALSE(HostAuthorized(domains, "https://shop.example.evil.example/p"));
+  EXPECT_FALSE(HostAuthorized(domains, "https://shop.example@evil.example/p"));  // user info, then the host
+  EXPECT_FALSE(HostAuthorized(domains, "https://evil.example/shop.example"));
+  EXPECT_FALSE(HostAuthorized(domains, "shop.example/p"));
+  EXPECT_FALSE(HostAuthorized(domains, "https:///p"));
+  EXPECT_FALSE(HostAuthorized({}, "https://shop.example/p"));
+}
+
 TEST(ValidationTest, NamesAndText) {
   EXPECT_EQ(*ValidateName("  Acme  ", "name"), "Acme");
   EXPECT_FALSE(ValidateName("   ", "name"));

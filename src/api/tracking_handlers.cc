@@ -7,6 +7,7 @@
 #include <charconv>
 #include <future>
 
+#include "accounts/validation.h"
 #include "api/accounts_json.h"
 #include "base/crypto.h"
 #include "base/json_writer.h"
@@ -244,29 +245,7 @@ void TrackingDirectory::Invalidate(int64_t store_id) {
 }
 
 bool TrackingDirectory::OriginAllowed(const Entry& entry, std::string_view origin) {
-  std::string o = AsciiLower(origin);
-  size_t scheme = o.find("://");
-  if (scheme == std::string::npos) return false;
-  std::string host_port = o.substr(scheme + 3);
-  if (size_t slash = host_port.find('/'); slash != std::string::npos) host_port.resize(slash);
-  std::string host = host_port;
-  if (size_t colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) {
-    host.resize(colon);
-  }
-  for (const std::string& domain : entry.authorized_domains) {
-    bool has_port = domain.find(':') != std::string::npos;
-    std::string_view want = domain;
-    std::string_view got = has_port ? std::string_view(host_port) : std::string_view(host);
-    if (want.starts_with("*.")) {
-      std::string_view base = want.substr(2);
-      if (got == base || (got.size() > base.size() && got.ends_with(base) && got[got.size() - base.size() - 1] == '.')) {
-        return true;
-      }
-    } else if (got == want) {
-      return true;
-    }
-  }
-  return false;
+  return accounts::HostAuthorized(entry.authorized_domains, origin);
 }
 
 // ---- Routes -------------------------------------------------------------------------------------------
@@ -335,7 +314,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       AddCors(r, origin);
       return reply(std::move(r));
     }
-    auto batch = tracking::ParseScriptPayload(request.body);
+    auto batch = tracking::ParseScriptPayload(request.body, {}, &store.authorized_domains);
     if (!batch) {
       engine.RecordRefused(store.store_id, "script", request.remote_address, batch.error().message);
       return fail(batch.error(), true);

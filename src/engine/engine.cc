@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <unordered_set>
@@ -25,6 +26,11 @@ constexpr auto kWorkerTick = std::chrono::milliseconds(100);
 constexpr auto kHeadsFlushDelay = std::chrono::seconds(5);
 constexpr size_t kHeadsFlushBatch = 1000;
 constexpr size_t kHeadsFlushWrites = 200;
+// A store with pending timers that could not be loaded when they were due is tried again this much later.
+constexpr std::chrono::microseconds kDormantRetry = std::chrono::minutes(1);
+// Dormant stores a worker loads per round: after a long stop many are due at once, and the worker's
+// loaded stores (their waiting batches, timers and heads) get a turn between them.
+constexpr size_t kDormantLoadsPerRound = 8;
 
 }  // namespace
 
@@ -75,6 +81,9 @@ struct Engine::Worker {
   std::deque<int64_t> jobs;                   // stores to look at
   std::unordered_set<int64_t> queued;         // stores in `jobs`
   std::unordered_set<int64_t> stores;         // every store of this worker (for timers)
+  // Stores not loaded since start whose timers pending in the database are due then (µs, Clock): the
+  // worker loads each when its time comes (FindDormantTimers).
+  std::multimap<int64_t, int64_t> dormant;
   bool stop = false;
   bool poked = false;
   std::thread thread;
@@ -103,6 +112,11 @@ Engine::Engine(db::Database& db, db::GroupCommitter& committer, const Clock& clo
       RunWorker(*w, i);
     });
   }
+  // Off the start-up path: serving begins while the stores with pending timers are looked up.
+  timer_scan_ = std::thread([this] {
+    NameThisThread("engine-timers");
+    FindDormantTimers();
+  });
 }
 
 Engine::~Engine() { Stop(); }
@@ -188,6 +202,7 @@ void Engine::Poke() {
 
 void Engine::Stop() {
   if (stopping_.exchange(true)) return;
+  if (timer_scan_.joinable()) timer_scan_.join();
   for (auto& worker : workers_) {
     std::lock_guard lock(worker->mutex);
     worker->stop = true;
@@ -483,6 +498,30 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
   return copy;
 }
 
+void Engine::FindDormantTimers() {
+  auto pending = db::Read(db_, [](db::Connection& conn) { return StoreRuntime::FindPendingTimers(conn); });
+  if (!pending) {
+    spdlog::error("engine: cannot read which stores have pending timers ({}); their timers fire when they next "
+                  "receive a request",
+                  pending.error().message);
+    return;
+  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch()).count();
+  for (const auto& [store_id, timers] : *pending) {
+    if (stopping_.load()) return;
+    int64_t due = timers.first_due_us;
+    if (timers.oldest_active_cart_us != INT64_MAX) {
+      // A store whose settings cannot be read is loaded now: loading reports why.
+      auto settings = settings_(store_id);
+      due = std::min(due, settings ? StoreRuntime::CartTimerDue(timers.oldest_active_cart_us, *settings) : now);
+    }
+    Worker& w = WorkerFor(store_id);
+    std::lock_guard lock(w.mutex);
+    w.dormant.emplace(due, store_id);
+  }
+  spdlog::info("engine: {} stores have timers pending", pending->size());
+}
+
 void Engine::RunWorker(Worker& w, size_t index) {
   (void)index;
   auto now_us = [this] {
@@ -491,7 +530,9 @@ void Engine::RunWorker(Worker& w, size_t index) {
   for (;;) {
     std::vector<int64_t> jobs;
     std::vector<int64_t> stores;
+    std::vector<int64_t> woken;  // dormant stores whose first timer is due
     bool stop;
+    int64_t now;
     {
       std::unique_lock lock(w.mutex);
       // Timers and heads are looked at every tick (and timers at once after a Poke): the clock may jump.
@@ -502,9 +543,19 @@ void Engine::RunWorker(Worker& w, size_t index) {
       stores.assign(w.stores.begin(), w.stores.end());
       w.poked = false;
       stop = w.stop;
+      now = now_us();
+      while (!stop && !w.dormant.empty() && w.dormant.begin()->first <= now && woken.size() < kDormantLoadsPerRound) {
+        woken.push_back(w.dormant.begin()->second);
+        w.dormant.erase(w.dormant.begin());
+      }
     }
     std::unordered_set<int64_t> look(jobs.begin(), jobs.end());
-    int64_t now = now_us();
+    for (int64_t store_id : woken) {
+      GetStore(store_id);  // one of this worker's stores from now on (loaded below)
+      look.insert(store_id);
+      if (std::find(stores.begin(), stores.end(), store_id) == stores.end()) stores.push_back(store_id);
+    }
+    std::vector<int64_t> retry;  // woken stores that could not be loaded
     bool busy = false;
     for (int64_t store_id : stores) {
       Store& store = GetStore(store_id);
@@ -516,6 +567,7 @@ void Engine::RunWorker(Worker& w, size_t index) {
                    (stop || std::chrono::steady_clock::now() - store.last_flush >= kWorkerTick);
       if (look.count(store_id) || due || (stop && !store.waiting.empty()) || flush) {
         if (r.commits_in_flight < options_.max_commits_in_flight && Prepare(store, store_id)) {
+          due = r.NextTimerDue() <= now;  // a store loaded just now has its timers now
           std::vector<std::pair<tracking::TrackBatch, TrackCallback>> batches;
           size_t n = std::min(store.waiting.size(), options_.max_batch_commands);
           for (size_t i = 0; i < n; ++i) {
@@ -529,7 +581,15 @@ void Engine::RunWorker(Worker& w, size_t index) {
           }
         }
       }
+      if (!r.loaded && std::find(woken.begin(), woken.end(), store_id) != woken.end()) retry.push_back(store_id);
       busy = busy || r.commits_in_flight > 0 || !store.waiting.empty() || (stop && r.loaded && !r.needs_reload && r.unflushed_heads() > 0);
+    }
+    if (!retry.empty() || woken.size() == kDormantLoadsPerRound) {
+      std::lock_guard lock(w.mutex);
+      // Nothing else would load them before their next request (Prepare logged why).
+      for (int64_t store_id : retry) w.dormant.emplace(now + kDormantRetry.count(), store_id);
+      // More may be due: the next round at once.
+      if (woken.size() == kDormantLoadsPerRound) w.poked = true;
     }
     if (stop && !busy) return;
     if (stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));

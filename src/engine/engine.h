@@ -15,7 +15,11 @@
 //
 // Timers are kept in memory per runtime and fired by the worker threads; a cart's abandonment timer is
 // not a row of its own (the active cart row is its durable record). Time comes from the injected Clock;
-// after moving a fake clock, call Poke().
+// after moving a fake clock, call Poke(). Stores load on first use, so at start a background thread
+// reads, with one grouped query per table, which stores have timers pending in the database and when
+// the first is due (a cart's: its last change plus the store's abandonment delay); a worker loads such
+// a store when that time comes, and fires its timers without waiting for the store's next request.
+// Stores without pending timers are not read at all.
 //
 // Timelines: a contact's events form a chain (events.prev_id), so storing an event writes no index. The
 // runtime knows each contact's newest event and count; readers ask Heads(). The workers write the heads
@@ -178,6 +182,9 @@ class Engine final {
   // Asks the store's worker to look at it (load it, apply what waits, fire timers).
   void Schedule(int64_t store_id);
   void RunWorker(Worker& worker, size_t index);
+  // On `timer_scan_`: hands each store with timers pending in the database to its worker, with the
+  // time its first timer is due.
+  void FindDormantTimers();
   // With the store's lock held: makes the runtime ready (load, reload, settings); false if it cannot
   // be now (the waiting batches are then refused or left for later).
   bool Prepare(Store& store, int64_t store_id);
@@ -204,6 +211,7 @@ class Engine final {
   StoreSettingsSource settings_;
   EngineOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::thread timer_scan_;  // FindDormantTimers, once at start
   std::atomic<bool> stopping_{false};
   std::mutex stores_mutex_;
   std::unordered_map<int64_t, std::unique_ptr<Store>> stores_;  // never erased: Store& stays valid

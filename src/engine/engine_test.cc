@@ -1,10 +1,12 @@
 // Engine::Subscribe: the live entries of a store pushed to subscribers, each once and in order, with the
 // kept ones first. Entries are published with RecordRefused, which needs no store in the database.
+// Timers pending in the database fire after a restart without a request to their store.
 #include "engine/engine.h"
 
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -153,6 +155,62 @@ TEST_F(EngineLiveTest, ACallbackMayPublishSubscribeAndUnsubscribe) {
   Refuse(1, "after unsubscribing");
   EXPECT_EQ(seen.size(), 2u);
   EXPECT_EQ(inner.seqs(), (std::vector<uint64_t>{1, 2, 3}));
+}
+
+// Cart-abandoned events stored so far.
+int64_t AbandonedCarts(db::Database& database) {
+  auto count = db::Read(database, [&](db::Connection& conn) {
+    return conn.QueryOne("SELECT COUNT(*) FROM events WHERE type = 'cart-abandoned'");
+  });
+  EXPECT_TRUE(count && *count);
+  return count && *count ? (**count).GetInt64(0) : -1;
+}
+
+// After a restart, stores with an active cart abandon it when the delay is over although they receive
+// no request (they used to wait for their next request), and not before. More stores than a worker
+// loads in one round.
+TEST(EngineTimersTest, PendingCartTimersFireAfterARestartWithoutARequest) {
+  db::testing::TempDir dir;
+  auto database = Migrated(db::testing::OpenTestDatabase(dir));
+  FakeClock clock{TimePoint(std::chrono::seconds(1'790'000'000))};
+  auto settings = [](int64_t) -> Result<RuntimeSettings> { return RuntimeSettings{.cart_abandonment_minutes = 30}; };
+  constexpr int64_t kFirstStore = 7, kStores = 20;
+  {
+    db::GroupCommitter committer(*database, {});
+    Engine engine(*database, committer, clock, settings, {.workers = 2});
+    for (int64_t store = kFirstStore; store < kFirstStore + kStores; ++store) {
+      tracking::TrackBatch batch;
+      batch.source = "script";
+      tracking::CartLine line;
+      line.product = {"p", "P", "https://shop.example/p", 3,
+                      R"({"productId":"p","name":"P","url":"https://shop.example/p","unitPrice":3})"};
+      line.price = 3;
+      batch.cart = tracking::Cart{"c1", 1, 3, {line}};
+      std::promise<TrackOutcome> done;
+      engine.Track(store, std::move(batch), [&done](TrackOutcome o) { done.set_value(std::move(o)); });
+      ASSERT_TRUE(done.get_future().get().status);
+    }
+    engine.Stop();
+    committer.Stop();
+  }
+  clock.Advance(std::chrono::minutes(10));
+  db::GroupCommitter committer(*database, {});
+  Engine engine(*database, committer, clock, settings, {.workers = 2});
+  // Not due yet: a few worker ticks go by and nothing fires.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(AbandonedCarts(*database), 0);
+  clock.Advance(std::chrono::minutes(21));
+  engine.Poke();
+  int64_t abandoned = 0;
+  for (int i = 0; i < 500 && abandoned < kStores; ++i) {
+    abandoned = AbandonedCarts(*database);
+    if (abandoned < kStores) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(abandoned, kStores);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(AbandonedCarts(*database), kStores);  // once each
+  engine.Stop();
+  committer.Stop();
 }
 
 }  // namespace

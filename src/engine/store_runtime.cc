@@ -61,10 +61,15 @@ constexpr std::string_view kUpsertCart =
     "state = excluded.state, total_quantity = excluded.total_quantity, total_price = excluded.total_price, "
     "items = excluded.items, updated_at = excluded.updated_at";
 constexpr std::string_view kDeleteTimer = "DELETE FROM timers WHERE store_id = ? AND id = ?";
+// A product as sent is often partial (a cart line: id, name, url, price): its fields replace the stored
+// ones and the others are kept (RFC 7396 merge of the data; a product sent without url keeps the stored
+// one), so that an add-to-cart does not wipe the description, categories or image of a product visit.
 constexpr std::string_view kUpsertProduct =
     "INSERT INTO products (store_id, product_id, name, url, unit_price, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (store_id, product_id) DO UPDATE SET name = excluded.name, url = excluded.url, "
-    "unit_price = excluded.unit_price, data = excluded.data, updated_at = excluded.updated_at";
+    "ON CONFLICT (store_id, product_id) DO UPDATE SET name = excluded.name, "
+    "url = CASE WHEN excluded.url = '' THEN products.url ELSE excluded.url END, "
+    "unit_price = excluded.unit_price, data = json_patch(products.data, excluded.data), "
+    "updated_at = excluded.updated_at";
 constexpr std::string_view kInsertPurchase =
     "INSERT INTO purchases (store_id, purchase_id, contact_id, total_price, total_quantity, payment_method, source, "
     "items, purchased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -160,6 +165,23 @@ int64_t StoreRuntime::NowUs() const {
 std::string StoreRuntime::NewTrackerId() const { return crypto::RandomToken(22); }
 
 // ---- Loading ------------------------------------------------------------------------------------------
+
+Result<std::unordered_map<int64_t, StoreRuntime::PendingTimers>> StoreRuntime::FindPendingTimers(
+    db::Connection& conn) {
+  std::unordered_map<int64_t, PendingTimers> pending;
+  // Cart timers are the active carts (Load schedules them from there); the timers table holds the others.
+  STARLING_TRY(conn.QueryEach("SELECT store_id, MIN(updated_at) FROM carts WHERE state = 'active' GROUP BY store_id",
+                              {}, [&](const db::Row& row) -> Status {
+                                pending[row.GetInt64(0)].oldest_active_cart_us = row.GetInt64(1);
+                                return Ok();
+                              }));
+  STARLING_TRY(conn.QueryEach("SELECT store_id, MIN(due_at) FROM timers WHERE kind != ? GROUP BY store_id",
+                              {std::string(kCartTimer)}, [&](const db::Row& row) -> Status {
+                                pending[row.GetInt64(0)].first_due_us = row.GetInt64(1);
+                                return Ok();
+                              }));
+  return pending;
+}
 
 Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings) {
   settings_ = settings;
@@ -461,7 +483,7 @@ void StoreRuntime::SaveCart(int64_t contact_id, const CartState& cart, WritePlan
 // durable record, and Load schedules it again from there. One write less per cart change.
 void StoreRuntime::ScheduleCartTimer(int64_t contact_id, int64_t from_us) {
   CancelCartTimer(contact_id);
-  int64_t due = from_us + settings_.cart_abandonment_minutes * 60 * 1'000'000;
+  int64_t due = CartTimerDue(from_us, settings_);
   int64_t id = next_timer_id_++;
   timers_.emplace(due, Timer{id, std::string(kCartTimer), contact_id});
   cart_timer_[contact_id] = {due, id};
@@ -509,6 +531,9 @@ void StoreRuntime::CartChanged(int64_t contact_id, const std::vector<CartChange>
 }
 
 void StoreRuntime::UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan) {
+  if (!product.update_catalog) return;
+  // The fingerprint is that of the last product sent (or of the stored record, after a load): sending
+  // it again changes nothing (the merge is idempotent), anything else is written.
   uint64_t fingerprint = Fingerprint(product.json);
   auto [it, inserted] = product_fingerprints_.try_emplace(product.id, fingerprint);
   if (!inserted && it->second == fingerprint) return;
@@ -575,6 +600,48 @@ bool StoreRuntime::FlushHeads(size_t sweep, size_t max_writes, std::chrono::stea
 
 // ---- Apply ----------------------------------------------------------------------------------------------
 
+const std::string& StoreRuntime::IdentityEmail(const tracking::TrackBatch& batch) const {
+  if (!batch.keys.email.empty()) return batch.keys.email;
+  // A newsletter sign-up identifies a visitor the page did not: an unknown tracker or an anonymous
+  // contact's. A signed-in customer's tracker stays theirs (they subscribed another email: Subscriber).
+  for (const tracking::Event& event : batch.events) {
+    if (event.subscriber_email.empty()) continue;
+    std::optional<int64_t> by_tracker;
+    if (!batch.keys.tracker_id.empty()) by_tracker = FindByTracker(batch.keys.tracker_id);
+    if (!by_tracker || EmailOf(*by_tracker).empty()) return event.subscriber_email;
+    break;
+  }
+  return batch.keys.email;
+}
+
+int64_t StoreRuntime::Subscriber(const std::string& email, int64_t contact_id, bool create, int64_t now_us,
+                                 WritePlan& plan, AppliedBatch& applied) {
+  if (EmailOf(contact_id) == email) return contact_id;
+  if (std::optional<int64_t> found = FindByEmail(email)) return *found;
+  if (!create) return 0;
+  int64_t id = next_contact_id_++;
+  CreateContact(id, email, now_us, plan);
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("email");
+  w.String(email);
+  w.EndObject();
+  AddEvent(id, "entity-created", now_us, w.Take(), plan, applied);
+  return id;
+}
+
+bool StoreRuntime::SetField(Contact& c, const std::string& name, const std::string& value) {
+  auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
+                             [](const auto& pair, const std::string& key) { return pair.first < key; });
+  if (it != c.fields.end() && it->first == name) {
+    if (it->second == value) return false;
+    it->second = value;
+  } else {
+    c.fields.insert(it, {name, value});
+  }
+  return true;
+}
+
 AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& plan) {
   AppliedBatch applied;
   applied.live.source = batch.source;
@@ -598,18 +665,19 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     }
     contact_id = named->merged_into != 0 ? named->merged_into : batch.keys.contact_id;
   } else {
+    const std::string& email = IdentityEmail(batch);
     IdentityDecision d =
-        ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, [this] { return NewTrackerId(); },
+        ResolveIdentity(*this, batch.keys.tracker_id, email, [this] { return NewTrackerId(); },
                         batch.push_subscription ? batch.push_subscription->endpoint : std::string());
     using Kind = IdentityDecision::Kind;
     bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
     if (creates && !batch.create_contact) {
-      bool by_email = !batch.keys.email.empty();
+      bool by_email = !email.empty();
       applied.outcome.status =
           Error{ErrorCode::kNotFound,
                 fmt::format("no contact has the {} `{}` in this store (contact_missing): create it first, or pass "
                             "createContact=true",
-                            by_email ? "email" : "tracker id", by_email ? batch.keys.email : batch.keys.tracker_id),
+                            by_email ? "email" : "tracker id", by_email ? email : batch.keys.tracker_id),
                 by_email ? "email" : "trackerId"};
       applied.live.status = applied.outcome.status.error().message;
       return applied;
@@ -622,13 +690,13 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       case Kind::kNewAnonymous:
       case Kind::kNewIdentified: {
         contact_id = next_contact_id_++;
-        std::string email = d.kind == Kind::kNewIdentified ? batch.keys.email : "";
-        CreateContact(contact_id, email, now_us, plan);
+        std::string created_email = d.kind == Kind::kNewIdentified ? email : "";
+        CreateContact(contact_id, created_email, now_us, plan);
         JsonWriter w;
         w.BeginObject();
-        if (!email.empty()) {
+        if (!created_email.empty()) {
           w.Key("email");
-          w.String(email);
+          w.String(created_email);
         }
         w.EndObject();
         AddEvent(contact_id, "entity-created", now_us, w.Take(), plan, applied);
@@ -636,13 +704,13 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       }
       case Kind::kIdentify: {
         contact_id = d.contact_id;
-        contacts_[contact_id].email = batch.keys.email;
-        by_email_.insert_or_assign(IndexKey(batch.keys.email), contact_id);
-        plan.Add(kSetEmail, batch.keys.email, now_us, store_id_, contact_id);
+        contacts_[contact_id].email = email;
+        by_email_.insert_or_assign(IndexKey(email), contact_id);
+        plan.Add(kSetEmail, email, now_us, store_id_, contact_id);
         JsonWriter w;
         w.BeginObject();
         w.Key("email");
-        w.String(batch.keys.email);
+        w.String(email);
         w.EndObject();
         AddEvent(contact_id, "entity-identified", now_us, w.Take(), plan, applied);
         break;
@@ -674,17 +742,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   if (!batch.fields.empty()) {
     Contact& c = contacts_[contact_id];
     bool changed = false;
-    for (const auto& [name, value] : batch.fields) {
-      auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
-                                 [](const auto& pair, const std::string& key) { return pair.first < key; });
-      if (it != c.fields.end() && it->first == name) {
-        if (it->second == value) continue;
-        it->second = value;
-      } else {
-        c.fields.insert(it, {name, value});
-      }
-      changed = true;
-    }
+    for (const auto& [name, value] : batch.fields) changed = SetField(c, name, value) || changed;
     if (changed) WriteFields(contact_id, now_us, plan);
   }
 
@@ -708,11 +766,28 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
                                  p.payment_method, p.source, ItemsJson(items), at);
     }
     for (const tracking::Product& product : event.products) UpsertProduct(product, now_us, plan);
+    if (!event.subscriber_email.empty()) {
+      int64_t subscriber = Subscriber(event.subscriber_email, contact_id, batch.create_contact, now_us, plan, applied);
+      if (subscriber == 0) {
+        applied.live.errors.push_back(
+            {-1, "email",
+             fmt::format("newsletter-subscribe: no contact has the email `{}` in this store: not stored "
+                         "(create the contact first, or pass createContact=true)",
+                         event.subscriber_email)});
+        continue;
+      }
+      if (SetField(contacts_[subscriber], "_newsletter_subscription_status", "\"subscribed\"")) {
+        WriteFields(subscriber, now_us, plan);
+      }
+      AddEvent(subscriber, event.type, at, event.data_json, plan, applied);
+      continue;
+    }
     AddEvent(contact_id, event.type, at, event.data_json, plan, applied);
     if (event.purchase) {
-      // A purchase closes the contact's cart.
+      // A purchase closes the contact's cart, an abandoned one too (recovered: emptied next, its lines
+      // are not removals).
       auto cart = carts_.find(contact_id);
-      if (cart != carts_.end() && cart->second.state == "active") {
+      if (cart != carts_.end() && (cart->second.state == "active" || cart->second.state == "abandoned")) {
         cart->second.state = "purchased";
         cart->second.updated_at_us = now_us;
         CancelCartTimer(contact_id);
@@ -724,7 +799,11 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   // 4. The cart: the full cart sent, or line changes.
   if (batch.cart || !batch.cart_changes.empty()) {
     CartState& cart = carts_[contact_id];
-    std::vector<CartItem> before = cart.state == "active" ? cart.items : std::vector<CartItem>{};
+    // An abandoned cart is still the shop's cart: sent again, its lines are not added again (that
+    // would fire add-to-cart triggers once per line); only what changed is an event, and a change makes
+    // it active again (with a new abandonment timer). Sent unchanged, it stays abandoned.
+    std::vector<CartItem> before =
+        cart.state == "active" || cart.state == "abandoned" ? cart.items : std::vector<CartItem>{};
     std::vector<CartItem> after;
     std::string cart_id = cart.cart_id;
     if (batch.cart) {

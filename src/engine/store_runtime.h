@@ -63,6 +63,18 @@ class StoreRuntime final : public ContactIndex {
   StoreRuntime(int64_t store_id, const Clock& clock, std::atomic<int64_t>& next_event_id)
       : store_id_(store_id), clock_(clock), next_event_id_(next_event_id) {}
 
+  // The timers a store has pending in the database, as far as they can be known without loading it.
+  struct PendingTimers {
+    int64_t oldest_active_cart_us = INT64_MAX;  // the last change of its oldest active cart (CartTimerDue)
+    int64_t first_due_us = INT64_MAX;           // its first timer row
+  };
+  // Every store's pending timers: one grouped query per table, nothing loaded.
+  static Result<std::unordered_map<int64_t, PendingTimers>> FindPendingTimers(db::Connection& conn);
+  // When the abandonment timer of a cart last changed at `updated_at_us` is due.
+  static int64_t CartTimerDue(int64_t updated_at_us, const RuntimeSettings& settings) {
+    return updated_at_us + settings.cart_abandonment_minutes * 60 * 1'000'000;
+  }
+
   // Loads the store's state from the database (replacing anything in memory).
   Status Load(db::Connection& conn, const RuntimeSettings& settings);
   // New settings; a changed abandonment delay reschedules the active carts' timers.
@@ -184,6 +196,16 @@ class StoreRuntime final : public ContactIndex {
   void CartChanged(int64_t contact_id, const std::vector<CartChange>& changes, const std::string& cart_id,
                    int64_t now_us, WritePlan& plan, AppliedBatch& applied);
   void UpsertProduct(const tracking::Product& product, int64_t now_us, WritePlan& plan);
+  // The email that identifies the batch's contact: the page's, else a newsletter sign-up's when the
+  // tracker is unknown or anonymous.
+  const std::string& IdentityEmail(const tracking::TrackBatch& batch) const;
+  // Who subscribed `email` in a request about `contact_id`: that contact when it has this email, else
+  // the contact with the email, created (entity-created) when there is none and `create`; 0 otherwise.
+  // The request's contact and its trackers are left as they are.
+  int64_t Subscriber(const std::string& email, int64_t contact_id, bool create, int64_t now_us, WritePlan& plan,
+                     AppliedBatch& applied);
+  // Sets one profile field in memory; false if it already had that value.
+  static bool SetField(Contact& c, const std::string& name, const std::string& value);
   void WriteHead(int64_t contact_id, Contact& c, WritePlan& plan);
   std::string NewTrackerId() const;
 

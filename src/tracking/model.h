@@ -19,6 +19,9 @@ struct Product {
   std::string url;
   double unit_price = 0;
   std::string json;
+  // False: kept where it was sent (event, cart, purchase) but not written to the catalog (a product
+  // from the public script endpoint whose url is not on one of the store's authorized domains).
+  bool update_catalog = true;
 };
 
 struct CartLine {
@@ -52,6 +55,9 @@ struct Event {
   int64_t occurred_at_us = 0;     // 0: when received
   std::vector<Product> products;  // products to upsert into the catalog
   std::optional<Purchase> purchase;
+  // newsletter-subscribe: the email that subscribed (normalized). It is recorded on the contact with
+  // that email, which need not be the request's (a signed-in customer may subscribe another address).
+  std::string subscriber_email;
 };
 
 // An event refused for a bad field; the batch's other events are kept.

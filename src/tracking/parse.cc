@@ -761,9 +761,9 @@ Result<Event> ParseEvent(element e, const Path& path, const ParseLimits& limits,
       email = *normalized;
     }
     if (email.empty()) return Invalid(at("email"), "a newsletter-subscribe event needs the email that subscribed");
-    // The subscriber's email identifies the visitor when the page did not.
-    if (batch.keys.email.empty()) batch.keys.email = email;
-    batch.fields.emplace_back("_newsletter_subscription_status", "\"subscribed\"");
+    // The engine records the subscription on that email's contact, and identifies an anonymous visitor
+    // by it (never a signed-in customer who subscribes another address).
+    event.subscriber_email = email;
     w.Key("email");
     w.String(email);
   } else if (type == "purchase") {
@@ -881,8 +881,31 @@ std::string ReadPage(const object& root) {
   return json.size() > 2 ? json.substr(1, json.size() - 2) : "";
 }
 
+// A product from the public script endpoint whose url is on none of the store's authorized domains:
+// kept where it was sent, not written to the catalog (anyone who reads the token from a page could
+// otherwise rename or reprice the store's products, which emails show later).
+void CheckCatalogDomain(Product& product, const std::string& url_field, int index, std::string_view kept,
+                        const std::vector<std::string>& domains, TrackBatch& batch) {
+  if (product.url.empty() || accounts::HostAuthorized(domains, product.url)) return;
+  product.update_catalog = false;
+  batch.errors.push_back(
+      {index, url_field,
+       fmt::format("{}: `{}` is not on an authorized domain of this store: the {} was stored, but product `{}` "
+                   "was not updated in the catalog (add the host in Store settings › Channels › Web)",
+                   url_field, product.url, kept, product.id)});
+}
+
+void CheckCatalogDomains(Event& event, int index, const std::vector<std::string>& domains, TrackBatch& batch) {
+  for (size_t j = 0; j < event.products.size(); ++j) {
+    std::string field = event.type == "product-visited" ? fmt::format("events[{}].product.url", index)
+                        : event.purchase ? fmt::format("events[{}].purchase.products[{}].url", index, j)
+                                         : fmt::format("events[{}].products[{}].url", index, j);
+    CheckCatalogDomain(event.products[j], field, index, "event", domains, batch);
+  }
+}
+
 void ParseEvents(const object& root, std::string_view key, const ParseLimits& limits, const PageContext& page,
-                 TrackBatch& batch) {
+                 TrackBatch& batch, const std::vector<std::string>* catalog_domains = nullptr) {
   auto v = Field(root, key);
   if (!v) return;
   array events;
@@ -896,6 +919,7 @@ void ParseEvents(const object& root, std::string_view key, const ParseLimits& li
     Path path(events_path, static_cast<size_t>(i));
     auto event = ParseEvent(e, path, limits, page, batch);
     if (event) {
+      if (catalog_domains != nullptr) CheckCatalogDomains(*event, i, *catalog_domains, batch);
       batch.events.push_back(std::move(*event));
     } else {
       batch.errors.push_back({i, event.error().field, event.error().message});
@@ -910,7 +934,8 @@ bool IsClientEventType(std::string_view type) {
   return std::find(kClientEventTypes.begin(), kClientEventTypes.end(), type) != kClientEventTypes.end();
 }
 
-Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& limits) {
+Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& limits,
+                                      const std::vector<std::string>* catalog_domains) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   if (doc.get_object().get(root)) {
@@ -928,11 +953,17 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
   TrackBatch batch;
   batch.source = "script";
   if (auto entity = Field(root, "entityInfo")) ParseEntityInfo(*entity, batch);
-  if (auto cart = Field(root, "cart")) KeepPart(ParseCart(*cart, "cart", limits), batch.cart, batch);
+  if (auto cart = Field(root, "cart")) {
+    KeepPart(ParseCart(*cart, "cart", limits), batch.cart, batch);
+    for (size_t j = 0; batch.cart && catalog_domains != nullptr && j < batch.cart->lines.size(); ++j) {
+      CheckCatalogDomain(batch.cart->lines[j].product, fmt::format("cart.products[{}].url", j), -1, "cart",
+                         *catalog_domains, batch);
+    }
+  }
   if (auto push = Field(root, "pushSubscription")) {
     KeepPart(ParsePushSubscription(*push, "pushSubscription"), batch.push_subscription, batch);
   }
-  ParseEvents(root, "events", limits, PageContext(root), batch);
+  ParseEvents(root, "events", limits, PageContext(root), batch, catalog_domains);
   return batch;
 }
 

@@ -7,6 +7,7 @@
 // Thread-safe (each thread keeps its own parser).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,8 +24,12 @@ struct ParseLimits {
   size_t max_long_text = 20000;   // descriptions, payloads
 };
 
-// The tracking script's body.
-Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& limits = {});
+// The tracking script's body. The script endpoint is public (its token is in every page): with
+// `catalog_domains` (the store's authorized domains), a product whose url is on none of them stays in
+// its event or cart but is not written to the catalog (Product::update_catalog), and gets an error
+// naming its url field. Null: no such check (trusted callers, tests).
+Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& limits = {},
+                                      const std::vector<std::string>* catalog_domains = nullptr);
 
 // POST /api/v1/custom-events/alias/{alias}: {"email"|"trackerId", "payload"}.
 Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view body, bool create_contact,

@@ -122,6 +122,45 @@ TEST(ScriptPayloadTest, PushSubscription) {
             "pushSubscription.keys.p256dh: expected the browser's P-256 public key (65 bytes) in base64url, got \"abcd\"");
 }
 
+TEST(ScriptPayloadTest, ForeignProductUrlsStayOutOfTheCatalog) {
+  const std::vector<std::string> domains = {"shop.example"};
+  auto r = ParseScriptPayload(
+      R"({"cart":{"cartId":"c","products":[{"productId":"a","name":"A","url":"https://shop.example/a","unitPrice":1},)"
+      R"({"productId":"b","name":"B","url":"https://evil.example/b","unitPrice":1}]},)"
+      R"("events":[{"type":"page-visit"},{"type":"purchase","purchase":{"purchaseId":"o","products":[)"
+      R"({"productId":"c","name":"C","url":"https://evil.example/c","unitPrice":1}]}}]})",
+      {}, &domains);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->cart->lines.size(), 2u);  // kept in the cart
+  EXPECT_TRUE(r->cart->lines[0].product.update_catalog);
+  EXPECT_FALSE(r->cart->lines[1].product.update_catalog);
+  ASSERT_EQ(r->events.size(), 2u);  // and the event kept
+  ASSERT_EQ(r->events[1].products.size(), 1u);
+  EXPECT_FALSE(r->events[1].products[0].update_catalog);
+  ASSERT_EQ(r->errors.size(), 2u);
+  EXPECT_EQ(r->errors[0].field, "cart.products[1].url");
+  EXPECT_EQ(r->errors[1].field, "events[1].purchase.products[0].url");
+  EXPECT_EQ(r->errors[1].index, 1);
+  EXPECT_NE(r->errors[1].message.find("`https://evil.example/c` is not on an authorized domain"), std::string::npos)
+      << r->errors[1].message;
+}
+
+// The subscriber's email goes with the event: the engine decides whose subscription it is (never the
+// parser, which does not know whose tracker it is).
+TEST(ScriptPayloadTest, NewsletterSubscriberTravelsWithTheEvent) {
+  auto r = ParseScriptPayload(
+      R"({"entityInfo":{"primaryKey":"ana@shop.example"},"events":[{"type":"newsletter-subscribe","email":"Bo@Shop.example"}]})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->keys.email, "ana@shop.example");
+  EXPECT_TRUE(r->fields.empty());
+  ASSERT_EQ(r->events.size(), 1u);
+  EXPECT_EQ(r->events[0].subscriber_email, "bo@shop.example");
+  auto without = ParseScriptPayload(R"({"events":[{"type":"newsletter-subscribe","email":"bo@shop.example"}]})");
+  ASSERT_TRUE(without);
+  EXPECT_TRUE(without->keys.email.empty());
+  EXPECT_EQ(without->events[0].subscriber_email, "bo@shop.example");
+}
+
 TEST(RestPayloadTest, CustomEventNeedsAContact) {
   auto none = ParseCustomEvent("wishlist", R"({"payload":{}})", false);
   ASSERT_FALSE(none);

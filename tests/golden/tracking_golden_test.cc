@@ -4,7 +4,9 @@
 //
 // File format (JSON):
 //   {"description": "…",
-//    "settings": {"cart_abandonment_minutes": 30},           // optional
+//    "settings": {"cart_abandonment_minutes": 30,            // optional
+//                 "authorized_domains": ["shop.example"]},    // optional: the script endpoint's check
+//                                                             // of product urls (none without it)
 //    "steps": [
 //      {"request": {…script wire format…}, "tracker_as": "A",   // remember the answered tracker id as $A
 //       "expect_errors": ["events[0].product.unitPrice"]},      // fields refused by the parser, then by the
@@ -23,6 +25,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -116,9 +119,14 @@ TEST_P(GoldenCase, StoredStateMatches) {
   FakeClock clock(TimePoint(std::chrono::seconds(1'790'000'000)));
   ASSERT_TRUE(db::Migrate(*database, clock));
   int64_t abandonment = 30;
+  std::optional<std::vector<std::string>> domains;
   if (auto it = spec->find("settings"); it != spec->end()) {
     if (auto m = it->value().as_object().find("cart_abandonment_minutes"); m != it->value().as_object().end()) {
       abandonment = m->value().as_int64();
+    }
+    if (auto m = it->value().as_object().find("authorized_domains"); m != it->value().as_object().end()) {
+      domains.emplace();
+      for (const auto& d : m->value().as_array()) domains->emplace_back(d.as_string());
     }
   }
   db::GroupCommitter committer(*database, {});
@@ -136,13 +144,17 @@ TEST_P(GoldenCase, StoredStateMatches) {
     if (auto it = s.find("advance_minutes"); it != s.end()) {
       clock.Advance(std::chrono::minutes(it->value().as_int64()));
       engine.Poke();
-      // The due timers are deleted in the transaction that stores what they fired: wait for that.
+      // The due timers are deleted in the transaction that stores what they fired, and a cart's (its
+      // active row) leaves the state `active`: wait for that.
       int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch()).count();
       bool fired = false;
       for (int i = 0; i < 500 && !fired; ++i) {
         auto reader = database->Reader();
         ASSERT_TRUE(reader);
-        auto left = (*reader)->QueryOne("SELECT COUNT(*) FROM timers WHERE due_at <= ?", {now_us});
+        auto left = (*reader)->QueryOne(
+            "SELECT (SELECT COUNT(*) FROM timers WHERE due_at <= ?) + "
+            "(SELECT COUNT(*) FROM carts WHERE state = 'active' AND updated_at <= ?)",
+            {now_us, now_us - abandonment * 60 * 1'000'000});
         ASSERT_TRUE(left);
         fired = (*left)->GetInt64(0) == 0;
         if (!fired) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -152,7 +164,7 @@ TEST_P(GoldenCase, StoredStateMatches) {
     }
     json::value request = s.at("request");
     Substitute(request, trackers);
-    auto batch = tracking::ParseScriptPayload(ToJson(request));
+    auto batch = tracking::ParseScriptPayload(ToJson(request), {}, domains ? &*domains : nullptr);
     ASSERT_TRUE(batch) << GetParam().filename() << " step " << step_no << ": " << batch.error().message;
     std::vector<std::string> error_fields;
     for (const auto& e : batch->errors) error_fields.push_back(e.field);
