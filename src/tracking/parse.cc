@@ -1148,8 +1148,21 @@ Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properti
   return lines;
 }
 
+// Calls Segment libraries send that Starling has no use for: accepted, nothing stored. (An alias's
+// previousId may be an anonymous id or an earlier userId; identify with userId and anonymousId covers
+// the first, and the identity rules have nothing for the second.)
+constexpr std::array<std::string_view, 2> kIgnoredSegmentCalls = {"alias", "group"};
+
 Status SegmentCall(const object& call, std::string_view kind, const std::string& path, const ParseLimits& limits,
                    std::vector<TrackBatch>& out) {
+  if (std::find(kIgnoredSegmentCalls.begin(), kIgnoredSegmentCalls.end(), kind) != kIgnoredSegmentCalls.end()) {
+    return Ok();
+  }
+  if (kind != "identify" && kind != "track" && kind != "page" && kind != "screen") {
+    return Invalid(path + "type", fmt::format("unsupported Segment call type `{}`: expected identify, track, page, "
+                                              "screen, alias or group",
+                                              kind));
+  }
   STARLING_ASSIGN_OR_RETURN(SegmentKeys identity, SegmentIdentity(call, path));
   TrackBatch batch;
   batch.source = "segment";
@@ -1199,7 +1212,7 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
     }
     w.EndObject();
     add("page-visit", w.Take());
-  } else if (kind == "track") {
+  } else {  // track
     auto name_el = Field(call, "event");
     if (!name_el) return Invalid(path + "event", "a track call needs its event name");
     STARLING_ASSIGN_OR_RETURN(std::string name, Text(*name_el, path + "event", 200));
@@ -1285,8 +1298,6 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
       w.EndObject();
       add("custom", w.Take());
     }
-  } else {
-    return Invalid(path + "type", fmt::format("unsupported Segment call `{}`: use identify, track, page or batch", kind));
   }
   out.push_back(std::move(batch));
   return Ok();
@@ -1294,14 +1305,22 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
 
 }  // namespace
 
-Result<std::vector<TrackBatch>> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits) {
+Result<SegmentRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   if (doc.get_object().get(root)) return Error::InvalidArgument("request body: expected a JSON object");
-  std::vector<TrackBatch> batches;
+  SegmentRequest request;
+  // The refused fields of a kept call carry the call's position.
+  auto number_errors = [&request](size_t first_batch, int index) {
+    for (size_t b = first_batch; b < request.batches.size(); ++b) {
+      for (EventError& e : request.batches[b].errors) e.index = index;
+    }
+  };
   if (kind != "batch") {
-    STARLING_TRY(SegmentCall(root, kind, "", limits, batches));
-    return batches;
+    request.calls = 1;
+    STARLING_TRY(SegmentCall(root, kind, "", limits, request.batches));
+    number_errors(0, 0);
+    return request;
   }
   auto v = Field(root, "batch");
   array calls;
@@ -1310,17 +1329,31 @@ Result<std::vector<TrackBatch>> ParseSegment(std::string_view kind, std::string_
     return Error{ErrorCode::kPayloadTooLarge,
                  fmt::format("batch: at most {} calls, got {}", limits.max_batch_events, calls.size()), "batch"};
   }
-  int i = 0;
-  for (element e : calls) {
-    std::string path = fmt::format("batch[{}].", i++);
+  // One refused call drops only itself: Segment libraries do not retry a 400, so refusing the whole
+  // batch would lose every valid call flushed with it.
+  auto batch_call = [&](element e, const std::string& path) -> Status {
     object call;
-    if (e.get_object().get(call)) return Invalid(path, "expected a call object");
+    if (e.get_object().get(call)) {
+      return Invalid(path.substr(0, path.size() - 1), fmt::format("expected a call object, got {}", Show(e)));
+    }
     auto type = Field(call, "type");
     std::string_view t;
     if (!type || type->get_string().get(t)) return Invalid(path + "type", "each call needs its type");
-    STARLING_TRY(SegmentCall(call, t, path, limits, batches));
+    return SegmentCall(call, t, path, limits, request.batches);
+  };
+  int i = 0;
+  for (element e : calls) {
+    int index = i++;
+    size_t first_batch = request.batches.size();
+    Status status = batch_call(e, fmt::format("batch[{}].", index));
+    if (!status) {
+      request.refused.push_back({index, status.error().field, status.error().message});
+      continue;
+    }
+    number_errors(first_batch, index);
   }
-  return batches;
+  request.calls = static_cast<size_t>(i);
+  return request;
 }
 
 }  // namespace starling::tracking

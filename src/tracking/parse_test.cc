@@ -100,30 +100,84 @@ TEST(SegmentTest, TrackCallsMapToStarlingEvents) {
     {"type":"track","event":"Video Played","anonymousId":"anon-123456","properties":{"id":"v1"}},
     {"type":"page","anonymousId":"anon-123456","properties":{"url":"https://x.example/","title":"Home"}}]})");
   ASSERT_TRUE(batch) << batch.error().message;
-  ASSERT_EQ(batch->size(), 7u);
-  const auto& identify = (*batch)[0];
+  const std::vector<TrackBatch>& calls = batch->batches;
+  ASSERT_EQ(calls.size(), 7u);
+  EXPECT_TRUE(batch->refused.empty());
+  const auto& identify = calls[0];
   EXPECT_EQ(identify.keys.email, "ana@x.example");
   EXPECT_EQ(identify.keys.tracker_id, "5d8e-uuid-anon");
   ASSERT_EQ(identify.fields.size(), 2u);  // the nested address is left out
-  EXPECT_EQ((*batch)[1].events[0].type, "product-visited");
-  ASSERT_EQ((*batch)[2].cart_changes.size(), 1u);
-  EXPECT_DOUBLE_EQ((*batch)[2].cart_changes[0].line.quantity, 2);
-  EXPECT_EQ((*batch)[2].cart_changes[0].cart_id, "c1");
-  ASSERT_TRUE((*batch)[3].events[0].purchase);
-  EXPECT_EQ((*batch)[3].events[0].purchase->purchase_id, "o-9");
-  EXPECT_DOUBLE_EQ((*batch)[3].events[0].purchase->total_price, 25);
-  EXPECT_EQ((*batch)[4].events[0].type, "login");
-  EXPECT_EQ((*batch)[5].events[0].type, "custom");
-  EXPECT_EQ((*batch)[5].events[0].data_json, R"({"eventId":"Video Played","payload":{"id":"v1"}})");
-  EXPECT_EQ((*batch)[6].events[0].type, "page-visit");
-  EXPECT_EQ((*batch)[6].events[0].data_json, R"({"url":"https://x.example/","title":"Home"})");
+  EXPECT_EQ(calls[1].events[0].type, "product-visited");
+  ASSERT_EQ(calls[2].cart_changes.size(), 1u);
+  EXPECT_DOUBLE_EQ(calls[2].cart_changes[0].line.quantity, 2);
+  EXPECT_EQ(calls[2].cart_changes[0].cart_id, "c1");
+  ASSERT_TRUE(calls[3].events[0].purchase);
+  EXPECT_EQ(calls[3].events[0].purchase->purchase_id, "o-9");
+  EXPECT_DOUBLE_EQ(calls[3].events[0].purchase->total_price, 25);
+  EXPECT_EQ(calls[4].events[0].type, "login");
+  EXPECT_EQ(calls[5].events[0].type, "custom");
+  EXPECT_EQ(calls[5].events[0].data_json, R"({"eventId":"Video Played","payload":{"id":"v1"}})");
+  EXPECT_EQ(calls[6].events[0].type, "page-visit");
+  EXPECT_EQ(calls[6].events[0].data_json, R"({"url":"https://x.example/","title":"Home"})");
 }
 
 TEST(SegmentTest, CallsWithoutIdentityAreRefused) {
   auto r = ParseSegment("track", R"({"event":"Signed In"})");
   ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(r.error().field, "userId");
-  EXPECT_FALSE(ParseSegment("alias", R"({"userId":"a@x.example"})"));
+  EXPECT_NE(r.error().message.find("needs a userId"), std::string::npos) << r.error().message;
+}
+
+TEST(SegmentTest, OneBadCallInABatchDropsOnlyItself) {
+  auto r = ParseSegment("batch", R"({"batch":[
+    {"type":"track","event":"Signed In","userId":"ana@x.example"},
+    {"type":"track","event":"Order Completed","userId":"ana@x.example","properties":{"products":[]}},
+    "not a call",
+    {"type":"track","event":"Signed Up","anonymousId":"anon-123456"},
+    {"event":"Signed Up","anonymousId":"anon-123456"},
+    {"type":"identify","userId":"bo@x.example","traits":{"birthday":"31/02/99","_points":"many"}}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->calls, 6u);
+  ASSERT_EQ(r->batches.size(), 3u);
+  EXPECT_EQ(r->batches[0].events[0].type, "login");
+  EXPECT_EQ(r->batches[1].events[0].type, "register");
+  ASSERT_EQ(r->refused.size(), 3u);
+  EXPECT_EQ(r->refused[0].index, 1);
+  EXPECT_EQ(r->refused[0].field, "batch[1].properties.order_id");
+  EXPECT_EQ(r->refused[0].message, "batch[1].properties.order_id: Order Completed needs its order_id");
+  EXPECT_EQ(r->refused[1].index, 2);
+  EXPECT_EQ(r->refused[1].field, "batch[2]");
+  EXPECT_EQ(r->refused[2].index, 4);
+  EXPECT_EQ(r->refused[2].field, "batch[4].type");
+  // A kept call's refused field is reported with the call's position.
+  ASSERT_EQ(r->batches[2].errors.size(), 2u);
+  EXPECT_EQ(r->batches[2].errors[0].index, 5);
+  EXPECT_EQ(r->batches[2].errors[0].field, "batch[5].traits.birthday");
+  EXPECT_EQ(r->batches[2].errors[1].index, 5);
+  EXPECT_EQ(r->batches[2].errors[1].field, "batch[5].traits._points");
+
+  auto none = ParseSegment("batch", R"({"batch":[{"type":"track","event":"Signed In"}]})");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->batches.empty());
+  EXPECT_EQ(none->refused.size(), none->calls);
+}
+
+TEST(SegmentTest, AliasAndGroupAreAcceptedAndIgnored) {
+  auto alias = ParseSegment("alias", R"({"previousId":"anon-123456","userId":"a@x.example"})");
+  ASSERT_TRUE(alias) << alias.error().message;
+  EXPECT_TRUE(alias->batches.empty());
+  EXPECT_TRUE(alias->refused.empty());
+  auto batch = ParseSegment("batch", R"({"batch":[
+    {"type":"group","groupId":"g1","userId":"a@x.example","traits":{"name":"Acme"}},
+    {"type":"alias","previousId":"u-1","userId":"u-2"},
+    {"type":"frobnicate","userId":"a@x.example"},
+    {"type":"track","event":"Signed In","userId":"a@x.example"}]})");
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->batches.size(), 1u);
+  ASSERT_EQ(batch->refused.size(), 1u);
+  EXPECT_EQ(batch->refused[0].field, "batch[2].type");
+  EXPECT_NE(batch->refused[0].message.find("`frobnicate`"), std::string::npos);
 }
 
 }  // namespace
