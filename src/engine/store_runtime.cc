@@ -618,7 +618,9 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       plan.Add(kInsertPurchase, store_id_, p.purchase_id, contact_id, p.total_price, p.total_quantity,
                                  p.payment_method, p.source, ItemsJson(items), at);
     }
-    for (const tracking::Product& product : event.products) UpsertProduct(product, now_us, plan);
+    for (const tracking::Product& product : event.products) {
+      if (product.catalog_complete) UpsertProduct(product, now_us, plan);
+    }
     AddEvent(contact_id, event.type, at, event.data_json, plan, applied);
     if (event.purchase) {
       // A purchase closes the contact's cart.
@@ -642,7 +644,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       cart_id = batch.cart->cart_id;
       for (const tracking::CartLine& line : batch.cart->lines) {
         after.push_back({line.product.id, line.quantity, line.price, line.product.json});
-        UpsertProduct(line.product, now_us, plan);
+        if (line.product.catalog_complete) UpsertProduct(line.product, now_us, plan);
       }
     } else {
       after = before;
@@ -651,7 +653,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
       if (!change.cart_id.empty()) cart_id = change.cart_id;
       ApplyCartChange(after, {change.line.product.id, change.line.quantity, change.line.price, change.line.product.json},
                       change.added);
-      UpsertProduct(change.line.product, now_us, plan);
+      if (change.line.product.catalog_complete) UpsertProduct(change.line.product, now_us, plan);
     }
     if (cart_id.empty()) cart_id = fmt::format("contact-{}", contact_id);
     std::vector<CartChange> changes = DiffCarts(before, after);

@@ -16,9 +16,12 @@ namespace starling::tracking {
 struct Product {
   std::string id;
   std::string name;
-  std::string url;
-  double unit_price = 0;
+  std::string url;        // empty when not sent (Segment products may omit it)
+  double unit_price = 0;  // 0 when not sent (Segment products may omit it)
   std::string json;
+  // Has every field the catalog requires (url and unitPrice): only such products are upserted into
+  // the catalog; the others are kept in their events, carts and purchases only.
+  bool catalog_complete = true;
 };
 
 struct CartLine {

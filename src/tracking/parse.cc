@@ -221,7 +221,12 @@ consteval size_t ProductMember(std::string_view key) {
   throw "not in kProductMembers";
 }
 
-Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& limits) {
+// What a product must carry. The script and the REST API send catalog products; Segment's spec makes
+// url and price optional, and server-side libraries seldom have a url.
+enum class ProductNeeds { kCatalogFields, kIdAndName };
+
+Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& limits,
+                             ProductNeeds needs = ProductNeeds::kCatalogFields) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected a product object, got {}", Show(e)));
   auto at = [&](std::string_view key) { return Path(path, key); };
@@ -233,12 +238,18 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   auto name = members[ProductMember("name")];
   if (!name) return Invalid(at("name"), "a product needs its name");
   STARLING_ASSIGN_OR_RETURN(p.name, Text(*name, at("name"), limits.max_text));
+  const bool catalog = needs == ProductNeeds::kCatalogFields;
   auto url = members[ProductMember("url")];
-  if (!url) return Invalid(at("url"), "a product needs its url");
-  STARLING_ASSIGN_OR_RETURN(p.url, Url(*url, at("url")));
+  if (!url && catalog) return Invalid(at("url"), "a product needs its url");
+  if (url) {
+    STARLING_ASSIGN_OR_RETURN(p.url, Url(*url, at("url")));
+  }
   auto price = members[ProductMember("unitPrice")];
-  if (!price) return Invalid(at("unitPrice"), "a product needs its unitPrice");
-  STARLING_ASSIGN_OR_RETURN(p.unit_price, Number(*price, at("unitPrice"), 0, 1e300));
+  if (!price && catalog) return Invalid(at("unitPrice"), "a product needs its unitPrice");
+  if (price) {
+    STARLING_ASSIGN_OR_RETURN(p.unit_price, Number(*price, at("unitPrice"), 0, 1e300));
+  }
+  p.catalog_complete = url && price;
 
   JsonWriter w;
   w.BeginObject();
@@ -246,10 +257,14 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   w.String(p.id);
   w.Key("name");
   w.String(p.name);
-  w.Key("url");
-  w.String(p.url);
-  w.Key("unitPrice");
-  w.Number(p.unit_price);
+  if (url) {
+    w.Key("url");
+    w.String(p.url);
+  }
+  if (price) {
+    w.Key("unitPrice");
+    w.Number(p.unit_price);
+  }
   if (auto v = members[ProductMember("availability")]) {
     STARLING_ASSIGN_OR_RETURN(std::string a, Text(*v, at("availability"), 40));
     if (a != "instock" && a != "outofstock" && a != "unverified" && a != "discontinued") {
@@ -340,8 +355,9 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   return p;
 }
 
-Result<CartLine> ParseLine(element e, const Path& path, const ParseLimits& limits) {
-  STARLING_ASSIGN_OR_RETURN(Product product, ParseProduct(e, path, limits));
+Result<CartLine> ParseLine(element e, const Path& path, const ParseLimits& limits,
+                           ProductNeeds needs = ProductNeeds::kCatalogFields) {
+  STARLING_ASSIGN_OR_RETURN(Product product, ParseProduct(e, path, limits, needs));
   CartLine line;
   line.price = product.unit_price;
   object o;
@@ -1084,6 +1100,8 @@ void SegmentTraits(const object& traits, const std::string& path, TrackBatch& ba
 }
 
 // A Segment e-commerce product (snake_case spec fields) → a Starling product object text for ParseProduct.
+// `context_page`: the page the call was made on, whose url is the product's when the product has none
+// (only for the single-product events: a list of products is sent from a cart or checkout page).
 std::string SegmentProductJson(const object& p, const std::optional<object>& context_page) {
   JsonWriter w;
   w.BeginObject();
@@ -1128,12 +1146,12 @@ Result<CartLine> SegmentLine(const object& p, const std::optional<object>& page,
   simdjson::dom::parser parser;
   element e;
   if (parser.parse(json).get(e)) return Invalid(path, "unreadable product");
-  return ParseLine(e, path, limits);
+  return ParseLine(e, path, limits, ProductNeeds::kIdAndName);
 }
 
 // properties.products of a Segment call, as lines.
-Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properties, const std::optional<object>& page,
-                                           const std::string& path, const ParseLimits& limits) {
+Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properties, const std::string& path,
+                                           const ParseLimits& limits) {
   std::vector<CartLine> lines;
   auto v = Field(properties, "products");
   array a;
@@ -1142,7 +1160,8 @@ Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properti
   for (element item : a) {
     object p;
     if (item.get_object().get(p)) continue;
-    STARLING_ASSIGN_OR_RETURN(CartLine line, SegmentLine(p, page, fmt::format("{}properties.products[{}]", path, i++), limits));
+    STARLING_ASSIGN_OR_RETURN(CartLine line,
+                              SegmentLine(p, std::nullopt, fmt::format("{}properties.products[{}]", path, i++), limits));
     lines.push_back(std::move(line));
   }
   return lines;
@@ -1243,7 +1262,7 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
         auto id = IdText(*v, path + "properties.cart_id");
         if (id) cart.cart_id = *id;
       }
-      STARLING_ASSIGN_OR_RETURN(cart.lines, SegmentLines(properties, page, path, limits));
+      STARLING_ASSIGN_OR_RETURN(cart.lines, SegmentLines(properties, path, limits));
       for (const CartLine& line : cart.lines) {
         cart.total_quantity += line.quantity;
         cart.total_price += line.quantity * line.price;
@@ -1256,7 +1275,7 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
       if (!id) id = Field(properties, "checkout_id");
       if (!id) return Invalid(path + "properties.order_id", "Order Completed needs its order_id");
       STARLING_ASSIGN_OR_RETURN(purchase.purchase_id, IdText(*id, path + "properties.order_id"));
-      STARLING_ASSIGN_OR_RETURN(purchase.lines, SegmentLines(properties, page, path, limits));
+      STARLING_ASSIGN_OR_RETURN(purchase.lines, SegmentLines(properties, path, limits));
       for (const CartLine& line : purchase.lines) {
         purchase.total_quantity += line.quantity;
         purchase.total_price += line.quantity * line.price;

@@ -180,6 +180,72 @@ TEST(SegmentTest, AliasAndGroupAreAcceptedAndIgnored) {
   EXPECT_NE(batch->refused[0].message.find("`frobnicate`"), std::string::npos);
 }
 
+TEST(SegmentTest, ServerSideProductsNeedNoUrlNorPrice) {
+  auto r = ParseSegment("track", R"({"event":"Order Completed","userId":"a@x.example","properties":{"order_id":"o-1","revenue":30,
+      "products":[{"product_id":"p1","name":"Hat","quantity":2},
+                  {"sku":"p2","name":"Scarf","price":10,"url":"https://x.example/scarf"}]}})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->batches.size(), 1u);
+  const Event& e = r->batches[0].events.at(0);
+  ASSERT_TRUE(e.purchase);
+  ASSERT_EQ(e.purchase->lines.size(), 2u);
+  EXPECT_DOUBLE_EQ(e.purchase->total_price, 30);
+  EXPECT_EQ(e.purchase->lines[0].product.json, R"({"productId":"p1","name":"Hat"})");
+  EXPECT_DOUBLE_EQ(e.purchase->lines[0].quantity, 2);
+  EXPECT_FALSE(e.purchase->lines[0].product.catalog_complete);
+  EXPECT_TRUE(e.purchase->lines[1].product.catalog_complete);
+  ASSERT_EQ(e.products.size(), 2u);
+  EXPECT_NE(e.data_json.find(R"("product":{"productId":"p1","name":"Hat"})"), std::string::npos) << e.data_json;
+
+  // A product list does not take the page's url (a checkout page is not the product's page); a single
+  // product does.
+  auto browser = ParseSegment("batch", R"({"batch":[
+    {"type":"track","event":"Cart Viewed","anonymousId":"anon-123456","context":{"page":{"url":"https://x.example/cart"}},
+     "properties":{"cart_id":"c1","products":[{"product_id":"p1","name":"Hat","price":5}]}},
+    {"type":"track","event":"Product Viewed","anonymousId":"anon-123456","context":{"page":{"url":"https://x.example/hat"}},
+     "properties":{"product_id":"p1","name":"Hat","price":5}}]})");
+  ASSERT_TRUE(browser) << browser.error().message;
+  ASSERT_EQ(browser->batches.size(), 2u);
+  ASSERT_TRUE(browser->batches[0].cart);
+  EXPECT_TRUE(browser->batches[0].cart->lines.at(0).product.url.empty());
+  EXPECT_EQ(browser->batches[1].events.at(0).products.at(0).url, "https://x.example/hat");
+
+  // Still refused: a product without its id, with the field to fix.
+  auto bad = ParseSegment("track", R"({"event":"Product Added","userId":"a@x.example","properties":{"name":"Hat"}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "properties.productId");
+}
+
+TEST(SegmentTest, EcommerceEventsMapToCartSearchAndCustomEvents) {
+  auto r = ParseSegment("batch", R"({"batch":[
+    {"type":"track","event":"Product Removed","userId":"a@x.example","properties":{"cart_id":"c1","product_id":"p1","name":"Hat","price":5,"quantity":1}},
+    {"type":"track","event":"Cart Viewed","userId":"a@x.example","properties":{"products":[
+       {"product_id":"p1","name":"Hat","price":5,"quantity":2},{"product_id":"p2","name":"Scarf","price":7.5}]}},
+    {"type":"track","event":"Checkout Started","userId":"a@x.example","properties":{"order_id":"o-1","value":17.5}},
+    {"type":"track","event":"Products Searched","userId":"a@x.example","properties":{"query":"blue hat"}}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->refused.empty()) << r->refused[0].message;
+  ASSERT_EQ(r->batches.size(), 4u);
+  const TrackBatch& removed = r->batches[0];
+  ASSERT_EQ(removed.cart_changes.size(), 1u);
+  EXPECT_FALSE(removed.cart_changes[0].added);
+  EXPECT_EQ(removed.cart_changes[0].cart_id, "c1");
+  EXPECT_EQ(removed.cart_changes[0].line.product.id, "p1");
+  EXPECT_TRUE(removed.events.empty());
+  const TrackBatch& viewed = r->batches[1];
+  ASSERT_TRUE(viewed.cart);
+  EXPECT_EQ(viewed.cart->cart_id, "segment");  // none sent
+  ASSERT_EQ(viewed.cart->lines.size(), 2u);
+  EXPECT_DOUBLE_EQ(viewed.cart->total_quantity, 3);
+  EXPECT_DOUBLE_EQ(viewed.cart->total_price, 17.5);
+  ASSERT_EQ(r->batches[2].events.size(), 1u);
+  EXPECT_EQ(r->batches[2].events[0].type, "custom");
+  EXPECT_EQ(r->batches[2].events[0].data_json, R"({"eventId":"checkout-started","payload":{"order_id":"o-1","value":17.5}})");
+  ASSERT_EQ(r->batches[3].events.size(), 1u);
+  EXPECT_EQ(r->batches[3].events[0].type, "search");
+  EXPECT_EQ(r->batches[3].events[0].data_json, R"({"searchText":"blue hat"})");
+}
+
 }  // namespace
 }  // namespace starling::tracking
 
