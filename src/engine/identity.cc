@@ -3,7 +3,7 @@
 namespace starling::engine {
 
 IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
-                                 const std::function<std::string()>& new_tracker) {
+                                 const std::string& external_id, const std::function<std::string()>& new_tracker) {
   using Kind = IdentityDecision::Kind;
   IdentityDecision d;
   // Contact ids are positive; 0 stands for "no contact" (a plain integer keeps GCC 12's
@@ -11,9 +11,18 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
   int64_t by_tracker = 0;
   if (!tracker_id.empty()) by_tracker = index.FindByTracker(tracker_id).value_or(0);
   d.tracker_id = tracker_id.empty() ? new_tracker() : tracker_id;
+  int64_t by_external = 0;
+  if (!external_id.empty()) by_external = index.FindByExternalId(external_id).value_or(0);
 
   if (email.empty()) {
-    if (by_tracker) {
+    if (by_external) {
+      d.kind = Kind::kExisting;
+      d.contact_id = by_external;
+      d.bind_tracker = by_tracker != by_external;
+      return d;
+    }
+    // A tracker of a contact with another external id is another user's browser or device.
+    if (by_tracker && (external_id.empty() || index.ExternalIdOf(by_tracker).empty())) {
       d.kind = Kind::kExisting;
       d.contact_id = by_tracker;
     } else {
@@ -42,6 +51,12 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
     return d;
   }
 
+  if (by_external && index.EmailOf(by_external).empty()) {
+    d.kind = Kind::kIdentify;
+    d.contact_id = by_external;
+    d.bind_tracker = by_tracker != by_external;
+    return d;
+  }
   if (by_tracker && index.EmailOf(by_tracker).empty()) {
     d.kind = Kind::kIdentify;
     d.contact_id = by_tracker;

@@ -1,5 +1,5 @@
-// Identity resolution: which contact a request is about, from its tracker id and email
-// (PRODUCT.md §2). A pure function over the store's contact index, so the rules are table-tested apart
+// Identity resolution: which contact a request is about, from its tracker id, email and external id
+// (PRODUCT.md §2, §3). A pure function over the store's contact index, so the rules are table-tested apart
 // from storage:
 //
 //   keys                                     | result
@@ -18,6 +18,23 @@
 //     tracker                                |
 //   new email + an identified contact's      | new identified contact (entity-created); tracker
 //     tracker (different email)              |   rebound to it
+//
+// An external id (the caller's own user id, stored as the `_external_id` field) is looked up only when
+// given, and only where the email does not decide; contacts are merged only by email:
+//
+//   keys                                     | result
+//   -----------------------------------------+------------------------------------------------------
+//   known external id, no email              | that contact; a tracker (unknown, or another
+//                                            |   contact's) is bound to it
+//   unknown external id, no email, tracker   | the tracker's contact (it gets the external id)
+//     of a contact without external id       |
+//   unknown external id, no email, no       | new anonymous contact with the external id; a
+//     usable tracker (unknown, or one of a   |   tracker is bound to it
+//     contact with another external id)      |
+//   new email + known external id of a       | that contact becomes identified (entity-identified);
+//     contact without email                  |   a tracker is bound to it
+//   otherwise (email given)                  | the email rules above; the external id then moves to
+//                                            |   the email's contact
 #pragma once
 
 #include <cstdint>
@@ -35,6 +52,10 @@ class ContactIndex {
   virtual std::optional<int64_t> FindByTracker(const std::string& tracker_id) const = 0;
   // The contact's email; empty for an anonymous contact.
   virtual std::string EmailOf(int64_t contact_id) const = 0;
+  // The live (not merged) contact whose external id is `external_id`.
+  virtual std::optional<int64_t> FindByExternalId(const std::string& external_id) const = 0;
+  // The contact's external id; empty when it has none.
+  virtual std::string ExternalIdOf(int64_t contact_id) const = 0;
 };
 
 struct IdentityDecision {
@@ -52,8 +73,9 @@ struct IdentityDecision {
   bool bind_tracker = false;      // tracker_id must be (re)bound to contact_id
 };
 
-// `email` normalized or empty; `tracker_id` valid or empty. `new_tracker` makes a fresh tracker id.
+// `email` normalized or empty; `tracker_id` valid or empty; `external_id` empty when not given.
+// `new_tracker` makes a fresh tracker id.
 IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
-                                 const std::function<std::string()>& new_tracker);
+                                 const std::string& external_id, const std::function<std::string()>& new_tracker);
 
 }  // namespace starling::engine

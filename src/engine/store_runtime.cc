@@ -118,6 +118,13 @@ std::string FieldsJson(const std::vector<std::pair<std::string, std::string>>& f
   return out;
 }
 
+// The external id in an `_external_id` field's JSON text; empty unless it is a non-empty string.
+std::string ExternalIdFromField(std::string_view value_json) {
+  auto parsed = ParseJson(value_json);
+  if (!parsed || !parsed->is_string()) return {};
+  return std::string(parsed->as_string());
+}
+
 void Totals(const std::vector<CartItem>& items, double& quantity, double& price) {
   quantity = 0;
   price = 0;
@@ -147,6 +154,7 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
   contacts_.clear();
   by_email_.clear();
   by_tracker_.clear();
+  by_external_id_.clear();
   trackers_of_.clear();
   carts_.clear();
   timers_.clear();
@@ -172,6 +180,14 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 }
                                 if (!c.email.empty() && c.merged_into == 0) {
                                   by_email_.insert_or_assign(IndexKey(c.email), id);
+                                }
+                                // Several contacts may hold one external id (it moved): the newest one
+                                // is likeliest the one that received it last.
+                                for (const auto& [name, value] : c.fields) {
+                                  if (name != tracking::kExternalIdField || c.merged_into != 0) continue;
+                                  if (std::string ext = ExternalIdFromField(value); !ext.empty()) {
+                                    by_external_id_.insert_or_assign(IndexKey(ext), id);
+                                  }
                                 }
                                 contacts_.emplace(id, std::move(c));
                                 next_contact_id_ = std::max(next_contact_id_, id + 1);
@@ -269,6 +285,40 @@ std::optional<int64_t> StoreRuntime::FindByTracker(const std::string& tracker_id
 std::string StoreRuntime::EmailOf(int64_t contact_id) const {
   const Contact* c = contacts_.Find(contact_id);
   return c == nullptr ? std::string() : c->email;
+}
+
+std::optional<int64_t> StoreRuntime::FindByExternalId(const std::string& external_id) const {
+  auto it = by_external_id_.find(external_id);
+  if (it == by_external_id_.end()) return std::nullopt;
+  int64_t id = it->second;
+  // Merges absorb anonymous contacts into identified ones, which are never merged themselves: one
+  // step. (Bounded anyway.)
+  for (int step = 0; step < 8; ++step) {
+    const Contact* c = contacts_.Find(id);
+    if (c == nullptr) return std::nullopt;
+    if (c->merged_into == 0) return id;
+    id = c->merged_into;
+  }
+  return std::nullopt;
+}
+
+std::string StoreRuntime::ExternalIdOf(int64_t contact_id) const {
+  const Contact* c = contacts_.Find(contact_id);
+  if (c == nullptr) return {};
+  for (const auto& [name, value] : c->fields) {
+    if (name == tracking::kExternalIdField) return ExternalIdFromField(value);
+  }
+  return {};
+}
+
+void StoreRuntime::IndexExternalId(int64_t contact_id, const std::string& old_value, const std::string& new_value) {
+  if (std::string old_id = ExternalIdFromField(old_value); !old_id.empty()) {
+    auto it = by_external_id_.find(old_id);
+    if (it != by_external_id_.end() && it->second == contact_id) by_external_id_.erase(it);
+  }
+  if (std::string new_id = ExternalIdFromField(new_value); !new_id.empty()) {
+    by_external_id_.insert_or_assign(IndexKey(new_id), contact_id);
+  }
 }
 
 // ---- Writes -------------------------------------------------------------------------------------------
@@ -516,7 +566,8 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     }
     contact_id = named->merged_into != 0 ? named->merged_into : batch.keys.contact_id;
   } else {
-    IdentityDecision d = ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, [this] { return NewTrackerId(); });
+    IdentityDecision d = ResolveIdentity(*this, batch.keys.tracker_id, batch.keys.email, batch.keys.external_id,
+                                         [this] { return NewTrackerId(); });
     using Kind = IdentityDecision::Kind;
     bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
     if (creates && !batch.create_contact) {
@@ -590,7 +641,10 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     for (const auto& [name, value] : batch.fields) {
       auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
                                  [](const auto& pair, const std::string& key) { return pair.first < key; });
-      if (it != c.fields.end() && it->first == name) {
+      bool present = it != c.fields.end() && it->first == name;
+      // Even unchanged: the external id may have moved to another contact since, and comes back here.
+      if (name == tracking::kExternalIdField) IndexExternalId(contact_id, present ? it->second : "", value);
+      if (present) {
         if (it->second == value) continue;
         it->second = value;
       } else {

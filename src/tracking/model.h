@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -64,6 +65,9 @@ struct EventError {
   std::string message;
 };
 
+// The system field holding a contact's id in the caller's own system (ContactKeys::external_id).
+inline constexpr std::string_view kExternalIdField = "_external_id";
+
 // Profile field updates: name → JSON value text ("\"Ana\"", "42", "null").
 using FieldUpdates = std::vector<std::pair<std::string, std::string>>;
 
@@ -71,6 +75,9 @@ struct ContactKeys {
   std::string tracker_id;  // may be empty
   std::string email;       // normalized (lower-case); empty when unknown
   int64_t contact_id = 0;  // REST callers may name the contact by id; 0: not given
+  // The contact's id in the caller's own system (Segment's non-email userId); empty when not given.
+  // Looked up like the email (engine/identity.h) and stored as the `_external_id` field.
+  std::string external_id;
 };
 
 // A change to one line of the current cart, for callers that send lines rather than whole carts

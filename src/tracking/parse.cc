@@ -1034,6 +1034,7 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
     if (user.find('@') != std::string::npos) {
       STARLING_TRY(take_email(*v, path + "userId"));
     } else {
+      out.keys.external_id = user;
       std::string quoted;
       JsonWriter::AppendQuoted(quoted, user);
       out.fields.emplace_back("_external_id", quoted);
@@ -1060,8 +1061,9 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
       STARLING_TRY(take_email(*email, path + std::string(holder) + ".email"));
     }
   }
-  if (out.keys.email.empty() && out.keys.tracker_id.empty()) {
-    return Invalid(path + "userId", "a Segment call needs a userId (email) or an anonymousId");
+  if (out.keys.email.empty() && out.keys.tracker_id.empty() && out.keys.external_id.empty()) {
+    return Invalid(path + "userId",
+                   "a Segment call needs a userId (an email, or your own id of the user) or an anonymousId");
   }
   return out;
 }

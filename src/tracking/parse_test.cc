@@ -216,6 +216,20 @@ TEST(SegmentTest, ServerSideProductsNeedNoUrlNorPrice) {
   EXPECT_EQ(bad.error().field, "properties.productId");
 }
 
+TEST(SegmentTest, NonEmailUserIdIsTheExternalId) {
+  auto r = ParseSegment("track", R"({"event":"Signed In","userId":"cust-42"})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->batches.size(), 1u);
+  EXPECT_EQ(r->batches[0].keys.external_id, "cust-42");
+  EXPECT_TRUE(r->batches[0].keys.email.empty());
+  EXPECT_TRUE(r->batches[0].keys.tracker_id.empty());
+  EXPECT_EQ(r->batches[0].fields, (FieldUpdates{{"_external_id", "\"cust-42\""}}));
+  auto numeric = ParseSegment("identify", R"({"userId":42,"traits":{"email":"Ana@X.example"}})");
+  ASSERT_TRUE(numeric) << numeric.error().message;
+  EXPECT_EQ(numeric->batches[0].keys.external_id, "42");
+  EXPECT_EQ(numeric->batches[0].keys.email, "ana@x.example");
+}
+
 TEST(SegmentTest, EcommerceEventsMapToCartSearchAndCustomEvents) {
   auto r = ParseSegment("batch", R"({"batch":[
     {"type":"track","event":"Product Removed","userId":"a@x.example","properties":{"cart_id":"c1","product_id":"p1","name":"Hat","price":5,"quantity":1}},
