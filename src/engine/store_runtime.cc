@@ -181,12 +181,17 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 if (!c.email.empty() && c.merged_into == 0) {
                                   by_email_.insert_or_assign(IndexKey(c.email), id);
                                 }
-                                // Several contacts may hold one external id (it moved): the newest one
-                                // is likeliest the one that received it last.
+                                // A merged contact's external id leads to the contact it was merged
+                                // into (FindByExternalId), as it did before the restart; a live
+                                // contact holding the same id is preferred.
                                 for (const auto& [name, value] : c.fields) {
-                                  if (name != tracking::kExternalIdField || c.merged_into != 0) continue;
-                                  if (std::string ext = ExternalIdFromField(value); !ext.empty()) {
+                                  if (name != tracking::kExternalIdField) continue;
+                                  std::string ext = ExternalIdFromField(value);
+                                  if (ext.empty()) continue;
+                                  if (c.merged_into == 0) {
                                     by_external_id_.insert_or_assign(IndexKey(ext), id);
+                                  } else {
+                                    by_external_id_.try_emplace(IndexKey(ext), id);
                                   }
                                 }
                                 contacts_.emplace(id, std::move(c));
@@ -634,24 +639,32 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   applied.outcome.tracker_id = tracker_id;
   applied.live.contact_id = contact_id;
 
-  // 2. Profile fields.
-  if (!batch.fields.empty()) {
+  // 2. Profile fields, and the external id where it does not lead yet: it moves to this contact (found
+  // by email or tracker, or new). Where it already leads, the contact keeps its own `_external_id`
+  // (after a merge, the merged contact's id leads to this one).
+  std::string external_value;
+  if (!batch.keys.external_id.empty() && FindByExternalId(batch.keys.external_id) != contact_id) {
+    JsonWriter::AppendQuoted(external_value, batch.keys.external_id);
+  }
+  if (!batch.fields.empty() || !external_value.empty()) {
     Contact& c = contacts_[contact_id];
     bool changed = false;
-    for (const auto& [name, value] : batch.fields) {
+    auto set_field = [&](const std::string& name, const std::string& value) {
       auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
                                  [](const auto& pair, const std::string& key) { return pair.first < key; });
       bool present = it != c.fields.end() && it->first == name;
       // Even unchanged: the external id may have moved to another contact since, and comes back here.
       if (name == tracking::kExternalIdField) IndexExternalId(contact_id, present ? it->second : "", value);
       if (present) {
-        if (it->second == value) continue;
+        if (it->second == value) return;
         it->second = value;
       } else {
         c.fields.insert(it, {name, value});
       }
       changed = true;
-    }
+    };
+    for (const auto& [name, value] : batch.fields) set_field(name, value);
+    if (!external_value.empty()) set_field(std::string(tracking::kExternalIdField), external_value);
     if (changed) WriteFields(contact_id, now_us, plan);
   }
 

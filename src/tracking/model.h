@@ -76,7 +76,8 @@ struct ContactKeys {
   std::string email;       // normalized (lower-case); empty when unknown
   int64_t contact_id = 0;  // REST callers may name the contact by id; 0: not given
   // The contact's id in the caller's own system (Segment's non-email userId); empty when not given.
-  // Looked up like the email (engine/identity.h) and stored as the `_external_id` field.
+  // Looked up by the identity rules (engine/identity.h); the engine stores it as the `_external_id`
+  // field of the contact they pick, unless it already leads to that contact.
   std::string external_id;
 };
 

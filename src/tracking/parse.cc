@@ -1016,17 +1016,13 @@ Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const Par
 
 namespace {
 
-struct SegmentKeys {
-  ContactKeys keys;
-  FieldUpdates fields;
-};
-
-Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path) {
-  SegmentKeys out;
+// The external id is not a field update here: the engine stores it where the identity rules put it.
+Result<ContactKeys> SegmentIdentity(const object& call, const std::string& path) {
+  ContactKeys out;
   auto take_email = [&](element v, const std::string& field) -> Status {
     std::string_view s;
     if (v.get_string().get(s)) return Invalid(field, fmt::format("expected a string, got {}", Show(v)));
-    STARLING_ASSIGN_OR_RETURN(out.keys.email, accounts::NormalizeEmail(s, field));
+    STARLING_ASSIGN_OR_RETURN(out.email, accounts::NormalizeEmail(s, field));
     return Ok();
   };
   if (auto v = Field(call, "userId")) {
@@ -1034,10 +1030,7 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
     if (user.find('@') != std::string::npos) {
       STARLING_TRY(take_email(*v, path + "userId"));
     } else {
-      out.keys.external_id = user;
-      std::string quoted;
-      JsonWriter::AppendQuoted(quoted, user);
-      out.fields.emplace_back("_external_id", quoted);
+      out.external_id = user;
     }
   }
   if (auto v = Field(call, "anonymousId")) {
@@ -1047,7 +1040,7 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
     for (char c : anon) {
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') tracker.push_back(c);
     }
-    if (ValidTrackerId(tracker)) out.keys.tracker_id = tracker;
+    if (ValidTrackerId(tracker)) out.tracker_id = tracker;
   }
   for (std::string_view holder : {"traits", "context"}) {
     auto v = Field(call, holder);
@@ -1057,11 +1050,11 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
       auto traits = Field(o, "traits");
       if (!traits || traits->get_object().get(o)) continue;
     }
-    if (auto email = Field(o, "email"); email && out.keys.email.empty()) {
+    if (auto email = Field(o, "email"); email && out.email.empty()) {
       STARLING_TRY(take_email(*email, path + std::string(holder) + ".email"));
     }
   }
-  if (out.keys.email.empty() && out.keys.tracker_id.empty() && out.keys.external_id.empty()) {
+  if (out.email.empty() && out.tracker_id.empty() && out.external_id.empty()) {
     return Invalid(path + "userId",
                    "a Segment call needs a userId (an email, or your own id of the user) or an anonymousId");
   }
@@ -1184,11 +1177,10 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
                                               "screen, alias or group",
                                               kind));
   }
-  STARLING_ASSIGN_OR_RETURN(SegmentKeys identity, SegmentIdentity(call, path));
+  STARLING_ASSIGN_OR_RETURN(ContactKeys keys, SegmentIdentity(call, path));
   TrackBatch batch;
   batch.source = "segment";
-  batch.keys = identity.keys;
-  batch.fields = identity.fields;
+  batch.keys = std::move(keys);
   int64_t at_us = 0;
   if (auto v = Field(call, "timestamp")) {
     auto t = Time(*v, path + "timestamp");
