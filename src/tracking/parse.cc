@@ -1051,7 +1051,7 @@ Result<ContactKeys> SegmentIdentity(const object& call, const std::string& path)
       if (!traits || traits->get_object().get(o)) continue;
     }
     if (auto email = Field(o, "email"); email && out.email.empty()) {
-      STARLING_TRY(take_email(*email, path + std::string(holder) + ".email"));
+      STARLING_TRY(take_email(*email, path + (holder == "context" ? "context.traits" : "traits") + ".email"));
     }
   }
   if (out.email.empty() && out.tracker_id.empty() && out.external_id.empty()) {

@@ -216,6 +216,12 @@ TEST(SegmentTest, ServerSideProductsNeedNoUrlNorPrice) {
   EXPECT_EQ(bad.error().field, "properties.productId");
 }
 
+TEST(SegmentTest, AnEmailInTraitsMustBeAnEmail) {
+  auto r = ParseSegment("track", R"({"event":"Signed In","userId":"cust-42","context":{"traits":{"email":"nope"}}})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "context.traits.email");
+}
+
 TEST(SegmentTest, NonEmailUserIdIsTheExternalId) {
   auto r = ParseSegment("track", R"({"event":"Signed In","userId":"cust-42"})");
   ASSERT_TRUE(r) << r.error().message;
