@@ -28,13 +28,15 @@
 //                                            |   contact's) is bound to it
 //   unknown external id, no email, tracker   | the tracker's contact (it gets the external id)
 //     of a contact without external id       |
-//   unknown external id, no email, no       | new anonymous contact with the external id; a
+//   unknown external id, no email, no        | new anonymous contact with the external id; a
 //     usable tracker (unknown, or one of a   |   tracker is bound to it
 //     contact with another external id)      |
 //   new email + known external id of a       | that contact becomes identified (entity-identified);
-//     contact without email                  |   a tracker is bound to it
+//     contact without email                  |   a tracker not yet its own is bound to it
 //   otherwise (email given)                  | the email rules above; the external id then moves to
-//                                            |   the email's contact
+//                                            |   the contact they pick
+//
+// The caller stores the external id on the contact picked unless the id already leads there.
 #pragma once
 
 #include <cstdint>
