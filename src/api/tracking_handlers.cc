@@ -414,33 +414,58 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       if (!entry) return fail(entry.error());
       if (!*entry) return fail(Error{ErrorCode::kUnauthenticated, "unknown write key (tracking token)", {}});
       int64_t store_id = (*entry)->store_id;
-      auto batches = tracking::ParseSegment(kind, request.body);
-      if (!batches) {
-        engine.RecordRefused(store_id, "segment", request.remote_address, batches.error().message);
-        return fail(batches.error());
+      auto parsed = tracking::ParseSegment(kind, request.body);
+      if (!parsed) {
+        engine.RecordRefused(store_id, "segment", request.remote_address, parsed.error().message);
+        return fail(parsed.error());
       }
-      if (batches->empty()) return reply(Response::Json(200, json::object{{"success", true}}));
+      // What to report, in call order: the refused calls, and the refused fields of the kept ones.
+      std::vector<tracking::EventError> errors = parsed->refused;
+      for (const tracking::TrackBatch& b : parsed->batches) errors.insert(errors.end(), b.errors.begin(), b.errors.end());
+      std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+      if (!parsed->refused.empty()) {
+        // The kept calls' field errors reach the live view with their batches.
+        engine.RecordRefused(store_id, "segment", request.remote_address,
+                             fmt::format("refused {} of {} calls", parsed->refused.size(), parsed->calls),
+                             parsed->refused);
+      }
+      if (!parsed->refused.empty() && parsed->refused.size() == parsed->calls) {
+        const tracking::EventError& first = parsed->refused.front();
+        Error error = Error::InvalidArgument(
+            fmt::format("every call of the batch was refused; the first: {}", first.message), first.field);
+        json::value body = ErrorToJson(error);
+        body.as_object()["errors"] = ErrorsJson(errors);
+        refused->Inc();
+        return reply(Response::Json(400, body));
+      }
+      auto success = [](const std::vector<tracking::EventError>& reported) {
+        return Response::Json(200, json::object{{"success", true}, {"errors", ErrorsJson(reported)}});
+      };
+      if (parsed->batches.empty()) return reply(success(errors));
+      // Shared by the batches' completions (they run on engine threads); the last one answers.
       struct Pending {
         std::mutex mutex;
         size_t left;
         Status status;
+        std::vector<tracking::EventError> errors;
       };
       auto pending = std::make_shared<Pending>();
-      pending->left = batches->size();
-      for (tracking::TrackBatch& batch : *batches) {
+      pending->left = parsed->batches.size();
+      pending->errors = std::move(errors);
+      for (tracking::TrackBatch& batch : parsed->batches) {
         batch.ip = request.remote_address;
-        engine.Track(store_id, std::move(batch), [pending, reply, stored](engine::TrackOutcome outcome) {
+        engine.Track(store_id, std::move(batch), [pending, reply, stored, success](engine::TrackOutcome outcome) {
           std::lock_guard lock(pending->mutex);
           if (!outcome.status && pending->status) pending->status = outcome.status;
           if (--pending->left > 0) return;
           if (!pending->status) return reply(Response::FromError(pending->status.error()));
           stored->Inc();
-          reply(Response::Json(200, json::object{{"success", true}}));
+          reply(success(pending->errors));
         });
       }
     };
   };
-  for (std::string kind : {"identify", "track", "page", "screen", "batch"}) {
+  for (std::string kind : {"identify", "track", "page", "screen", "alias", "group", "batch"}) {
     router.AddAsync(Method::kPost, "/v1/" + kind, segment(kind));
     routes.Document(Method::kPost, "/v1/" + kind, "write_key", "Segment-spec `" + kind + "` call (docs/integration.md)");
   }

@@ -3,7 +3,8 @@
 namespace starling::engine {
 
 IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
-                                 const std::function<std::string()>& new_tracker, const std::string& push_endpoint) {
+                                 const std::string& external_id, const std::function<std::string()>& new_tracker,
+                                 const std::string& push_endpoint) {
   using Kind = IdentityDecision::Kind;
   IdentityDecision d;
   // Contact ids are positive; 0 stands for "no contact" (a plain integer keeps GCC 12's
@@ -15,9 +16,18 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
   // contact decided below, whichever it is).
   int64_t by_browser = by_tracker;
   if (!by_browser && !push_endpoint.empty()) by_browser = index.FindByPushEndpoint(push_endpoint).value_or(0);
+  int64_t by_external = 0;
+  if (!external_id.empty()) by_external = index.FindByExternalId(external_id).value_or(0);
 
   if (email.empty()) {
-    if (by_browser) {
+    if (by_external) {
+      d.kind = Kind::kExisting;
+      d.contact_id = by_external;
+      d.bind_tracker = by_tracker != by_external;
+      return d;
+    }
+    // A browser of a contact with another external id is another user's browser or device.
+    if (by_browser && (external_id.empty() || index.ExternalIdOf(by_browser).empty())) {
       d.kind = Kind::kExisting;
       d.contact_id = by_browser;
       d.bind_tracker = !by_tracker;
@@ -48,6 +58,12 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
     return d;
   }
 
+  if (by_external && index.EmailOf(by_external).empty()) {
+    d.kind = Kind::kIdentify;
+    d.contact_id = by_external;
+    d.bind_tracker = by_tracker != by_external;
+    return d;
+  }
   if (by_browser && index.EmailOf(by_browser).empty()) {
     d.kind = Kind::kIdentify;
     d.contact_id = by_browser;

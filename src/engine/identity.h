@@ -1,6 +1,6 @@
-// Identity resolution: which contact a request is about, from its tracker id and email, and its push
-// subscription's endpoint (PRODUCT.md §2). A pure function over the store's contact index, so the rules are table-tested apart
-// from storage:
+// Identity resolution: which contact a request is about, from its tracker id, email, external id and
+// push subscription endpoint (PRODUCT.md §2, §3). A pure function over the store's contact index, so the
+// rules are table-tested apart from storage:
 //
 //   keys                                     | result
 //   -----------------------------------------+------------------------------------------------------
@@ -25,6 +25,26 @@
 // contact when anonymous), and the request's tracker is bound to the resulting contact. Email still
 // decides over both. A known tracker always wins over the endpoint (the caller then moves the
 // subscription to the tracker's contact).
+//
+// An external id (the caller's own user id, stored as the `_external_id` field) is looked up only when
+// given, and only where the email does not decide; contacts are merged only by email:
+//
+//   keys                                     | result
+//   -----------------------------------------+------------------------------------------------------
+//   known external id, no email              | that contact; a tracker (unknown, or another
+//                                            |   contact's) is bound to it
+//   unknown external id, no email, tracker   | the tracker's contact (it gets the external id)
+//     of a contact without external id       |
+//   unknown external id, no email, no        | new anonymous contact with the external id; a
+//     usable tracker (unknown, or one of a   |   tracker is bound to it
+//     contact with another external id)      |
+//   new email + known external id of a       | that contact becomes identified (entity-identified);
+//     contact without email                  |   a tracker not yet its own is bound to it
+//   otherwise (email given)                  | the email rules above; the external id then moves to
+//                                            |   the contact they pick
+//
+// ("Tracker" in these rows too means the browser's contact: its tracker's, else its push endpoint's.)
+// The caller stores the external id on the contact picked unless the id already leads there.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +64,10 @@ class ContactIndex {
   virtual std::optional<int64_t> FindByPushEndpoint(const std::string& endpoint) const = 0;
   // The contact's email; empty for an anonymous contact.
   virtual std::string EmailOf(int64_t contact_id) const = 0;
+  // The live (not merged) contact whose external id is `external_id`.
+  virtual std::optional<int64_t> FindByExternalId(const std::string& external_id) const = 0;
+  // The contact's external id; empty when it has none.
+  virtual std::string ExternalIdOf(int64_t contact_id) const = 0;
 };
 
 struct IdentityDecision {
@@ -61,10 +85,11 @@ struct IdentityDecision {
   bool bind_tracker = false;      // tracker_id must be (re)bound to contact_id
 };
 
-// `email` normalized or empty; `tracker_id` valid or empty. `new_tracker` makes a fresh tracker id.
-// `push_endpoint`: the request's push subscription endpoint, or empty.
+// `email` normalized or empty; `tracker_id` valid or empty; `external_id` empty when not given.
+// `new_tracker` makes a fresh tracker id. `push_endpoint`: the request's push subscription endpoint, or
+// empty.
 IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& tracker_id, const std::string& email,
-                                 const std::function<std::string()>& new_tracker,
+                                 const std::string& external_id, const std::function<std::string()>& new_tracker,
                                  const std::string& push_endpoint = {});
 
 }  // namespace starling::engine

@@ -142,6 +142,13 @@ std::string FieldsJson(const std::vector<std::pair<std::string, std::string>>& f
   return out;
 }
 
+// The external id in an `_external_id` field's JSON text; empty unless it is a non-empty string.
+std::string ExternalIdFromField(std::string_view value_json) {
+  auto parsed = ParseJson(value_json);
+  if (!parsed || !parsed->is_string()) return {};
+  return std::string(parsed->as_string());
+}
+
 void Totals(const std::vector<CartItem>& items, double& quantity, double& price) {
   quantity = 0;
   price = 0;
@@ -188,6 +195,7 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
   contacts_.clear();
   by_email_.clear();
   by_tracker_.clear();
+  by_external_id_.clear();
   trackers_of_.clear();
   by_push_.clear();
   push_endpoints_of_.clear();
@@ -215,6 +223,19 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 }
                                 if (!c.email.empty() && c.merged_into == 0) {
                                   by_email_.insert_or_assign(IndexKey(c.email), id);
+                                }
+                                // A merged contact's external id leads to the contact it was merged
+                                // into (FindByExternalId), as it did before the restart; a live
+                                // contact holding the same id is preferred.
+                                for (const auto& [name, value] : c.fields) {
+                                  if (name != tracking::kExternalIdField) continue;
+                                  std::string ext = ExternalIdFromField(value);
+                                  if (ext.empty()) continue;
+                                  if (c.merged_into == 0) {
+                                    by_external_id_.insert_or_assign(IndexKey(ext), id);
+                                  } else {
+                                    by_external_id_.try_emplace(IndexKey(ext), id);
+                                  }
                                 }
                                 contacts_.emplace(id, std::move(c));
                                 next_contact_id_ = std::max(next_contact_id_, id + 1);
@@ -329,6 +350,40 @@ std::optional<int64_t> StoreRuntime::FindByPushEndpoint(const std::string& endpo
 std::string StoreRuntime::EmailOf(int64_t contact_id) const {
   const Contact* c = contacts_.Find(contact_id);
   return c == nullptr ? std::string() : c->email;
+}
+
+std::optional<int64_t> StoreRuntime::FindByExternalId(const std::string& external_id) const {
+  auto it = by_external_id_.find(external_id);
+  if (it == by_external_id_.end()) return std::nullopt;
+  int64_t id = it->second;
+  // Merges absorb anonymous contacts into identified ones, which are never merged themselves: one
+  // step. (Bounded anyway.)
+  for (int step = 0; step < 8; ++step) {
+    const Contact* c = contacts_.Find(id);
+    if (c == nullptr) return std::nullopt;
+    if (c->merged_into == 0) return id;
+    id = c->merged_into;
+  }
+  return std::nullopt;
+}
+
+std::string StoreRuntime::ExternalIdOf(int64_t contact_id) const {
+  const Contact* c = contacts_.Find(contact_id);
+  if (c == nullptr) return {};
+  for (const auto& [name, value] : c->fields) {
+    if (name == tracking::kExternalIdField) return ExternalIdFromField(value);
+  }
+  return {};
+}
+
+void StoreRuntime::IndexExternalId(int64_t contact_id, const std::string& old_value, const std::string& new_value) {
+  if (std::string old_id = ExternalIdFromField(old_value); !old_id.empty()) {
+    auto it = by_external_id_.find(old_id);
+    if (it != by_external_id_.end() && it->second == contact_id) by_external_id_.erase(it);
+  }
+  if (std::string new_id = ExternalIdFromField(new_value); !new_id.empty()) {
+    by_external_id_.insert_or_assign(IndexKey(new_id), contact_id);
+  }
 }
 
 // ---- Writes -------------------------------------------------------------------------------------------
@@ -667,7 +722,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   } else {
     const std::string& email = IdentityEmail(batch);
     IdentityDecision d =
-        ResolveIdentity(*this, batch.keys.tracker_id, email, [this] { return NewTrackerId(); },
+        ResolveIdentity(*this, batch.keys.tracker_id, email, batch.keys.external_id, [this] { return NewTrackerId(); },
                         batch.push_subscription ? batch.push_subscription->endpoint : std::string());
     using Kind = IdentityDecision::Kind;
     bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
@@ -738,11 +793,27 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   applied.live.contact_id = contact_id;
   if (batch.push_subscription) SavePushSubscription(contact_id, *batch.push_subscription, now_us, plan, applied);
 
-  // 2. Profile fields.
-  if (!batch.fields.empty()) {
+  // 2. Profile fields, and the external id where it does not lead yet: it moves to this contact (found
+  // by email or tracker, or new). Where it already leads, the contact keeps its own `_external_id`
+  // (after a merge, the merged contact's id leads to this one).
+  std::string external_value;
+  if (!batch.keys.external_id.empty() && FindByExternalId(batch.keys.external_id) != contact_id) {
+    JsonWriter::AppendQuoted(external_value, batch.keys.external_id);
+  }
+  if (!batch.fields.empty() || !external_value.empty()) {
     Contact& c = contacts_[contact_id];
     bool changed = false;
-    for (const auto& [name, value] : batch.fields) changed = SetField(c, name, value) || changed;
+    auto set_field = [&](const std::string& name, const std::string& value) {
+      if (name == tracking::kExternalIdField) {
+        // Even unchanged: the external id may have moved to another contact since, and comes back here.
+        auto it = std::lower_bound(c.fields.begin(), c.fields.end(), name,
+                                   [](const auto& pair, const std::string& key) { return pair.first < key; });
+        IndexExternalId(contact_id, it != c.fields.end() && it->first == name ? it->second : "", value);
+      }
+      changed = SetField(c, name, value) || changed;
+    };
+    for (const auto& [name, value] : batch.fields) set_field(name, value);
+    if (!external_value.empty()) set_field(std::string(tracking::kExternalIdField), external_value);
     if (changed) WriteFields(contact_id, now_us, plan);
   }
 

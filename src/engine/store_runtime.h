@@ -92,6 +92,8 @@ class StoreRuntime final : public ContactIndex {
   std::optional<int64_t> FindByTracker(const std::string& tracker_id) const override;
   std::optional<int64_t> FindByPushEndpoint(const std::string& endpoint) const override;
   std::string EmailOf(int64_t contact_id) const override;
+  std::optional<int64_t> FindByExternalId(const std::string& external_id) const override;
+  std::string ExternalIdOf(int64_t contact_id) const override;
 
   // The engine's bookkeeping for this store.
   bool loaded = false;
@@ -190,6 +192,8 @@ class StoreRuntime final : public ContactIndex {
   void SavePushSubscription(int64_t contact_id, const tracking::PushSubscription& subscription, int64_t now_us,
                             WritePlan& plan, AppliedBatch& applied);
   void WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan);
+  // Points the external id index at `contact_id` for its `_external_id` field's new value (JSON text).
+  void IndexExternalId(int64_t contact_id, const std::string& old_value, const std::string& new_value);
   void SaveCart(int64_t contact_id, const CartState& cart, WritePlan& plan);
   void ScheduleCartTimer(int64_t contact_id, int64_t from_us);
   void CancelCartTimer(int64_t contact_id);
@@ -230,6 +234,9 @@ class StoreRuntime final : public ContactIndex {
   static boost::container::string IndexKey(std::string_view text) { return {text.data(), text.size()}; }
   StringIndex by_email_;
   StringIndex by_tracker_;
+  // External id → the contact that last received it (a merged contact's entry is followed to the
+  // contact it was merged into).
+  StringIndex by_external_id_;
   std::unordered_map<int64_t, std::vector<std::string>> trackers_of_;
   // Push subscriptions by endpoint (an identity key, and what was stored of each), and each contact's
   // endpoints (for merges).

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,11 +17,12 @@ namespace starling::tracking {
 struct Product {
   std::string id;
   std::string name;
-  std::string url;
-  double unit_price = 0;
+  std::string url;        // empty when not sent (Segment products may omit it)
+  double unit_price = 0;  // 0 when not sent (Segment products may omit it)
   std::string json;
-  // False: kept where it was sent (event, cart, purchase) but not written to the catalog (a product
-  // from the public script endpoint whose url is not on one of the store's authorized domains).
+  // False: kept where it was sent (event, cart, purchase) but not written to the catalog: a product
+  // from the public script endpoint whose url is not on one of the store's authorized domains, or a
+  // Segment product without what the catalog requires (url and unitPrice).
   bool update_catalog = true;
 };
 
@@ -67,6 +69,9 @@ struct EventError {
   std::string message;
 };
 
+// The system field holding a contact's id in the caller's own system (ContactKeys::external_id).
+inline constexpr std::string_view kExternalIdField = "_external_id";
+
 // Profile field updates: name → JSON value text ("\"Ana\"", "42", "null").
 using FieldUpdates = std::vector<std::pair<std::string, std::string>>;
 
@@ -74,6 +79,10 @@ struct ContactKeys {
   std::string tracker_id;  // may be empty
   std::string email;       // normalized (lower-case); empty when unknown
   int64_t contact_id = 0;  // REST callers may name the contact by id; 0: not given
+  // The contact's id in the caller's own system (Segment's non-email userId); empty when not given.
+  // Looked up by the identity rules (engine/identity.h); the engine stores it as the `_external_id`
+  // field of the contact they pick, unless it already leads to that contact.
+  std::string external_id;
 };
 
 // A change to one line of the current cart, for callers that send lines rather than whole carts

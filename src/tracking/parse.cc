@@ -221,7 +221,12 @@ consteval size_t ProductMember(std::string_view key) {
   throw "not in kProductMembers";
 }
 
-Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& limits) {
+// What a product must carry. The script and the REST API send catalog products; Segment's spec makes
+// url and price optional, and server-side libraries seldom have a url.
+enum class ProductNeeds { kCatalogFields, kIdAndName };
+
+Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& limits,
+                             ProductNeeds needs = ProductNeeds::kCatalogFields) {
   object o;
   if (e.get_object().get(o)) return Invalid(path, fmt::format("expected a product object, got {}", Show(e)));
   auto at = [&](std::string_view key) { return Path(path, key); };
@@ -233,12 +238,18 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   auto name = members[ProductMember("name")];
   if (!name) return Invalid(at("name"), "a product needs its name");
   STARLING_ASSIGN_OR_RETURN(p.name, Text(*name, at("name"), limits.max_text));
+  const bool catalog = needs == ProductNeeds::kCatalogFields;
   auto url = members[ProductMember("url")];
-  if (!url) return Invalid(at("url"), "a product needs its url");
-  STARLING_ASSIGN_OR_RETURN(p.url, Url(*url, at("url")));
+  if (!url && catalog) return Invalid(at("url"), "a product needs its url");
+  if (url) {
+    STARLING_ASSIGN_OR_RETURN(p.url, Url(*url, at("url")));
+  }
   auto price = members[ProductMember("unitPrice")];
-  if (!price) return Invalid(at("unitPrice"), "a product needs its unitPrice");
-  STARLING_ASSIGN_OR_RETURN(p.unit_price, Number(*price, at("unitPrice"), 0, 1e300));
+  if (!price && catalog) return Invalid(at("unitPrice"), "a product needs its unitPrice");
+  if (price) {
+    STARLING_ASSIGN_OR_RETURN(p.unit_price, Number(*price, at("unitPrice"), 0, 1e300));
+  }
+  p.update_catalog = url && price;
 
   JsonWriter w;
   w.BeginObject();
@@ -246,10 +257,14 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   w.String(p.id);
   w.Key("name");
   w.String(p.name);
-  w.Key("url");
-  w.String(p.url);
-  w.Key("unitPrice");
-  w.Number(p.unit_price);
+  if (url) {
+    w.Key("url");
+    w.String(p.url);
+  }
+  if (price) {
+    w.Key("unitPrice");
+    w.Number(p.unit_price);
+  }
   if (auto v = members[ProductMember("availability")]) {
     STARLING_ASSIGN_OR_RETURN(std::string a, Text(*v, at("availability"), 40));
     if (a != "instock" && a != "outofstock" && a != "unverified" && a != "discontinued") {
@@ -340,8 +355,9 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   return p;
 }
 
-Result<CartLine> ParseLine(element e, const Path& path, const ParseLimits& limits) {
-  STARLING_ASSIGN_OR_RETURN(Product product, ParseProduct(e, path, limits));
+Result<CartLine> ParseLine(element e, const Path& path, const ParseLimits& limits,
+                           ProductNeeds needs = ProductNeeds::kCatalogFields) {
+  STARLING_ASSIGN_OR_RETURN(Product product, ParseProduct(e, path, limits, needs));
   CartLine line;
   line.price = product.unit_price;
   object o;
@@ -1102,17 +1118,13 @@ Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const Par
 
 namespace {
 
-struct SegmentKeys {
-  ContactKeys keys;
-  FieldUpdates fields;
-};
-
-Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path) {
-  SegmentKeys out;
+// The external id is not a field update here: the engine stores it where the identity rules put it.
+Result<ContactKeys> SegmentIdentity(const object& call, const std::string& path) {
+  ContactKeys out;
   auto take_email = [&](element v, const std::string& field) -> Status {
     std::string_view s;
     if (v.get_string().get(s)) return Invalid(field, fmt::format("expected a string, got {}", Show(v)));
-    STARLING_ASSIGN_OR_RETURN(out.keys.email, accounts::NormalizeEmail(s, field));
+    STARLING_ASSIGN_OR_RETURN(out.email, accounts::NormalizeEmail(s, field));
     return Ok();
   };
   if (auto v = Field(call, "userId")) {
@@ -1120,9 +1132,7 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
     if (user.find('@') != std::string::npos) {
       STARLING_TRY(take_email(*v, path + "userId"));
     } else {
-      std::string quoted;
-      JsonWriter::AppendQuoted(quoted, user);
-      out.fields.emplace_back("_external_id", quoted);
+      out.external_id = user;
     }
   }
   if (auto v = Field(call, "anonymousId")) {
@@ -1132,7 +1142,7 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
     for (char c : anon) {
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') tracker.push_back(c);
     }
-    if (ValidTrackerId(tracker)) out.keys.tracker_id = tracker;
+    if (ValidTrackerId(tracker)) out.tracker_id = tracker;
   }
   for (std::string_view holder : {"traits", "context"}) {
     auto v = Field(call, holder);
@@ -1142,12 +1152,13 @@ Result<SegmentKeys> SegmentIdentity(const object& call, const std::string& path)
       auto traits = Field(o, "traits");
       if (!traits || traits->get_object().get(o)) continue;
     }
-    if (auto email = Field(o, "email"); email && out.keys.email.empty()) {
-      STARLING_TRY(take_email(*email, path + std::string(holder) + ".email"));
+    if (auto email = Field(o, "email"); email && out.email.empty()) {
+      STARLING_TRY(take_email(*email, path + (holder == "context" ? "context.traits" : "traits") + ".email"));
     }
   }
-  if (out.keys.email.empty() && out.keys.tracker_id.empty()) {
-    return Invalid(path + "userId", "a Segment call needs a userId (email) or an anonymousId");
+  if (out.email.empty() && out.tracker_id.empty() && out.external_id.empty()) {
+    return Invalid(path + "userId",
+                   "a Segment call needs a userId (an email, or your own id of the user) or an anonymousId");
   }
   return out;
 }
@@ -1186,6 +1197,8 @@ void SegmentTraits(const object& traits, const std::string& path, TrackBatch& ba
 }
 
 // A Segment e-commerce product (snake_case spec fields) → a Starling product object text for ParseProduct.
+// `context_page`: the page the call was made on, whose url is the product's when the product has none
+// (only for the single-product events: a list of products is sent from a cart or checkout page).
 std::string SegmentProductJson(const object& p, const std::optional<object>& context_page) {
   JsonWriter w;
   w.BeginObject();
@@ -1230,12 +1243,12 @@ Result<CartLine> SegmentLine(const object& p, const std::optional<object>& page,
   simdjson::dom::parser parser;
   element e;
   if (parser.parse(json).get(e)) return Invalid(path, "unreadable product");
-  return ParseLine(e, path, limits);
+  return ParseLine(e, path, limits, ProductNeeds::kIdAndName);
 }
 
 // properties.products of a Segment call, as lines.
-Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properties, const std::optional<object>& page,
-                                           const std::string& path, const ParseLimits& limits) {
+Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properties, const std::string& path,
+                                           const ParseLimits& limits) {
   std::vector<CartLine> lines;
   auto v = Field(properties, "products");
   array a;
@@ -1244,19 +1257,32 @@ Result<std::vector<CartLine>> SegmentLines(const std::optional<object>& properti
   for (element item : a) {
     object p;
     if (item.get_object().get(p)) continue;
-    STARLING_ASSIGN_OR_RETURN(CartLine line, SegmentLine(p, page, fmt::format("{}properties.products[{}]", path, i++), limits));
+    STARLING_ASSIGN_OR_RETURN(CartLine line,
+                              SegmentLine(p, std::nullopt, fmt::format("{}properties.products[{}]", path, i++), limits));
     lines.push_back(std::move(line));
   }
   return lines;
 }
 
+// Calls Segment libraries send that Starling has no use for: accepted, nothing stored. (An alias's
+// previousId may be an anonymous id or an earlier userId; identify with userId and anonymousId covers
+// the first, and the identity rules have nothing for the second.)
+constexpr std::array<std::string_view, 2> kIgnoredSegmentCalls = {"alias", "group"};
+
 Status SegmentCall(const object& call, std::string_view kind, const std::string& path, const ParseLimits& limits,
                    std::vector<TrackBatch>& out) {
-  STARLING_ASSIGN_OR_RETURN(SegmentKeys identity, SegmentIdentity(call, path));
+  if (std::find(kIgnoredSegmentCalls.begin(), kIgnoredSegmentCalls.end(), kind) != kIgnoredSegmentCalls.end()) {
+    return Ok();
+  }
+  if (kind != "identify" && kind != "track" && kind != "page" && kind != "screen") {
+    return Invalid(path + "type", fmt::format("unsupported Segment call type `{}`: expected identify, track, page, "
+                                              "screen, alias or group",
+                                              kind));
+  }
+  STARLING_ASSIGN_OR_RETURN(ContactKeys keys, SegmentIdentity(call, path));
   TrackBatch batch;
   batch.source = "segment";
-  batch.keys = identity.keys;
-  batch.fields = identity.fields;
+  batch.keys = std::move(keys);
   int64_t at_us = 0;
   if (auto v = Field(call, "timestamp")) {
     auto t = Time(*v, path + "timestamp");
@@ -1301,7 +1327,7 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
     }
     w.EndObject();
     add("page-visit", w.Take());
-  } else if (kind == "track") {
+  } else {  // track
     auto name_el = Field(call, "event");
     if (!name_el) return Invalid(path + "event", "a track call needs its event name");
     STARLING_ASSIGN_OR_RETURN(std::string name, Text(*name_el, path + "event", 200));
@@ -1332,7 +1358,7 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
         auto id = IdText(*v, path + "properties.cart_id");
         if (id) cart.cart_id = *id;
       }
-      STARLING_ASSIGN_OR_RETURN(cart.lines, SegmentLines(properties, page, path, limits));
+      STARLING_ASSIGN_OR_RETURN(cart.lines, SegmentLines(properties, path, limits));
       for (const CartLine& line : cart.lines) {
         cart.total_quantity += line.quantity;
         cart.total_price += line.quantity * line.price;
@@ -1345,7 +1371,7 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
       if (!id) id = Field(properties, "checkout_id");
       if (!id) return Invalid(path + "properties.order_id", "Order Completed needs its order_id");
       STARLING_ASSIGN_OR_RETURN(purchase.purchase_id, IdText(*id, path + "properties.order_id"));
-      STARLING_ASSIGN_OR_RETURN(purchase.lines, SegmentLines(properties, page, path, limits));
+      STARLING_ASSIGN_OR_RETURN(purchase.lines, SegmentLines(properties, path, limits));
       for (const CartLine& line : purchase.lines) {
         purchase.total_quantity += line.quantity;
         purchase.total_price += line.quantity * line.price;
@@ -1387,8 +1413,6 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
       w.EndObject();
       add("custom", w.Take());
     }
-  } else {
-    return Invalid(path + "type", fmt::format("unsupported Segment call `{}`: use identify, track, page or batch", kind));
   }
   out.push_back(std::move(batch));
   return Ok();
@@ -1396,14 +1420,22 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
 
 }  // namespace
 
-Result<std::vector<TrackBatch>> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits) {
+Result<SegmentRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   if (doc.get_object().get(root)) return Error::InvalidArgument("request body: expected a JSON object");
-  std::vector<TrackBatch> batches;
+  SegmentRequest request;
+  // The refused fields of a kept call carry the call's position.
+  auto number_errors = [&request](size_t first_batch, int index) {
+    for (size_t b = first_batch; b < request.batches.size(); ++b) {
+      for (EventError& e : request.batches[b].errors) e.index = index;
+    }
+  };
   if (kind != "batch") {
-    STARLING_TRY(SegmentCall(root, kind, "", limits, batches));
-    return batches;
+    request.calls = 1;
+    STARLING_TRY(SegmentCall(root, kind, "", limits, request.batches));
+    number_errors(0, 0);
+    return request;
   }
   auto v = Field(root, "batch");
   array calls;
@@ -1412,17 +1444,31 @@ Result<std::vector<TrackBatch>> ParseSegment(std::string_view kind, std::string_
     return Error{ErrorCode::kPayloadTooLarge,
                  fmt::format("batch: at most {} calls, got {}", limits.max_batch_events, calls.size()), "batch"};
   }
-  int i = 0;
-  for (element e : calls) {
-    std::string path = fmt::format("batch[{}].", i++);
+  // One refused call drops only itself: Segment libraries do not retry a 400, so refusing the whole
+  // batch would lose every valid call flushed with it.
+  auto batch_call = [&](element e, const std::string& path) -> Status {
     object call;
-    if (e.get_object().get(call)) return Invalid(path, "expected a call object");
+    if (e.get_object().get(call)) {
+      return Invalid(path.substr(0, path.size() - 1), fmt::format("expected a call object, got {}", Show(e)));
+    }
     auto type = Field(call, "type");
     std::string_view t;
     if (!type || type->get_string().get(t)) return Invalid(path + "type", "each call needs its type");
-    STARLING_TRY(SegmentCall(call, t, path, limits, batches));
+    return SegmentCall(call, t, path, limits, request.batches);
+  };
+  int i = 0;
+  for (element e : calls) {
+    int index = i++;
+    size_t first_batch = request.batches.size();
+    Status status = batch_call(e, fmt::format("batch[{}].", index));
+    if (!status) {
+      request.refused.push_back({index, status.error().field, status.error().message});
+      continue;
+    }
+    number_errors(first_batch, index);
   }
-  return batches;
+  request.calls = static_cast<size_t>(i);
+  return request;
 }
 
 }  // namespace starling::tracking

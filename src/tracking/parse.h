@@ -39,9 +39,19 @@ Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, cons
 // POST /api/v1/events/batch: {"events":[…]} with keys per event; one TrackBatch per contact, in order.
 Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const ParseLimits& limits = {});
 
-// Segment spec: one call ("identify", "track", "page") or a batch ({"batch":[…]}).
-Result<std::vector<TrackBatch>> ParseSegment(std::string_view kind, std::string_view body,
-                                             const ParseLimits& limits = {});
+// A Segment-spec request: the batches of its valid calls, in order, and the errors of the calls it
+// refused (one each; EventError::index is the call's position in `batch`). Problems with a field of a
+// kept call are in that call's TrackBatch::errors, with the same index.
+struct SegmentRequest {
+  std::vector<TrackBatch> batches;
+  std::vector<EventError> refused;
+  size_t calls = 0;  // calls in the request, kept, ignored (alias, group) and refused
+};
+
+// Segment spec: one call (`kind` "identify", "track", "page", "screen", "alias", "group") or a batch
+// ({"batch":[…]}, kind "batch"). A refused single call is an Error; in a batch only that call is
+// dropped (SegmentRequest::refused). alias and group calls are accepted and ignored.
+Result<SegmentRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits = {});
 
 // Every event type a request may carry (the script's and the REST API's).
 bool IsClientEventType(std::string_view type);

@@ -212,30 +212,170 @@ TEST(SegmentTest, TrackCallsMapToStarlingEvents) {
     {"type":"track","event":"Video Played","anonymousId":"anon-123456","properties":{"id":"v1"}},
     {"type":"page","anonymousId":"anon-123456","properties":{"url":"https://x.example/","title":"Home"}}]})");
   ASSERT_TRUE(batch) << batch.error().message;
-  ASSERT_EQ(batch->size(), 7u);
-  const auto& identify = (*batch)[0];
+  const std::vector<TrackBatch>& calls = batch->batches;
+  ASSERT_EQ(calls.size(), 7u);
+  EXPECT_TRUE(batch->refused.empty());
+  const auto& identify = calls[0];
   EXPECT_EQ(identify.keys.email, "ana@x.example");
   EXPECT_EQ(identify.keys.tracker_id, "5d8e-uuid-anon");
   ASSERT_EQ(identify.fields.size(), 2u);  // the nested address is left out
-  EXPECT_EQ((*batch)[1].events[0].type, "product-visited");
-  ASSERT_EQ((*batch)[2].cart_changes.size(), 1u);
-  EXPECT_DOUBLE_EQ((*batch)[2].cart_changes[0].line.quantity, 2);
-  EXPECT_EQ((*batch)[2].cart_changes[0].cart_id, "c1");
-  ASSERT_TRUE((*batch)[3].events[0].purchase);
-  EXPECT_EQ((*batch)[3].events[0].purchase->purchase_id, "o-9");
-  EXPECT_DOUBLE_EQ((*batch)[3].events[0].purchase->total_price, 25);
-  EXPECT_EQ((*batch)[4].events[0].type, "login");
-  EXPECT_EQ((*batch)[5].events[0].type, "custom");
-  EXPECT_EQ((*batch)[5].events[0].data_json, R"({"eventId":"Video Played","payload":{"id":"v1"}})");
-  EXPECT_EQ((*batch)[6].events[0].type, "page-visit");
-  EXPECT_EQ((*batch)[6].events[0].data_json, R"({"url":"https://x.example/","title":"Home"})");
+  EXPECT_EQ(calls[1].events[0].type, "product-visited");
+  ASSERT_EQ(calls[2].cart_changes.size(), 1u);
+  EXPECT_DOUBLE_EQ(calls[2].cart_changes[0].line.quantity, 2);
+  EXPECT_EQ(calls[2].cart_changes[0].cart_id, "c1");
+  ASSERT_TRUE(calls[3].events[0].purchase);
+  EXPECT_EQ(calls[3].events[0].purchase->purchase_id, "o-9");
+  EXPECT_DOUBLE_EQ(calls[3].events[0].purchase->total_price, 25);
+  EXPECT_EQ(calls[4].events[0].type, "login");
+  EXPECT_EQ(calls[5].events[0].type, "custom");
+  EXPECT_EQ(calls[5].events[0].data_json, R"({"eventId":"Video Played","payload":{"id":"v1"}})");
+  EXPECT_EQ(calls[6].events[0].type, "page-visit");
+  EXPECT_EQ(calls[6].events[0].data_json, R"({"url":"https://x.example/","title":"Home"})");
 }
 
 TEST(SegmentTest, CallsWithoutIdentityAreRefused) {
   auto r = ParseSegment("track", R"({"event":"Signed In"})");
   ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(r.error().field, "userId");
-  EXPECT_FALSE(ParseSegment("alias", R"({"userId":"a@x.example"})"));
+  EXPECT_NE(r.error().message.find("needs a userId"), std::string::npos) << r.error().message;
+}
+
+TEST(SegmentTest, OneBadCallInABatchDropsOnlyItself) {
+  auto r = ParseSegment("batch", R"({"batch":[
+    {"type":"track","event":"Signed In","userId":"ana@x.example"},
+    {"type":"track","event":"Order Completed","userId":"ana@x.example","properties":{"products":[]}},
+    "not a call",
+    {"type":"track","event":"Signed Up","anonymousId":"anon-123456"},
+    {"event":"Signed Up","anonymousId":"anon-123456"},
+    {"type":"identify","userId":"bo@x.example","traits":{"birthday":"31/02/99","_points":"many"}}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->calls, 6u);
+  ASSERT_EQ(r->batches.size(), 3u);
+  EXPECT_EQ(r->batches[0].events[0].type, "login");
+  EXPECT_EQ(r->batches[1].events[0].type, "register");
+  ASSERT_EQ(r->refused.size(), 3u);
+  EXPECT_EQ(r->refused[0].index, 1);
+  EXPECT_EQ(r->refused[0].field, "batch[1].properties.order_id");
+  EXPECT_EQ(r->refused[0].message, "batch[1].properties.order_id: Order Completed needs its order_id");
+  EXPECT_EQ(r->refused[1].index, 2);
+  EXPECT_EQ(r->refused[1].field, "batch[2]");
+  EXPECT_EQ(r->refused[2].index, 4);
+  EXPECT_EQ(r->refused[2].field, "batch[4].type");
+  // A kept call's refused field is reported with the call's position.
+  ASSERT_EQ(r->batches[2].errors.size(), 2u);
+  EXPECT_EQ(r->batches[2].errors[0].index, 5);
+  EXPECT_EQ(r->batches[2].errors[0].field, "batch[5].traits.birthday");
+  EXPECT_EQ(r->batches[2].errors[1].index, 5);
+  EXPECT_EQ(r->batches[2].errors[1].field, "batch[5].traits._points");
+
+  auto none = ParseSegment("batch", R"({"batch":[{"type":"track","event":"Signed In"}]})");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->batches.empty());
+  EXPECT_EQ(none->refused.size(), none->calls);
+}
+
+TEST(SegmentTest, AliasAndGroupAreAcceptedAndIgnored) {
+  auto alias = ParseSegment("alias", R"({"previousId":"anon-123456","userId":"a@x.example"})");
+  ASSERT_TRUE(alias) << alias.error().message;
+  EXPECT_TRUE(alias->batches.empty());
+  EXPECT_TRUE(alias->refused.empty());
+  auto batch = ParseSegment("batch", R"({"batch":[
+    {"type":"group","groupId":"g1","userId":"a@x.example","traits":{"name":"Acme"}},
+    {"type":"alias","previousId":"u-1","userId":"u-2"},
+    {"type":"frobnicate","userId":"a@x.example"},
+    {"type":"track","event":"Signed In","userId":"a@x.example"}]})");
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->batches.size(), 1u);
+  ASSERT_EQ(batch->refused.size(), 1u);
+  EXPECT_EQ(batch->refused[0].field, "batch[2].type");
+  EXPECT_NE(batch->refused[0].message.find("`frobnicate`"), std::string::npos);
+}
+
+TEST(SegmentTest, ServerSideProductsNeedNoUrlNorPrice) {
+  auto r = ParseSegment("track", R"({"event":"Order Completed","userId":"a@x.example","properties":{"order_id":"o-1","revenue":30,
+      "products":[{"product_id":"p1","name":"Hat","quantity":2},
+                  {"sku":"p2","name":"Scarf","price":10,"url":"https://x.example/scarf"}]}})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->batches.size(), 1u);
+  const Event& e = r->batches[0].events.at(0);
+  ASSERT_TRUE(e.purchase);
+  ASSERT_EQ(e.purchase->lines.size(), 2u);
+  EXPECT_DOUBLE_EQ(e.purchase->total_price, 30);
+  EXPECT_EQ(e.purchase->lines[0].product.json, R"({"productId":"p1","name":"Hat"})");
+  EXPECT_DOUBLE_EQ(e.purchase->lines[0].quantity, 2);
+  EXPECT_FALSE(e.purchase->lines[0].product.update_catalog);
+  EXPECT_TRUE(e.purchase->lines[1].product.update_catalog);
+  ASSERT_EQ(e.products.size(), 2u);
+  EXPECT_NE(e.data_json.find(R"("product":{"productId":"p1","name":"Hat"})"), std::string::npos) << e.data_json;
+
+  // A product list does not take the page's url (a checkout page is not the product's page); a single
+  // product does.
+  auto browser = ParseSegment("batch", R"({"batch":[
+    {"type":"track","event":"Cart Viewed","anonymousId":"anon-123456","context":{"page":{"url":"https://x.example/cart"}},
+     "properties":{"cart_id":"c1","products":[{"product_id":"p1","name":"Hat","price":5}]}},
+    {"type":"track","event":"Product Viewed","anonymousId":"anon-123456","context":{"page":{"url":"https://x.example/hat"}},
+     "properties":{"product_id":"p1","name":"Hat","price":5}}]})");
+  ASSERT_TRUE(browser) << browser.error().message;
+  ASSERT_EQ(browser->batches.size(), 2u);
+  ASSERT_TRUE(browser->batches[0].cart);
+  EXPECT_TRUE(browser->batches[0].cart->lines.at(0).product.url.empty());
+  EXPECT_EQ(browser->batches[1].events.at(0).products.at(0).url, "https://x.example/hat");
+
+  // Still refused: a product without its id, with the field to fix.
+  auto bad = ParseSegment("track", R"({"event":"Product Added","userId":"a@x.example","properties":{"name":"Hat"}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "properties.productId");
+}
+
+TEST(SegmentTest, AnEmailInTraitsMustBeAnEmail) {
+  auto r = ParseSegment("track", R"({"event":"Signed In","userId":"cust-42","context":{"traits":{"email":"nope"}}})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "context.traits.email");
+}
+
+TEST(SegmentTest, NonEmailUserIdIsTheExternalId) {
+  auto r = ParseSegment("track", R"({"event":"Signed In","userId":"cust-42"})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->batches.size(), 1u);
+  EXPECT_EQ(r->batches[0].keys.external_id, "cust-42");
+  EXPECT_TRUE(r->batches[0].keys.email.empty());
+  EXPECT_TRUE(r->batches[0].keys.tracker_id.empty());
+  EXPECT_TRUE(r->batches[0].fields.empty());  // the engine stores it (identity rules)
+  auto numeric = ParseSegment("identify", R"({"userId":42,"traits":{"email":"Ana@X.example"}})");
+  ASSERT_TRUE(numeric) << numeric.error().message;
+  EXPECT_EQ(numeric->batches[0].keys.external_id, "42");
+  EXPECT_EQ(numeric->batches[0].keys.email, "ana@x.example");
+}
+
+TEST(SegmentTest, EcommerceEventsMapToCartSearchAndCustomEvents) {
+  auto r = ParseSegment("batch", R"({"batch":[
+    {"type":"track","event":"Product Removed","userId":"a@x.example","properties":{"cart_id":"c1","product_id":"p1","name":"Hat","price":5,"quantity":1}},
+    {"type":"track","event":"Cart Viewed","userId":"a@x.example","properties":{"products":[
+       {"product_id":"p1","name":"Hat","price":5,"quantity":2},{"product_id":"p2","name":"Scarf","price":7.5}]}},
+    {"type":"track","event":"Checkout Started","userId":"a@x.example","properties":{"order_id":"o-1","value":17.5}},
+    {"type":"track","event":"Products Searched","userId":"a@x.example","properties":{"query":"blue hat"}}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->refused.empty()) << r->refused[0].message;
+  ASSERT_EQ(r->batches.size(), 4u);
+  const TrackBatch& removed = r->batches[0];
+  ASSERT_EQ(removed.cart_changes.size(), 1u);
+  EXPECT_FALSE(removed.cart_changes[0].added);
+  EXPECT_EQ(removed.cart_changes[0].cart_id, "c1");
+  EXPECT_EQ(removed.cart_changes[0].line.product.id, "p1");
+  EXPECT_TRUE(removed.events.empty());
+  const TrackBatch& viewed = r->batches[1];
+  ASSERT_TRUE(viewed.cart);
+  EXPECT_EQ(viewed.cart->cart_id, "segment");  // none sent
+  ASSERT_EQ(viewed.cart->lines.size(), 2u);
+  EXPECT_DOUBLE_EQ(viewed.cart->total_quantity, 3);
+  EXPECT_DOUBLE_EQ(viewed.cart->total_price, 17.5);
+  ASSERT_EQ(r->batches[2].events.size(), 1u);
+  EXPECT_EQ(r->batches[2].events[0].type, "custom");
+  EXPECT_EQ(r->batches[2].events[0].data_json, R"({"eventId":"checkout-started","payload":{"order_id":"o-1","value":17.5}})");
+  ASSERT_EQ(r->batches[3].events.size(), 1u);
+  EXPECT_EQ(r->batches[3].events[0].type, "search");
+  EXPECT_EQ(r->batches[3].events[0].data_json, R"({"searchText":"blue hat"})");
 }
 
 }  // namespace

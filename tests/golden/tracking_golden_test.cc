@@ -1,5 +1,5 @@
-// Golden wire-format cases: each file in tests/golden/tracking/ is one case — script requests in (and
-// clock moves), stored contacts and events out. The requests go through the real parser and the real
+// Golden wire-format cases: each file in tests/golden/tracking/ is one case — script requests and
+// Segment-spec calls in (and clock moves), stored contacts and events out. The requests go through the real parser and the real
 // engine on a real SQLite file, with a fake clock. Adding a case costs one file.
 //
 // File format (JSON):
@@ -11,6 +11,8 @@
 //      {"request": {…script wire format…}, "tracker_as": "A",   // remember the answered tracker id as $A
 //       "expect_errors": ["events[0].product.unitPrice"]},      // fields refused by the parser, then by the
 //                                                               // runtime (a purchase id already recorded)
+//      {"segment": {…a Segment call, or {"batch": […]}}, "kind": "track",  // a Segment-spec request
+//       "expect_errors": ["batch[1].userId"]},                  //   (kind: identify, track, page, batch…)
 //      {"advance_minutes": 31}],                                // move the clock, fire due timers
 //    "expect": {
 //      "contacts": [{"id": 1, "email": "ana@x.example", "merged_into": null, "fields": {…}}],  // every contact, by id
@@ -21,6 +23,7 @@
 // `fields` are compared whole; "*" as a value accepts anything.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -162,26 +165,45 @@ TEST_P(GoldenCase, StoredStateMatches) {
       ASSERT_TRUE(fired) << GetParam().filename() << " step " << step_no << ": due timers did not fire";
       continue;
     }
-    json::value request = s.at("request");
-    Substitute(request, trackers);
-    auto batch = tracking::ParseScriptPayload(ToJson(request), {}, domains ? &*domains : nullptr);
-    ASSERT_TRUE(batch) << GetParam().filename() << " step " << step_no << ": " << batch.error().message;
+    std::vector<tracking::TrackBatch> batches;
+    std::vector<tracking::EventError> errors;
+    if (auto segment = s.find("segment"); segment != s.end()) {
+      json::value request = segment->value();
+      Substitute(request, trackers);
+      auto parsed = tracking::ParseSegment(s.at("kind").as_string(), ToJson(request));
+      ASSERT_TRUE(parsed) << GetParam().filename() << " step " << step_no << ": " << parsed.error().message;
+      errors = parsed->refused;
+      batches = std::move(parsed->batches);
+    } else {
+      json::value request = s.at("request");
+      Substitute(request, trackers);
+      auto batch = tracking::ParseScriptPayload(ToJson(request), {}, domains ? &*domains : nullptr);
+      ASSERT_TRUE(batch) << GetParam().filename() << " step " << step_no << ": " << batch.error().message;
+      batches.push_back(std::move(*batch));
+    }
+    for (const auto& b : batches) errors.insert(errors.end(), b.errors.begin(), b.errors.end());
+    for (tracking::TrackBatch& batch : batches) {
+      std::promise<engine::TrackOutcome> done;
+      auto future = done.get_future();
+      engine.Track(1, std::move(batch), [&done](engine::TrackOutcome o) { done.set_value(std::move(o)); });
+      engine::TrackOutcome outcome = future.get();
+      ASSERT_TRUE(outcome.status) << GetParam().filename() << " step " << step_no << ": "
+                                  << outcome.status.error().message;
+      // Refused by the parser, then by the runtime (a purchase id already recorded).
+      errors.insert(errors.end(), outcome.errors.begin(), outcome.errors.end());
+      if (auto it = s.find("tracker_as"); it != s.end()) trackers[std::string(it->value().as_string())] = outcome.tracker_id;
+    }
+    // A Segment batch's in call order (its refused calls come apart from its kept ones).
+    if (s.contains("segment")) {
+      std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+    }
     std::vector<std::string> error_fields;
-    for (const auto& e : batch->errors) error_fields.push_back(e.field);
-    std::promise<engine::TrackOutcome> done;
-    auto future = done.get_future();
-    engine.Track(1, std::move(*batch), [&done](engine::TrackOutcome o) { done.set_value(std::move(o)); });
-    engine::TrackOutcome outcome = future.get();
-    ASSERT_TRUE(outcome.status) << GetParam().filename() << " step " << step_no << ": "
-                                << outcome.status.error().message;
-    // Refused by the parser, then by the runtime (a purchase id already recorded).
-    for (const auto& e : outcome.errors) error_fields.push_back(e.field);
+    for (const auto& e : errors) error_fields.push_back(e.field);
     std::vector<std::string> want_errors;
     if (auto it = s.find("expect_errors"); it != s.end()) {
       for (const auto& f : it->value().as_array()) want_errors.emplace_back(f.as_string());
     }
     EXPECT_EQ(error_fields, want_errors) << GetParam().filename() << " step " << step_no;
-    if (auto it = s.find("tracker_as"); it != s.end()) trackers[std::string(it->value().as_string())] = outcome.tracker_id;
   }
   engine.Stop();
   committer.Stop();

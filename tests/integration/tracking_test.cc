@@ -345,6 +345,81 @@ TEST_F(TrackingApiTest, SegmentSpecCallsLandOnTheRightContact) {
   EXPECT_EQ(Types(Activities(IdOf(contact))), (std::vector<std::string>{"custom", "product-visited", "entity-created"}));
 }
 
+// What real Segment clients send: server-side calls by the shop's own user id, products without urls,
+// alias/group calls, and now and then one bad call in a batch (analytics-node does not retry a 400).
+TEST_F(TrackingApiTest, SegmentBatchesKeepTheirValidCallsAndFindUsersByExternalId) {
+  std::string auth = "Basic " + crypto::Base64Encode(token_ + ":");
+  auto send = [&](const std::string& path, const std::string& body) {
+    return server_->Send("POST", path, body, {{"Authorization", auth}, {"Content-Type", "application/json"}});
+  };
+  // The catalog knows the hat from the shop's pages.
+  ASSERT_EQ(Collect(R"({"events":[{"type":"product-visited","product":{"productId":"hat","name":"Hat","url":"https://shop.example/hat","unitPrice":10}}]})").status, 200);
+  HttpResponse identify = send("/v1/identify", R"({"userId":"cust-42","traits":{"email":"c42@shop.example","firstName":"Cy"}})");
+  ASSERT_EQ(identify.status, 200) << identify.body;
+  EXPECT_EQ(Body(identify).at("errors").as_array().size(), 0u);
+
+  HttpResponse batch = send("/v1/batch", R"({"batch":[
+    {"type":"track","event":"Order Completed","userId":"cust-42","properties":{"order_id":"o-1","total":20,
+      "products":[{"product_id":"hat","name":"Hat","quantity":2}]}},
+    {"type":"track","event":"Signed In"},
+    {"type":"alias","previousId":"cust-41","userId":"cust-42"},
+    {"type":"group","groupId":"acme","userId":"cust-42"},
+    {"type":"identify","userId":"cust-42","traits":{"_points":"lots"}}]})");
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  json::array errors = Body(batch).at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2u) << batch.body;
+  EXPECT_EQ(errors[0].as_object().at("event").as_int64(), 1);
+  EXPECT_EQ(TextOf(errors[0].as_object(), "field"), "batch[1].userId");
+  EXPECT_NE(TextOf(errors[0].as_object(), "message").find("needs a userId"), std::string::npos);
+  EXPECT_EQ(errors[1].as_object().at("event").as_int64(), 4);
+  EXPECT_EQ(TextOf(errors[1].as_object(), "field"), "batch[4].traits._points");
+
+  // Every call of a batch refused: 400, with each call's error.
+  HttpResponse bad = send("/v1/batch", R"({"batch":[{"type":"track","event":"Signed In"},{"type":"nope","userId":"x"}]})");
+  ASSERT_EQ(bad.status, 400) << bad.body;
+  json::object bad_body = Body(bad);
+  EXPECT_EQ(TextOf(bad_body.at("error").as_object(), "field"), "batch[0].userId");
+  EXPECT_EQ(bad_body.at("errors").as_array().size(), 2u);
+  // A single call refused: 400 saying what to fix.
+  HttpResponse single = send("/v1/track", R"({"event":"Order Completed","userId":"cust-42","properties":{}})");
+  ASSERT_EQ(single.status, 400) << single.body;
+  EXPECT_NE(single.body.find("Order Completed needs its order_id"), std::string::npos) << single.body;
+  EXPECT_EQ(send("/v1/alias", R"({"previousId":"a","userId":"b"})").status, 200);
+
+  // A restart reloads the external ids.
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  {
+    auto db = db::OpenDatabase("sqlite:" + data_dir_ + "/starling.db", {});
+    ASSERT_TRUE(db) << db.error().message;
+    auto reader = (*db)->Reader();
+    ASSERT_TRUE(reader);
+    auto row = (*reader)->QueryOne("SELECT url, unit_price FROM products WHERE store_id = ? AND product_id = 'hat'",
+                                   {store_id_});
+    ASSERT_TRUE(row && *row);
+    EXPECT_EQ((*row)->GetText(0), "https://shop.example/hat");  // not replaced by the url-less line
+    EXPECT_DOUBLE_EQ((*row)->GetDouble(1), 10);
+  }
+  Start();
+  ASSERT_EQ(send("/v1/track", R"({"event":"Signed In","userId":"cust-42"})").status, 200);
+  // A user known only by the shop's id is found again too.
+  ASSERT_EQ(send("/v1/track", R"({"event":"Signed Up","userId":"cust-77"})").status, 200);
+  ASSERT_EQ(send("/v1/track", R"({"event":"Signed In","userId":"cust-77"})").status, 200);
+
+  json::object contact = Body(Key().Get("/api/v1/contacts/c42@shop.example"));
+  EXPECT_EQ(TextOf(contact.at("fields").as_object(), "_external_id"), "cust-42");
+  EXPECT_EQ(Types(Activities(IdOf(contact))), (std::vector<std::string>{"login", "purchase", "entity-created"}));
+  json::object list = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts"));
+  int with_77 = 0;
+  for (const auto& c : list.at("contacts").as_array()) {
+    const json::object& fields = c.as_object().at("fields").as_object();
+    if (fields.contains("_external_id") && TextOf(fields, "_external_id") == "cust-77") {
+      ++with_77;
+      EXPECT_EQ(Types(Activities(IdOf(c.as_object()))), (std::vector<std::string>{"login", "register", "entity-created"}));
+    }
+  }
+  EXPECT_EQ(with_77, 1);
+}
+
 TEST_F(TrackingApiTest, IntegrationCheckAndAbandonmentWithTheTestClock) {
   ApiClient ana(*server_);
   ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);

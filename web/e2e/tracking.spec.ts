@@ -487,3 +487,24 @@ test('the snippet pasted into a shop page sends its events, which the live view 
     await patchSettings(admin, starling, { authorized_domains: domains });
   }
 });
+
+test('a server-side Segment cart line without url or price shows on the contact sheet', async ({ page, request, starling }) => {
+  const buyer = `segment-${Date.now()}@shop.example`;
+  const answer = await request.post(`${starling.url}/v1/track`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${token}:`).toString('base64')}` },
+    data: { userId: buyer, event: 'Product Added', properties: { cart_id: 'c-seg', product_id: 'teapot-1', name: 'Teapot' } },
+  });
+  expect(answer.status()).toBe(200);
+  expect(await answer.json()).toEqual({ success: true, errors: [] });
+
+  await page.goto(`${starling.url}/contacts`);
+  await page.getByRole('searchbox', { name: 'Search by email' }).fill(buyer);
+  await page.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: buyer }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(buyer);
+  const line = page.getByRole('region', { name: 'Current cart' }).getByRole('table', { name: 'Cart products' }).locator('tbody tr');
+  await expect(line).toHaveCount(1);
+  await expect(line).toContainText('Teapot');
+  await expect(line.getByRole('link')).toHaveCount(0); // no url to link to
+  const timeline = page.getByRole('list', { name: 'Activity timeline' });
+  await expect(timeline.locator('[data-testid="activity"][data-type="cart-product-added"]')).toContainText('Added 1 × Teapot to cart');
+});

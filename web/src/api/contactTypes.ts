@@ -26,8 +26,10 @@ import {
 export interface Product {
   productId: string;
   name: string;
+  /** `''` when not sent (Segment products may omit it). */
   url: string;
-  unitPrice: number;
+  /** `null` when not sent (Segment products may omit it); the line's `price` is what was paid. */
+  unitPrice: number | null;
   imageUrl: string | null;
   thumbnailUrl: string | null;
 }
@@ -36,7 +38,7 @@ export const decodeProduct: Decoder<Product> = object({
   productId: str,
   name: str,
   url: withDefault(str, ''),
-  unitPrice: num,
+  unitPrice: nullable(num),
   imageUrl: nullable(str),
   thumbnailUrl: nullable(str),
 });
