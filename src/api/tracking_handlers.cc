@@ -267,9 +267,19 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
   Counter* script_refused = &requests("script", "refused");
   Counter* dropped_ip = &dropped("excluded_ip");
   Counter* dropped_bot = &dropped("bot");
+  // A request (or Segment call) about an excluded IP of the store or a known bot is answered but not
+  // stored: counted, and shown in the live view. Returns whether it is such a one.
+  auto drop = [&engine, dropped_ip, dropped_bot](const TrackingDirectory::Entry& store, const std::string& source,
+                                                 const std::string& ip, std::string_view user_agent) {
+    bool bot = IsBot(user_agent);
+    if (!bot && !(store.excluded_ips && store.excluded_ips->Contains(std::string_view(ip)))) return false;
+    (bot ? dropped_bot : dropped_ip)->Inc();
+    engine.RecordRefused(store.store_id, source, ip, bot ? "dropped: known bot" : "dropped: excluded IP");
+    return true;
+  };
 
   // ---- The tracking script's endpoint -------------------------------------------------------------
-  auto script_endpoint = [&directory, &engine, options, script_stored, script_refused, dropped_ip, dropped_bot](
+  auto script_endpoint = [&directory, &engine, options, script_stored, script_refused, drop](
                              http::Request& request, http::Reply reply) {
     std::string origin(request.Header("origin").value_or(""));
     auto fail = [&](const Error& error, bool cors) {
@@ -304,12 +314,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       engine.RecordRefused(store.store_id, "script", request.remote_address, "refused: " + too_large.message);
       return fail(too_large, true);
     }
-    std::string_view ua = request.Header("user-agent").value_or("");
-    if ((store.excluded_ips && store.excluded_ips->Contains(std::string_view(request.remote_address))) || IsBot(ua)) {
-      bool bot = IsBot(ua);
-      (bot ? dropped_bot : dropped_ip)->Inc();
-      engine.RecordRefused(store.store_id, "script", request.remote_address,
-                           bot ? "dropped: known bot" : "dropped: excluded IP");
+    if (drop(store, "script", request.remote_address, request.Header("user-agent").value_or(""))) {
       Response r{200, "application/json", {}, ScriptAnswer("", {})};
       AddCors(r, origin);
       return reply(std::move(r));
@@ -394,10 +399,10 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       http::Dispatch::kBlocking);
 
   // ---- Segment-spec tracking API ------------------------------------------------------------------
-  auto segment = [&directory, &engine, &requests](std::string kind) {
+  auto segment = [&directory, &engine, &requests, drop](std::string kind) {
     Counter* stored = &requests("segment", "stored");
     Counter* refused = &requests("segment", "refused");
-    return [&directory, &engine, kind, stored, refused](http::Request& request, http::Reply reply) {
+    return [&directory, &engine, kind, stored, refused, drop](http::Request& request, http::Reply reply) {
       auto fail = [&](Error error) {
         refused->Inc();
         reply(Response::FromError(error));
@@ -413,7 +418,8 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       auto entry = directory.Find(token);
       if (!entry) return fail(entry.error());
       if (!*entry) return fail(Error{ErrorCode::kUnauthenticated, "unknown write key (tracking token)", {}});
-      int64_t store_id = (*entry)->store_id;
+      const TrackingDirectory::Entry& store = **entry;
+      int64_t store_id = store.store_id;
       auto parsed = tracking::ParseSegment(kind, request.body);
       if (!parsed) {
         engine.RecordRefused(store_id, "segment", request.remote_address, parsed.error().message);
@@ -441,6 +447,14 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       auto success = [](const std::vector<tracking::EventError>& reported) {
         return Response::Json(200, json::object{{"success", true}, {"errors", ErrorsJson(reported)}});
       };
+      // Calls about excluded IPs and bots (the visitor's, when the call names them in its context) are
+      // answered like the others but not stored, as on the script endpoint.
+      std::string_view request_ua = request.Header("user-agent").value_or("");
+      std::erase_if(parsed->batches, [&](tracking::TrackBatch& batch) {
+        if (batch.ip.empty()) batch.ip = request.remote_address;
+        return drop(store, "segment", batch.ip,
+                    batch.user_agent.empty() ? request_ua : std::string_view(batch.user_agent));
+      });
       if (parsed->batches.empty()) return reply(success(errors));
       // Shared by the batches' completions (they run on engine threads); the last one answers.
       struct Pending {
@@ -453,10 +467,11 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       pending->left = parsed->batches.size();
       pending->errors = std::move(errors);
       for (tracking::TrackBatch& batch : parsed->batches) {
-        batch.ip = request.remote_address;
         engine.Track(store_id, std::move(batch), [pending, reply, stored, success](engine::TrackOutcome outcome) {
           std::lock_guard lock(pending->mutex);
           if (!outcome.status && pending->status) pending->status = outcome.status;
+          // Refused while applied (an order id already recorded).
+          pending->errors.insert(pending->errors.end(), outcome.errors.begin(), outcome.errors.end());
           if (--pending->left > 0) return;
           if (!pending->status) return reply(Response::FromError(pending->status.error()));
           stored->Inc();

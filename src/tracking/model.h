@@ -115,7 +115,10 @@ struct TrackBatch {
   bool create_contact = true;
   // Request context, for the live integration view.
   std::string source;  // "script", "api", "segment"
-  std::string ip;
+  std::string ip;      // the visitor's: the request's peer, or the one a Segment call names (context.ip)
+  // The visitor's user agent when a server-side sender names it (Segment's context.userAgent); empty:
+  // the request's own.
+  std::string user_agent;
 };
 
 }  // namespace starling::tracking

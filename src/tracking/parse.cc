@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "accounts/ip_matcher.h"
 #include "accounts/validation.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
@@ -1299,6 +1300,15 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
     object c, p;
     if (!ctx->get_object().get(c)) {
       if (auto pv = Field(c, "page"); pv && !pv->get_object().get(p)) page = p;
+      // The visitor's address and browser, which a server-side library sends for them: excluded IPs
+      // and bots are recognized by these (an address that does not parse is ignored).
+      std::string_view text;
+      if (auto ip = Field(c, "ip"); ip && !ip->get_string().get(text) && accounts::TryParseIpAddress(text)) {
+        batch.ip = std::string(text);
+      }
+      if (auto ua = Field(c, "userAgent"); ua && !ua->get_string().get(text) && text.size() <= 2000) {
+        batch.user_agent = std::string(text);
+      }
     }
   }
   auto add = [&](std::string type, std::string data_json) {

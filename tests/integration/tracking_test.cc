@@ -345,6 +345,38 @@ TEST_F(TrackingApiTest, SegmentSpecCallsLandOnTheRightContact) {
   EXPECT_EQ(Types(Activities(IdOf(contact))), (std::vector<std::string>{"custom", "product-visited", "entity-created"}));
 }
 
+// Server-side senders name the visitor's address and browser in each call's context: excluded IPs and
+// bots are dropped per call, and a repeated order is reported.
+TEST_F(TrackingApiTest, SegmentCallsFromExcludedIpsAndBotsAreDropped) {
+  ApiClient ana(*server_);
+  ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
+  ASSERT_EQ(ana.Post("/api/v1/stores/" + std::to_string(store_id_) + "/excluded-ips", {{"ip", "203.0.113.0/24"}}).status, 201);
+  std::string auth = "Basic " + crypto::Base64Encode(token_ + ":");
+  HttpResponse batch = server_->Send("POST", "/v1/batch", R"j({"batch":[
+    {"type":"track","event":"Signed In","userId":"office@shop.example","context":{"ip":"203.0.113.5"}},
+    {"type":"page","userId":"crawler@shop.example","context":{"ip":"198.51.100.7","userAgent":"Mozilla/5.0 (compatible; bingbot/2.0)"}},
+    {"type":"track","event":"Order Completed","userId":"buyer@shop.example","context":{"ip":"198.51.100.8"},
+     "properties":{"order_id":"seg-1","total":5,"products":[{"product_id":"p","name":"P","quantity":1}]}}]})j",
+                                     {{"Authorization", auth}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  EXPECT_TRUE(Body(batch).at("errors").as_array().empty()) << batch.body;
+  json::array contacts = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts")).at("contacts").as_array();
+  ASSERT_EQ(contacts.size(), 1u);
+  EXPECT_EQ(TextOf(contacts[0].as_object(), "email"), "buyer@shop.example");
+  std::string metrics = server_->Get("/metrics").body;
+  EXPECT_NE(metrics.find(R"(starling_tracking_dropped_total{reason="excluded_ip"} 1)"), std::string::npos);
+  EXPECT_NE(metrics.find(R"(starling_tracking_dropped_total{reason="bot"} 1)"), std::string::npos);
+  // The same order again: answered, reported, not stored twice.
+  HttpResponse again = server_->Send("POST", "/v1/track", R"({"event":"Order Completed","userId":"buyer@shop.example",
+    "properties":{"order_id":"seg-1","total":5,"products":[{"product_id":"p","name":"P","quantity":1}]}})",
+                                     {{"Authorization", auth}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  json::array errors = Body(again).at("errors").as_array();
+  ASSERT_EQ(errors.size(), 1u) << again.body;
+  EXPECT_EQ(TextOf(errors[0].as_object(), "field"), "purchase.purchaseId");
+  EXPECT_EQ(Activities(IdOf(contacts[0].as_object()), "?type=purchase").size(), 1u);
+}
+
 // What real Segment clients send: server-side calls by the shop's own user id, products without urls,
 // alias/group calls, and now and then one bad call in a batch (analytics-node does not retry a 400).
 TEST_F(TrackingApiTest, SegmentBatchesKeepTheirValidCallsAndFindUsersByExternalId) {
