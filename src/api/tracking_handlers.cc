@@ -125,6 +125,18 @@ json::array ErrorsJson(const std::vector<tracking::EventError>& errors) {
   return list;
 }
 
+// 400 for a request whose every item (Segment call, REST event) was refused: the API error shape,
+// naming the first item's problem, plus `errors`, the list the answer gives when some are kept.
+Response EveryItemRefused(std::string_view item, const std::vector<tracking::EventError>& refused,
+                          const std::vector<tracking::EventError>& listed) {
+  const tracking::EventError& first = refused.front();
+  Error error = Error::InvalidArgument(
+      fmt::format("every {} of the request was refused; the first: {}", item, first.message), first.field);
+  json::value body = ErrorToJson(error);
+  body.as_object()["errors"] = ErrorsJson(listed);
+  return Response::Json(400, body);
+}
+
 // Hands batches to the engine and waits for their commits (REST handlers run on the blocking pool).
 std::vector<engine::TrackOutcome> TrackAndWait(engine::Engine& engine, int64_t store_id,
                                                std::vector<tracking::TrackBatch> batches) {
@@ -432,17 +444,12 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       if (!parsed->refused.empty()) {
         // The kept calls' field errors reach the live view with their batches.
         engine.RecordRefused(store_id, "segment", request.remote_address,
-                             fmt::format("refused {} of {} calls", parsed->refused.size(), parsed->calls),
+                             fmt::format("refused {} of {} calls", parsed->refused.size(), parsed->items),
                              parsed->refused);
       }
-      if (!parsed->refused.empty() && parsed->refused.size() == parsed->calls) {
-        const tracking::EventError& first = parsed->refused.front();
-        Error error = Error::InvalidArgument(
-            fmt::format("every call of the batch was refused; the first: {}", first.message), first.field);
-        json::value body = ErrorToJson(error);
-        body.as_object()["errors"] = ErrorsJson(errors);
+      if (!parsed->refused.empty() && parsed->refused.size() == parsed->items) {
         refused->Inc();
-        return reply(Response::Json(400, body));
+        return reply(EveryItemRefused("call", parsed->refused, errors));
       }
       auto success = [](const std::vector<tracking::EventError>& reported) {
         return Response::Json(200, json::object{{"success", true}, {"errors", ErrorsJson(reported)}});
@@ -523,14 +530,22 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
   routes.KeyStore(Method::kPost, "/api/v1/events/batch", "Record up to 1,000 events for any contacts",
                   KeyAccess::Scope("events", Access::kWrite),
                   [&engine](http::Request& request, const StoreContext& ctx) {
-                    auto batches = tracking::ParseEventBatch(request.body);
-                    if (!batches) return Response::FromError(batches.error());
+                    auto parsed = tracking::ParseEventBatch(request.body);
+                    if (!parsed) return Response::FromError(parsed.error());
+                    if (!parsed->refused.empty()) {
+                      engine.RecordRefused(ctx.store_id, "api", request.remote_address,
+                                           fmt::format("refused {} of {} events", parsed->refused.size(), parsed->items),
+                                           parsed->refused);
+                      if (parsed->refused.size() == parsed->items) {
+                        return EveryItemRefused("event", parsed->refused, parsed->refused);
+                      }
+                    }
                     std::vector<std::vector<tracking::EventError>> errors;
-                    for (auto& b : *batches) {
+                    for (auto& b : parsed->batches) {
                       b.ip = request.remote_address;
                       errors.push_back(b.errors);
                     }
-                    auto outcomes = TrackAndWait(engine, ctx.store_id, std::move(*batches));
+                    auto outcomes = TrackAndWait(engine, ctx.store_id, std::move(parsed->batches));
                     json::array results;
                     for (size_t i = 0; i < outcomes.size(); ++i) {
                       const auto& o = outcomes[i];
@@ -541,7 +556,8 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                       if (!o.status) r["error"] = ErrorToJson(o.status.error()).at("error");
                       results.push_back(std::move(r));
                     }
-                    return Response::Json(200, json::object{{"results", std::move(results)}});
+                    return Response::Json(200, json::object{{"results", std::move(results)},
+                                                            {"errors", ErrorsJson(parsed->refused)}});
                   });
 
   // ---- Contacts and timelines ---------------------------------------------------------------------

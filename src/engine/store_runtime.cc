@@ -782,7 +782,11 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
         break;
       }
     }
-    if (d.bind_tracker) BindTracker(d.tracker_id, contact_id, now_us, plan);
+    if (d.bind_tracker && (batch.keeps_tracker || !batch.keys.tracker_id.empty())) {
+      BindTracker(d.tracker_id, contact_id, now_us, plan);
+    } else if (batch.keys.tracker_id.empty()) {
+      tracker_id.clear();  // none made up: answer with one the contact has, if any
+    }
   }
   if (tracker_id.empty()) {
     auto list = trackers_of_.find(contact_id);

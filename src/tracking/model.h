@@ -113,6 +113,11 @@ struct TrackBatch {
   // When no contact matches the keys: create one (script, Segment) or refuse (REST with
   // createContact=false).
   bool create_contact = true;
+  // The sender keeps the tracker id it is answered with (the script, in the browser's storage): a
+  // request without one gets a new tracker bound to its contact. Server-side senders (REST, Segment)
+  // name contacts by email or external id and keep no tracker: binding a fresh one to the contact at
+  // every call would only grow its list of trackers.
+  bool keeps_tracker = false;
   // Request context, for the live integration view.
   std::string source;  // "script", "api", "segment"
   std::string ip;      // the visitor's: the request's peer, or the one a Segment call names (context.ip)

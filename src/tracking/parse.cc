@@ -969,6 +969,7 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
   }
   TrackBatch batch;
   batch.source = "script";
+  batch.keeps_tracker = true;
   if (auto entity = Field(root, "entityInfo")) ParseEntityInfo(*entity, batch);
   if (auto cart = Field(root, "cart")) {
     KeepPart(ParseCart(*cart, "cart", limits), batch.cart, batch);
@@ -1061,7 +1062,7 @@ Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, cons
   return batch;
 }
 
-Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const ParseLimits& limits) {
+Result<BatchRequest> ParseEventBatch(std::string_view body, const ParseLimits& limits) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   array events;
@@ -1073,21 +1074,23 @@ Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const Par
                  fmt::format("events: at most {} events per batch, got {}", limits.max_batch_events, events.size()),
                  "events"};
   }
-  std::vector<TrackBatch> batches;
-  int i = 0;
-  for (element e : events) {
-    std::string path = fmt::format("events[{}]", i);
+  BatchRequest request;
+  std::vector<TrackBatch>& batches = request.batches;
+  // Whom an event is about; an error refuses that event only.
+  auto event_keys = [](element e, const std::string& path) -> Result<ContactKeys> {
     object o;
-    if (e.get_object().get(o)) return Invalid(path, "expected an event object");
+    if (e.get_object().get(o)) return Invalid(path, fmt::format("expected an event object, got {}", Show(e)));
     ContactKeys keys;
     if (auto em = Field(o, "email")) {
       std::string_view s;
-      if (em->get_string().get(s)) return Invalid(path + ".email", "expected an email");
+      if (em->get_string().get(s)) return Invalid(path + ".email", fmt::format("expected an email, got {}", Show(*em)));
       STARLING_ASSIGN_OR_RETURN(keys.email, accounts::NormalizeEmail(s, path + ".email"));
     }
     if (auto t = Field(o, "trackerId")) {
       std::string_view s;
-      if (t->get_string().get(s) || !ValidTrackerId(s)) return Invalid(path + ".trackerId", "expected a tracker id");
+      if (t->get_string().get(s) || !ValidTrackerId(s)) {
+        return Invalid(path + ".trackerId", fmt::format("expected a tracker id, got {}", Show(*t)));
+      }
       keys.tracker_id = std::string(s);
     }
     if (auto c = Field(o, "contactId")) {
@@ -1096,6 +1099,17 @@ Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const Par
     if (keys.email.empty() && keys.tracker_id.empty() && keys.contact_id == 0) {
       return Invalid(path + ".email", "each event needs `email`, `trackerId` or `contactId`");
     }
+    return keys;
+  };
+  int i = 0;
+  for (element e : events) {
+    std::string path = fmt::format("events[{}]", i);
+    auto found = event_keys(e, path);
+    if (!found) {
+      request.refused.push_back({i++, found.error().field, found.error().message});
+      continue;
+    }
+    ContactKeys& keys = *found;
     bool same = !batches.empty() && batches.back().keys.email == keys.email &&
                 batches.back().keys.tracker_id == keys.tracker_id && batches.back().keys.contact_id == keys.contact_id;
     if (!same) {
@@ -1112,7 +1126,8 @@ Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const Par
     }
     ++i;
   }
-  return batches;
+  request.items = static_cast<size_t>(i);
+  return request;
 }
 
 // ---- Segment spec -------------------------------------------------------------------------------------
@@ -1430,11 +1445,11 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
 
 }  // namespace
 
-Result<SegmentRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits) {
+Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   if (doc.get_object().get(root)) return Error::InvalidArgument("request body: expected a JSON object");
-  SegmentRequest request;
+  BatchRequest request;
   // The refused fields of a kept call carry the call's position.
   auto number_errors = [&request](size_t first_batch, int index) {
     for (size_t b = first_batch; b < request.batches.size(); ++b) {
@@ -1442,7 +1457,7 @@ Result<SegmentRequest> ParseSegment(std::string_view kind, std::string_view body
     }
   };
   if (kind != "batch") {
-    request.calls = 1;
+    request.items = 1;
     STARLING_TRY(SegmentCall(root, kind, "", limits, request.batches));
     number_errors(0, 0);
     return request;
@@ -1477,7 +1492,7 @@ Result<SegmentRequest> ParseSegment(std::string_view kind, std::string_view body
     }
     number_errors(first_batch, index);
   }
-  request.calls = static_cast<size_t>(i);
+  request.items = static_cast<size_t>(i);
   return request;
 }
 

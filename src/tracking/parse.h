@@ -36,22 +36,24 @@ Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view bod
                                     const ParseLimits& limits = {});
 // POST /api/v1/purchases: a purchase with the buyer's email.
 Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, const ParseLimits& limits = {});
-// POST /api/v1/events/batch: {"events":[…]} with keys per event; one TrackBatch per contact, in order.
-Result<std::vector<TrackBatch>> ParseEventBatch(std::string_view body, const ParseLimits& limits = {});
-
-// A Segment-spec request: the batches of its valid calls, in order, and the errors of the calls it
-// refused (one each; EventError::index is the call's position in `batch`). Problems with a field of a
-// kept call are in that call's TrackBatch::errors, with the same index.
-struct SegmentRequest {
+// A request of several items (Segment calls, REST events): the batches of its valid items, in order,
+// and the errors of the items it refused (one each; EventError::index is the item's position).
+// Problems with a field of a kept item are in its TrackBatch::errors, with the same index.
+struct BatchRequest {
   std::vector<TrackBatch> batches;
   std::vector<EventError> refused;
-  size_t calls = 0;  // calls in the request, kept, ignored (alias, group) and refused
+  size_t items = 0;  // items in the request: kept, ignored (Segment alias, group) and refused
 };
+
+// POST /api/v1/events/batch: {"events":[…]} with keys per event; one TrackBatch per run of events for
+// the same contact, in order. An event without usable keys (email, trackerId or contactId) is refused
+// alone.
+Result<BatchRequest> ParseEventBatch(std::string_view body, const ParseLimits& limits = {});
 
 // Segment spec: one call (`kind` "identify", "track", "page", "screen", "alias", "group") or a batch
 // ({"batch":[…]}, kind "batch"). A refused single call is an Error; in a batch only that call is
-// dropped (SegmentRequest::refused). alias and group calls are accepted and ignored.
-Result<SegmentRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits = {});
+// dropped (BatchRequest::refused). alias and group calls are accepted and ignored.
+Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits = {});
 
 // Every event type a request may carry (the script's and the REST API's).
 bool IsClientEventType(std::string_view type);

@@ -193,13 +193,39 @@ TEST(RestPayloadTest, BatchGroupsConsecutiveEventsOfOneContact) {
       {"trackerId":"tracker-123","type":"page-visit"},
       {"email":"a@x.example","type":"bogus"}]})");
   ASSERT_TRUE(b) << b.error().message;
-  ASSERT_EQ(b->size(), 3u);
-  EXPECT_EQ((*b)[0].events.size(), 2u);
-  EXPECT_GT((*b)[0].events[1].occurred_at_us, 0);
-  EXPECT_EQ((*b)[1].keys.tracker_id, "tracker-123");
-  EXPECT_EQ((*b)[2].events.size(), 0u);
-  EXPECT_EQ((*b)[2].errors[0].field, "events[3].type");
-  EXPECT_EQ(ParseEventBatch(R"({"events":[{"type":"login"}]})").error().field, "events[0].email");
+  EXPECT_EQ(b->items, 4u);
+  EXPECT_TRUE(b->refused.empty());
+  const auto& batches = b->batches;
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0].events.size(), 2u);
+  EXPECT_GT(batches[0].events[1].occurred_at_us, 0);
+  EXPECT_EQ(batches[1].keys.tracker_id, "tracker-123");
+  EXPECT_EQ(batches[2].events.size(), 0u);
+  EXPECT_EQ(batches[2].errors[0].field, "events[3].type");
+}
+
+// An event that names no contact, or names one wrongly, is refused alone; the others are kept.
+TEST(RestPayloadTest, BatchRefusesOnlyTheEventsWithoutUsableKeys) {
+  auto b = ParseEventBatch(R"({"events":[
+      {"type":"login"},
+      {"email":"a@x.example","type":"login"},
+      {"email":"not an email","type":"login"},
+      "login",
+      {"trackerId":7,"type":"login"},
+      {"email":"a@x.example","type":"register"}]})");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->items, 6u);
+  ASSERT_EQ(b->refused.size(), 4u);
+  EXPECT_EQ(b->refused[0].index, 0);
+  EXPECT_EQ(b->refused[0].field, "events[0].email");
+  EXPECT_NE(b->refused[0].message.find("needs `email`, `trackerId` or `contactId`"), std::string::npos);
+  EXPECT_EQ(b->refused[1].field, "events[2].email");
+  EXPECT_EQ(b->refused[2].field, "events[3]");
+  EXPECT_EQ(b->refused[2].message, "events[3]: expected an event object, got \"login\"");
+  EXPECT_EQ(b->refused[3].field, "events[4].trackerId");
+  // The two kept events of a@x.example: one batch (the refused ones between them are not in it).
+  ASSERT_EQ(b->batches.size(), 1u);
+  EXPECT_EQ(b->batches[0].events.size(), 2u);
 }
 
 TEST(SegmentTest, TrackCallsMapToStarlingEvents) {
@@ -250,7 +276,7 @@ TEST(SegmentTest, OneBadCallInABatchDropsOnlyItself) {
     {"event":"Signed Up","anonymousId":"anon-123456"},
     {"type":"identify","userId":"bo@x.example","traits":{"birthday":"31/02/99","_points":"many"}}]})");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->calls, 6u);
+  EXPECT_EQ(r->items, 6u);
   ASSERT_EQ(r->batches.size(), 3u);
   EXPECT_EQ(r->batches[0].events[0].type, "login");
   EXPECT_EQ(r->batches[1].events[0].type, "register");
@@ -272,7 +298,7 @@ TEST(SegmentTest, OneBadCallInABatchDropsOnlyItself) {
   auto none = ParseSegment("batch", R"({"batch":[{"type":"track","event":"Signed In"}]})");
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->batches.empty());
-  EXPECT_EQ(none->refused.size(), none->calls);
+  EXPECT_EQ(none->refused.size(), none->items);
 }
 
 TEST(SegmentTest, AliasAndGroupAreAcceptedAndIgnored) {

@@ -289,14 +289,27 @@ TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
   HttpResponse batch = key.Post("/api/v1/events/batch",
                                 {{"events", json::array{json::object{{"email", "new@shop.example"}, {"type", "login"}},
                                                         json::object{{"email", "other@shop.example"}, {"type", "register"}},
-                                                        json::object{{"email", "other@shop.example"}, {"type", "nope"}}}}});
+                                                        json::object{{"email", "other@shop.example"}, {"type", "nope"}},
+                                                        json::object{{"type", "login"}}}}});
   ASSERT_EQ(batch.status, 200) << batch.body;
   json::object batch_body = Body(batch);
   const json::array& results = batch_body.at("results").as_array();
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[1].as_object().at("errors").as_array().size(), 1u);
+  // The event that names no contact is refused alone.
+  const json::array& refused_events = batch_body.at("errors").as_array();
+  ASSERT_EQ(refused_events.size(), 1u) << batch.body;
+  EXPECT_EQ(refused_events[0].as_object().at("event").as_int64(), 3);
+  EXPECT_EQ(TextOf(refused_events[0].as_object(), "field"), "events[3].email");
+  HttpResponse none_kept = key.Post("/api/v1/events/batch", {{"events", json::array{json::object{{"type", "login"}}}}});
+  EXPECT_EQ(none_kept.status, 400) << none_kept.body;
+  EXPECT_NE(none_kept.body.find("every event of the request was refused"), std::string::npos) << none_kept.body;
   EXPECT_EQ(Types(Activities(contact)),
             (std::vector<std::string>{"login", "page-visit", "purchase", "custom", "entity-created"}));
+  // Server-side calls name the contact by email and keep no tracker: only the script's request (a
+  // browser) bound one.
+  json::object with_trackers = Body(key.Get("/api/v1/contacts/new@shop.example"));
+  EXPECT_EQ(with_trackers.at("tracker_ids").as_array().size(), 1u) << ToJson(with_trackers);
   json::array purchases = Activities(contact, "?type=purchase");
   ASSERT_EQ(purchases.size(), 1u);
   EXPECT_EQ(TextOf(purchases[0].as_object().at("data").as_object().at("purchase").as_object(), "purchaseId"), "ORD-1");
