@@ -153,6 +153,23 @@ std::vector<engine::TrackOutcome> TrackAndWait(engine::Engine& engine, int64_t s
   return outcomes;
 }
 
+// A REST call about one contact: stores `batch` and answers `status` with the contact and the number of
+// events stored, or the error; an item the runtime refused (a purchase id already recorded) is 409.
+Response TrackOne(engine::Engine& engine, const http::Request& request, int64_t store_id,
+                  Result<tracking::TrackBatch> batch, int status) {
+  if (!batch) return Response::FromError(batch.error());
+  batch->ip = request.remote_address;
+  std::vector<tracking::TrackBatch> batches;
+  batches.push_back(std::move(*batch));
+  auto outcome = TrackAndWait(engine, store_id, std::move(batches)).front();
+  if (!outcome.status) return Response::FromError(outcome.status.error());
+  if (!outcome.errors.empty()) {
+    const tracking::EventError& e = outcome.errors.front();
+    return Response::FromError(Error{ErrorCode::kConflict, e.message, e.field});
+  }
+  return Response::Json(status, json::object{{"contact_id", outcome.contact_id}, {"events_stored", outcome.events_stored}});
+}
+
 bool QueryFlag(const http::Request& request, std::string_view name, bool fallback) {
   auto value = request.QueryParam(name);
   if (!value) return fallback;
@@ -498,34 +515,26 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       Method::kPost, "/api/v1/custom-events/alias/{alias}",
       "Record a custom event for a contact (?createContact=true creates unknown contacts)",
       KeyAccess::Scope("events", Access::kWrite), [&engine](http::Request& request, const StoreContext& ctx) {
-        auto batch = tracking::ParseCustomEvent(request.PathParam("alias"), request.body,
-                                                QueryFlag(request, "createContact", false));
-        if (!batch) return Response::FromError(batch.error());
-        batch->ip = request.remote_address;
-        std::vector<tracking::TrackBatch> batches;
-        batches.push_back(std::move(*batch));
-        auto outcome = TrackAndWait(engine, ctx.store_id, std::move(batches)).front();
-        if (!outcome.status) return Response::FromError(outcome.status.error());
-        return Response::Json(201, json::object{{"contact_id", outcome.contact_id},
-                                                {"events_stored", outcome.events_stored}});
+        return TrackOne(engine, request, ctx.store_id,
+                        tracking::ParseCustomEvent(request.PathParam("alias"), request.body,
+                                                   QueryFlag(request, "createContact", false)),
+                        201);
       });
   routes.KeyStore(Method::kPost, "/api/v1/purchases",
                   "Record a purchase (?triggerPurchaseEvent=false records it without triggering workflows)",
                   KeyAccess::Scope("purchases", Access::kWrite),
                   [&engine](http::Request& request, const StoreContext& ctx) {
-                    auto batch = tracking::ParsePurchase(request.body, QueryFlag(request, "triggerPurchaseEvent", true));
-                    if (!batch) return Response::FromError(batch.error());
-                    batch->ip = request.remote_address;
-                    std::vector<tracking::TrackBatch> batches;
-                    batches.push_back(std::move(*batch));
-                    auto outcome = TrackAndWait(engine, ctx.store_id, std::move(batches)).front();
-                    if (!outcome.status) return Response::FromError(outcome.status.error());
-                    if (!outcome.errors.empty()) {  // the purchase id was already recorded
-                      const tracking::EventError& e = outcome.errors.front();
-                      return Response::FromError(Error{ErrorCode::kConflict, e.message, e.field});
-                    }
-                    return Response::Json(201, json::object{{"contact_id", outcome.contact_id},
-                                                            {"events_stored", outcome.events_stored}});
+                    return TrackOne(engine, request, ctx.store_id,
+                                    tracking::ParsePurchase(request.body, QueryFlag(request, "triggerPurchaseEvent", true)),
+                                    201);
+                  });
+  routes.KeyStore(Method::kPost, "/api/v1/carts",
+                  "Replace a contact's cart with its whole content (added/removed lines and abandonment follow; "
+                  "?createContact=false refuses unknown contacts)",
+                  KeyAccess::Scope("events", Access::kWrite), [&engine](http::Request& request, const StoreContext& ctx) {
+                    return TrackOne(engine, request, ctx.store_id,
+                                    tracking::ParseCartUpdate(request.body, QueryFlag(request, "createContact", true)),
+                                    200);
                   });
   routes.KeyStore(Method::kPost, "/api/v1/events/batch", "Record up to 1,000 events for any contacts",
                   KeyAccess::Scope("events", Access::kWrite),

@@ -985,19 +985,17 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
   return batch;
 }
 
-Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view body, bool create_contact,
-                                    const ParseLimits& limits) {
-  if (alias.empty() || alias.size() > 256) {
-    return Error::InvalidArgument("the custom event alias in the path must have 1 to 256 characters", "alias");
-  }
+namespace {
+
+// The body of a REST call about one contact: a JSON object naming it by `email`, `contactId` or
+// `trackerId`. `what` says what the call is for, in the error.
+Result<object> RestContactBody(std::string_view body, std::string_view what, TrackBatch& batch) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   if (doc.get_object().get(root)) {
     return Error::InvalidArgument(fmt::format("request body: expected a JSON object, got {}", Show(doc)));
   }
-  TrackBatch batch;
   batch.source = "api";
-  batch.create_contact = create_contact;
   if (auto v = Field(root, "email")) {
     std::string_view s;
     if (v->get_string().get(s)) return Invalid("email", fmt::format("expected an email, got {}", Show(*v)));
@@ -1012,8 +1010,22 @@ Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view bod
     batch.keys.tracker_id = std::string(s);
   }
   if (batch.keys.email.empty() && batch.keys.contact_id == 0 && batch.keys.tracker_id.empty()) {
-    return Error::InvalidArgument("email: say which contact the event is for with `email` (or `contactId`)", "email");
+    return Error::InvalidArgument(
+        fmt::format("email: say which contact {} is for with `email` (or `contactId`, `trackerId`)", what), "email");
   }
+  return root;
+}
+
+}  // namespace
+
+Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view body, bool create_contact,
+                                    const ParseLimits& limits) {
+  if (alias.empty() || alias.size() > 256) {
+    return Error::InvalidArgument("the custom event alias in the path must have 1 to 256 characters", "alias");
+  }
+  TrackBatch batch;
+  batch.create_contact = create_contact;
+  STARLING_ASSIGN_OR_RETURN(object root, RestContactBody(body, "the event", batch));
   JsonWriter w;
   w.BeginObject();
   w.Key("eventId");
@@ -1033,6 +1045,20 @@ Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view bod
     STARLING_ASSIGN_OR_RETURN(event.occurred_at_us, Time(*v, "occurredAt"));
   }
   batch.events.push_back(std::move(event));
+  return batch;
+}
+
+Result<TrackBatch> ParseCartUpdate(std::string_view body, bool create_contact, const ParseLimits& limits) {
+  TrackBatch batch;
+  batch.create_contact = create_contact;
+  STARLING_ASSIGN_OR_RETURN(object root, RestContactBody(body, "the cart", batch));
+  auto cart = Field(root, "cart");
+  if (!cart) {
+    return Error::InvalidArgument(
+        "cart: send the whole cart, {\"cartId\": …, \"products\": […]} (an empty `products` for an emptied cart)",
+        "cart");
+  }
+  STARLING_ASSIGN_OR_RETURN(batch.cart, ParseCart(*cart, "cart", limits));
   return batch;
 }
 

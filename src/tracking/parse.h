@@ -34,6 +34,10 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
 // POST /api/v1/custom-events/alias/{alias}: {"email"|"trackerId", "payload"}.
 Result<TrackBatch> ParseCustomEvent(std::string_view alias, std::string_view body, bool create_contact,
                                     const ParseLimits& limits = {});
+// POST /api/v1/carts: {"email"|"contactId"|"trackerId", "cart": {"cartId", "products": […]}}, the
+// contact's whole cart as the script sends it (the engine derives the added/removed lines and the
+// abandonment timer).
+Result<TrackBatch> ParseCartUpdate(std::string_view body, bool create_contact, const ParseLimits& limits = {});
 // POST /api/v1/purchases: a purchase with the buyer's email.
 Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, const ParseLimits& limits = {});
 // A request of several items (Segment calls, REST events): the batches of its valid items, in order,

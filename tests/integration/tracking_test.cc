@@ -519,6 +519,40 @@ TEST_F(TrackingApiTest, IntegrationCheckAndAbandonmentWithTheTestClock) {
   EXPECT_NE(TextOf(too_large, "status").find("refused: request body is"), std::string::npos) << TextOf(too_large, "status");
 }
 
+// A shop integrated by API only sends whole carts too: the lines added and removed are derived, and
+// an untouched cart is abandoned.
+TEST_F(TrackingApiTest, RestCartsAreDiffedAndAbandoned) {
+  ApiClient key = Key();
+  auto line = [](const std::string& id, int quantity) {
+    return json::object{{"productId", id}, {"name", "Product " + id}, {"url", "https://shop.example/" + id},
+                        {"unitPrice", 4}, {"quantity", quantity}};
+  };
+  HttpResponse unknown = key.Call("POST", "/api/v1/carts?createContact=false",
+                                  ToJson(json::object{{"email", "cart@shop.example"},
+                                                      {"cart", json::object{{"cartId", "c9"}, {"products", json::array{}}}}}));
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  HttpResponse first = key.Post("/api/v1/carts", {{"email", "cart@shop.example"},
+                                                  {"cart", json::object{{"cartId", "c9"}, {"products", json::array{line("a", 1), line("b", 2)}}}}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  int64_t contact = IdOf(Body(first), "contact_id");
+  HttpResponse second = key.Post("/api/v1/carts", {{"email", "cart@shop.example"},
+                                                   {"cart", json::object{{"cartId", "c9"}, {"products", json::array{line("b", 2)}}}}});
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(Body(second).at("events_stored").as_int64(), 1);
+  HttpResponse no_cart = key.Post("/api/v1/carts", {{"email", "cart@shop.example"}});
+  EXPECT_EQ(no_cart.status, 400);
+  EXPECT_NE(no_cart.body.find("send the whole cart"), std::string::npos) << no_cart.body;
+  ASSERT_EQ(server_->Send("POST", "/api/v1/test/clock", R"({"advance_seconds":1860})", {{"Content-Type", "application/json"}}).status, 200);
+  std::vector<std::string> types;
+  for (int i = 0; i < 200; ++i) {
+    types = Types(Activities(contact));
+    if (!types.empty() && types.front() == "cart-abandoned") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"cart-abandoned", "cart-product-removed", "cart-product-added",
+                                             "cart-product-added", "entity-created"}));
+}
+
 TEST_F(TrackingApiTest, AbandonmentTimerSurvivesARestart) {
   HttpResponse r = Collect(R"({"cart":{"cartId":"c1","products":[{"productId":"p","name":"P","url":"https://shop.example/p","unitPrice":3,"quantity":1}]}})");
   ASSERT_EQ(r.status, 200);
