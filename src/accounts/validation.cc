@@ -168,12 +168,12 @@ Result<std::string> NormalizeDomain(std::string_view text, std::string_view fiel
 }
 
 bool HostAuthorized(const std::vector<std::string>& authorized_domains, std::string_view url) {
-  std::string lower = AsciiLower(url);
-  std::string_view host_port = lower;
-  size_t scheme = host_port.find("://");
+  // Only the authority is lowered (it is short; a product url is checked at every script request).
+  size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return false;
-  host_port.remove_prefix(scheme + 3);
-  host_port = host_port.substr(0, host_port.find_first_of("/?#"));
+  url.remove_prefix(scheme + 3);
+  std::string lower = AsciiLower(url.substr(0, url.find_first_of("/?#")));
+  std::string_view host_port = lower;
   if (size_t at = host_port.rfind('@'); at != std::string_view::npos) host_port.remove_prefix(at + 1);
   std::string_view host = host_port;
   if (host.starts_with('[')) {

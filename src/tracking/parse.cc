@@ -901,10 +901,14 @@ std::string ReadPage(const object& root) {
 // A product from the public script endpoint whose url is on none of the store's authorized domains:
 // kept where it was sent, not written to the catalog (anyone who reads the token from a page could
 // otherwise rename or reprice the store's products, which emails show later).
-void CheckCatalogDomain(Product& product, const std::string& url_field, int index, std::string_view kept,
+// `url_field` names the url in the request, made only for a product refused (this runs for every product
+// of every script request).
+template <typename FieldName>
+void CheckCatalogDomain(Product& product, const FieldName& field_name, int index, std::string_view kept,
                         const std::vector<std::string>& domains, TrackBatch& batch) {
   if (product.url.empty() || accounts::HostAuthorized(domains, product.url)) return;
   product.update_catalog = false;
+  std::string url_field = field_name();
   batch.errors.push_back(
       {index, url_field,
        fmt::format("{}: `{}` is not on an authorized domain of this store: the {} was stored, but product `{}` "
@@ -914,9 +918,11 @@ void CheckCatalogDomain(Product& product, const std::string& url_field, int inde
 
 void CheckCatalogDomains(Event& event, int index, const std::vector<std::string>& domains, TrackBatch& batch) {
   for (size_t j = 0; j < event.products.size(); ++j) {
-    std::string field = event.type == "product-visited" ? fmt::format("events[{}].product.url", index)
-                        : event.purchase ? fmt::format("events[{}].purchase.products[{}].url", index, j)
-                                         : fmt::format("events[{}].products[{}].url", index, j);
+    auto field = [&] {
+      return event.type == "product-visited" ? fmt::format("events[{}].product.url", index)
+             : event.purchase                 ? fmt::format("events[{}].purchase.products[{}].url", index, j)
+                                              : fmt::format("events[{}].products[{}].url", index, j);
+    };
     CheckCatalogDomain(event.products[j], field, index, "event", domains, batch);
   }
 }
@@ -974,7 +980,7 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
   if (auto cart = Field(root, "cart")) {
     KeepPart(ParseCart(*cart, "cart", limits), batch.cart, batch);
     for (size_t j = 0; batch.cart && catalog_domains != nullptr && j < batch.cart->lines.size(); ++j) {
-      CheckCatalogDomain(batch.cart->lines[j].product, fmt::format("cart.products[{}].url", j), -1, "cart",
+      CheckCatalogDomain(batch.cart->lines[j].product, [j] { return fmt::format("cart.products[{}].url", j); }, -1, "cart",
                          *catalog_domains, batch);
     }
   }
