@@ -94,6 +94,12 @@ json::value ParsedOrEmpty(std::string_view text) {
 json::object ContactJson(const contacts::ContactView& c) {
   json::array trackers;
   for (const std::string& t : c.tracker_ids) trackers.emplace_back(t);
+  json::array pushes;
+  for (const contacts::PushSubscriptionView& p : c.push_subscriptions) {
+    pushes.push_back(json::object{{"service", p.service},
+                                  {"subscribed_at", IsoFromUs(p.created_at_us)},
+                                  {"last_seen_at", IsoFromUs(p.last_seen_at_us)}});
+  }
   return json::object{
       {"id", c.id},
       {"email", c.email.empty() ? json::value(nullptr) : json::value(c.email)},
@@ -101,6 +107,7 @@ json::object ContactJson(const contacts::ContactView& c) {
       {"fields", ParsedOrEmpty(c.fields_json)},
       {"merged_into", c.merged_into ? json::value(*c.merged_into) : json::value(nullptr)},
       {"tracker_ids", std::move(trackers)},
+      {"push_subscriptions", std::move(pushes)},
       {"activity_count", c.event_count},
       {"cart", c.cart_json ? ParsedOrEmpty(*c.cart_json) : json::value(nullptr)},
       {"created_at", IsoFromUs(c.created_at_us)},

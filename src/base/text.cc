@@ -18,4 +18,9 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+std::string_view UrlAuthority(std::string_view url) {
+  if (size_t scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  return url.substr(0, url.find_first_of("/?#"));
+}
+
 }  // namespace starling

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/json_writer.h"
+#include "base/text.h"
 
 namespace starling::contacts {
 namespace {
@@ -32,6 +33,13 @@ Status Complete(db::Connection& conn, int64_t store_id, ContactView& c) {
                                 c.tracker_ids.push_back(row.GetText(0));
                                 return Ok();
                               }));
+  STARLING_TRY(conn.QueryEach(
+      "SELECT endpoint, created_at, last_seen_at FROM push_subscriptions WHERE store_id = ? AND contact_id = ? "
+      "ORDER BY created_at",
+      {store_id, c.id}, [&](const db::Row& row) -> Status {
+        c.push_subscriptions.push_back({std::string(UrlAuthority(row.GetText(0))), row.GetInt64(1), row.GetInt64(2)});
+        return Ok();
+      }));
   STARLING_ASSIGN_OR_RETURN(
       auto cart, conn.QueryOne("SELECT cart_id, state, total_quantity, total_price, items, updated_at FROM carts "
                                "WHERE store_id = ? AND contact_id = ?",

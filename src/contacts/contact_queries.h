@@ -12,12 +12,20 @@
 
 namespace starling::contacts {
 
+// A web push subscription of one of the contact's browsers, as the contact sheet shows it: which push
+// service, not the endpoint or keys (capability secrets, for the web-push channel only).
+struct PushSubscriptionView {
+  std::string service;  // the push service's host: "fcm.googleapis.com" (Chrome), "updates.push.services.mozilla.com"…
+  int64_t created_at_us = 0, last_seen_at_us = 0;
+};
+
 struct ContactView {
   int64_t id = 0;
   std::string email;             // empty: anonymous
   std::string fields_json;       // {"_name":"Ana",…}
   std::optional<int64_t> merged_into;
   std::vector<std::string> tracker_ids;
+  std::vector<PushSubscriptionView> push_subscriptions;  // oldest first
   int64_t created_at_us = 0, updated_at_us = 0;
   int64_t event_count = 0;       // not read here: the engine knows it (Engine::Heads)
   std::optional<std::string> cart_json;  // the current cart, when there is one: {"cartId","state",…}

@@ -8,6 +8,7 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/json_writer.h"
+#include "base/text.h"
 
 namespace starling::engine {
 namespace {
@@ -82,12 +83,6 @@ uint64_t PushKeysFingerprint(std::string_view p256dh, std::string_view auth) {
   return std::hash<std::string_view>{}(p256dh) * 31 + std::hash<std::string_view>{}(auth);
 }
 
-// "fcm.googleapis.com" for "https://fcm.googleapis.com/fcm/send/…": which push service (so which kind of
-// browser) a subscription belongs to, without the endpoint itself (a capability URL).
-std::string_view PushService(std::string_view endpoint) {
-  if (size_t scheme = endpoint.find("://"); scheme != std::string_view::npos) endpoint.remove_prefix(scheme + 3);
-  return endpoint.substr(0, endpoint.find_first_of("/?#"));
-}
 
 uint64_t Fingerprint(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
@@ -461,7 +456,7 @@ void StoreRuntime::SavePushSubscription(int64_t contact_id, const tracking::Push
   JsonWriter w;
   w.BeginObject();
   w.Key("service");
-  w.String(PushService(subscription.endpoint));
+  w.String(UrlAuthority(subscription.endpoint));  // which push service, not the (secret) endpoint
   w.EndObject();
   AddEvent(contact_id, "push-subscribed", now_us, w.Take(), plan, applied);
 }

@@ -508,3 +508,32 @@ test('a server-side Segment cart line without url or price shows on the contact 
   const timeline = page.getByRole('list', { name: 'Activity timeline' });
   await expect(timeline.locator('[data-testid="activity"][data-type="cart-product-added"]')).toContainText('Added 1 × Teapot to cart');
 });
+
+test("a browser's push subscription shows on its contact's sheet, by push service", async ({ page, request, starling }) => {
+  const subscriber = `push-${Date.now()}@shop.example`;
+  const answer = await collect(request, starling, token, {
+    entityInfo: { primaryKey: subscriber },
+    pushSubscription: {
+      endpoint: `https://fcm.googleapis.com/fcm/send/e2e-${Date.now()}`,
+      expirationTime: null,
+      keys: {
+        p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+        auth: 'tBHItJI5svbpez7KI4CCXg',
+      },
+    },
+    events: [{ type: 'page-visit' }],
+  });
+  expect(answer.status).toBe(200);
+  expect(answer.errors).toEqual([]);
+
+  await page.goto(`${starling.url}/contacts`);
+  await page.getByRole('searchbox', { name: 'Search by email' }).fill(subscriber);
+  await page.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: subscriber }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(subscriber);
+  const subscriptions = page.getByRole('list', { name: 'Push subscriptions' }).getByRole('listitem');
+  await expect(subscriptions).toHaveCount(1);
+  await expect(subscriptions).toContainText('fcm.googleapis.com');
+  await expect(subscriptions).not.toContainText('/fcm/send/'); // the endpoint is a secret: never shown
+  const timeline = page.getByRole('list', { name: 'Activity timeline' });
+  await expect(timeline.locator('[data-testid="activity"][data-type="push-subscribed"]')).toHaveCount(1);
+});

@@ -77,6 +77,20 @@ export const decodeCart: Decoder<Cart> = object({
 
 // ---- Contacts and activities -----------------------------------------------------------------------
 
+/** A web push subscription of one of the contact's browsers: which push service, since when. */
+export interface PushSubscription {
+  /** The push service's host, e.g. `fcm.googleapis.com` (Chrome, Edge), `updates.push.services.mozilla.com` (Firefox). */
+  service: string;
+  subscribed_at: string;
+  last_seen_at: string;
+}
+
+export const decodePushSubscription: Decoder<PushSubscription> = object({
+  service: str,
+  subscribed_at: str,
+  last_seen_at: str,
+});
+
 export interface Contact {
   id: number;
   /** `null` while the contact is anonymous. */
@@ -87,6 +101,7 @@ export interface Contact {
   /** The contact an anonymous contact was merged into. */
   merged_into: number | null;
   tracker_ids: string[];
+  push_subscriptions: PushSubscription[];
   activity_count: number;
   cart: Cart | null;
   created_at: string;
@@ -100,6 +115,7 @@ export const decodeContact: Decoder<Contact> = object({
   fields: withDefault(recordOf(json), {}),
   merged_into: nullable(int),
   tracker_ids: withDefault(arrayOf(str), []),
+  push_subscriptions: withDefault(arrayOf(decodePushSubscription), []),
   activity_count: withDefault(int, 0),
   cart: nullable(decodeCart),
   created_at: str,

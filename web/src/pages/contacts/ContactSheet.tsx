@@ -172,6 +172,23 @@ function ProfilePanel({ contact }: { contact: Contact }) {
           </ul>
         )}
       </div>
+      <div>
+        <h3 className={styles.subheading}>Web push</h3>
+        {contact.push_subscriptions.length === 0 ? (
+          <p className={styles.none}>
+            <Muted>Not subscribed: none of this contact's browsers has allowed notifications from the shop.</Muted>
+          </p>
+        ) : (
+          <ul className={styles.trackers} aria-label="Push subscriptions">
+            {contact.push_subscriptions.map((subscription, index) => (
+              <li key={index}>
+                <code>{subscription.service}</code> subscribed <RelativeTime iso={subscription.subscribed_at} />, last seen{' '}
+                <RelativeTime iso={subscription.last_seen_at} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
     </Panel>
   );
 }

@@ -151,7 +151,7 @@ function WebChannel() {
             <Panel
               level={3}
               title="Authorized domains"
-              description="The tracking endpoint refuses requests sent from other sites. List every host your shop is served from."
+              description="The tracking endpoint refuses requests sent from other sites, and keeps products whose address is on another site out of the catalog. List every host your shop is served from."
             >
               <AuthorizedDomainsEditor settings={settings.state.data} onSaved={onSaved} />
             </Panel>
