@@ -456,7 +456,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       if (!*entry) return fail(Error{ErrorCode::kUnauthenticated, "unknown write key (tracking token)", {}});
       const TrackingDirectory::Entry& store = **entry;
       int64_t store_id = store.store_id;
-      auto parsed = tracking::ParseSegment(kind, request.body);
+      auto parsed = tracking::ParseSegment(kind, request.body, {}, &store.authorized_domains);
       if (!parsed) {
         engine.RecordRefused(store_id, "segment", request.remote_address, parsed.error().message);
         return fail(parsed.error());

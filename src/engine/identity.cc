@@ -38,6 +38,12 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
     return d;
   }
 
+  // A browser whose contact holds another external id is another user's device (a shared one): with
+  // an email too, it is neither identified with it nor merged into its contact.
+  if (by_browser && !external_id.empty() && !index.ExternalIdOf(by_browser).empty() &&
+      index.ExternalIdOf(by_browser) != external_id) {
+    by_browser = 0;
+  }
   int64_t by_email = index.FindByEmail(email).value_or(0);
   if (by_email) {
     d.contact_id = by_email;

@@ -104,6 +104,10 @@ TEST(IdentityTest, RulesTable) {
       {"known email decides over the external id", "", "bo@x.example", K::kExisting, 3, 0, "generated-0001", true, "cust-4"},
       {"new email + external id of an identified contact → new contact", "", "new@x.example", K::kNewIdentified, 0, 0, "generated-0001", true, "cust-2"},
       {"known email + anonymous tracker + external id → merge (email rules)", "anon-tracker-1", "ana@x.example", K::kMerge, 2, 1, "anon-tracker-1", true, "cust-4"},
+      // A shared device: the browser's contact holds another user's external id.
+      {"new email + tracker of a contact with another external id → new identified", "cust-tracker-4", "new@x.example", K::kNewIdentified, 0, 0, "cust-tracker-4", true, "cust-new"},
+      {"known email + tracker of a contact with another external id → the email's, no merge", "cust-tracker-4", "ana@x.example", K::kExisting, 2, 0, "cust-tracker-4", true, "cust-9"},
+      {"known email + tracker of a contact with the same external id → merge", "cust-tracker-4", "ana@x.example", K::kMerge, 2, 4, "cust-tracker-4", true, "cust-4"},
   };
   ExpectRows(rows);
 }

@@ -656,9 +656,11 @@ const std::string& StoreRuntime::IdentityEmail(const tracking::TrackBatch& batch
   // contact's. A signed-in customer's tracker stays theirs (they subscribed another email: Subscriber).
   for (const tracking::Event& event : batch.events) {
     if (event.subscriber_email.empty()) continue;
-    std::optional<int64_t> by_tracker;
-    if (!batch.keys.tracker_id.empty()) by_tracker = FindByTracker(batch.keys.tracker_id);
-    if (!by_tracker || EmailOf(*by_tracker).empty()) return event.subscriber_email;
+    // The browser's contact, as ResolveIdentity finds it: its tracker's, else its push endpoint's.
+    std::optional<int64_t> by_browser;
+    if (!batch.keys.tracker_id.empty()) by_browser = FindByTracker(batch.keys.tracker_id);
+    if (!by_browser && batch.push_subscription) by_browser = FindByPushEndpoint(batch.push_subscription->endpoint);
+    if (!by_browser || EmailOf(*by_browser).empty()) return event.subscriber_email;
     break;
   }
   return batch.keys.email;
@@ -872,8 +874,10 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     // An abandoned cart is still the shop's cart: sent again, its lines are not added again (that
     // would fire add-to-cart triggers once per line); only what changed is an event, and a change makes
     // it active again (with a new abandonment timer). Sent unchanged, it stays abandoned.
-    std::vector<CartItem> before =
-        cart.state == "active" || cart.state == "abandoned" ? cart.items : std::vector<CartItem>{};
+    // A new cart id after an abandoned cart is a new cart: all its lines are added.
+    bool same_abandoned = cart.state == "abandoned" &&
+                          (!batch.cart || batch.cart->cart_id.empty() || batch.cart->cart_id == cart.cart_id);
+    std::vector<CartItem> before = cart.state == "active" || same_abandoned ? cart.items : std::vector<CartItem>{};
     std::vector<CartItem> after;
     std::string cart_id = cart.cart_id;
     if (batch.cart) {

@@ -822,7 +822,14 @@ class HttpServer::Impl {
 
       // --- Dispatch.
       if (!c.proxy.empty()) {
-        request.remote_address = ForwardedClient(c.proxy, request.Header("x-forwarded-for"), options_.trusted_proxy);
+        // Every X-Forwarded-For line, in order, as one list (RFC 9110 §5.3): a proxy may add its own line
+        // after the client's instead of appending to it.
+        std::optional<std::string> forwarded;
+        for (const auto& [name, value] : request.headers) {
+          if (name != "x-forwarded-for") continue;
+          forwarded = forwarded ? *forwarded + "," + value : value;
+        }
+        request.remote_address = ForwardedClient(c.proxy, forwarded, options_.trusted_proxy);
       }
       std::string_view target = request.target;
       size_t q = target.find('?');

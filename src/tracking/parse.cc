@@ -1475,9 +1475,32 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
   return Ok();
 }
 
+// The Segment API takes the same public token as the script: its products' urls are checked the same
+// way before they may change the catalog. `path` is the call's ("batch[2]." in a batch).
+void CheckSegmentCatalogDomains(TrackBatch& batch, const std::string& path, const std::vector<std::string>& domains) {
+  for (Event& e : batch.events) {
+    bool list = e.purchase.has_value();
+    for (size_t j = 0; j < e.products.size(); ++j) {
+      CheckCatalogDomain(
+          e.products[j],
+          [&] { return list ? fmt::format("{}properties.products[{}].url", path, j) : path + "properties.url"; }, -1,
+          "event", domains, batch);
+    }
+  }
+  for (size_t j = 0; batch.cart && j < batch.cart->lines.size(); ++j) {
+    CheckCatalogDomain(
+        batch.cart->lines[j].product, [&] { return fmt::format("{}properties.products[{}].url", path, j); }, -1, "cart",
+        domains, batch);
+  }
+  for (CartLineChange& change : batch.cart_changes) {
+    CheckCatalogDomain(change.line.product, [&] { return path + "properties.url"; }, -1, "cart", domains, batch);
+  }
+}
+
 }  // namespace
 
-Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits) {
+Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits,
+                                  const std::vector<std::string>* catalog_domains) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   if (doc.get_object().get(root)) return Error::InvalidArgument("request body: expected a JSON object");
@@ -1488,9 +1511,15 @@ Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, 
       for (EventError& e : request.batches[b].errors) e.index = index;
     }
   };
+  auto check_domains = [&](size_t first_batch, const std::string& path) {
+    for (size_t b = first_batch; catalog_domains != nullptr && b < request.batches.size(); ++b) {
+      CheckSegmentCatalogDomains(request.batches[b], path, *catalog_domains);
+    }
+  };
   if (kind != "batch") {
     request.items = 1;
     STARLING_TRY(SegmentCall(root, kind, "", limits, request.batches));
+    check_domains(0, "");
     number_errors(0, 0);
     return request;
   }
@@ -1517,11 +1546,13 @@ Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, 
   for (element e : calls) {
     int index = i++;
     size_t first_batch = request.batches.size();
-    Status status = batch_call(e, fmt::format("batch[{}].", index));
+    std::string path = fmt::format("batch[{}].", index);
+    Status status = batch_call(e, path);
     if (!status) {
       request.refused.push_back({index, status.error().field, status.error().message});
       continue;
     }
+    check_domains(first_batch, path);
     number_errors(first_batch, index);
   }
   request.items = static_cast<size_t>(i);

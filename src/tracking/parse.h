@@ -57,7 +57,10 @@ Result<BatchRequest> ParseEventBatch(std::string_view body, const ParseLimits& l
 // Segment spec: one call (`kind` "identify", "track", "page", "screen", "alias", "group") or a batch
 // ({"batch":[…]}, kind "batch"). A refused single call is an Error; in a batch only that call is
 // dropped (BatchRequest::refused). alias and group calls are accepted and ignored.
-Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits = {});
+// `catalog_domains` (the store's authorized domains): a product whose url is elsewhere stays out of
+// the catalog, with an error, as on the script endpoint.
+Result<BatchRequest> ParseSegment(std::string_view kind, std::string_view body, const ParseLimits& limits = {},
+                                  const std::vector<std::string>* catalog_domains = nullptr);
 
 // Every event type a request may carry (the script's and the REST API's).
 bool IsClientEventType(std::string_view type);

@@ -228,6 +228,35 @@ TEST(RestPayloadTest, BatchRefusesOnlyTheEventsWithoutUsableKeys) {
   EXPECT_EQ(b->batches[0].events.size(), 2u);
 }
 
+// The Segment API takes the public tracking token too: products on other sites stay out of the catalog.
+TEST(SegmentTest, ForeignProductUrlsStayOutOfTheCatalog) {
+  const std::vector<std::string> domains = {"shop.example"};
+  auto one = ParseSegment("track",
+                          R"({"userId":"a@x.example","event":"Product Viewed","properties":{"product_id":"p","name":"P",)"
+                          R"("price":3,"url":"https://phish.example/p"}})",
+                          {}, &domains);
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_EQ(one->batches.size(), 1u);
+  ASSERT_EQ(one->batches[0].events.size(), 1u);  // the event is kept
+  EXPECT_FALSE(one->batches[0].events[0].products[0].update_catalog);
+  ASSERT_EQ(one->batches[0].errors.size(), 1u);
+  EXPECT_EQ(one->batches[0].errors[0].field, "properties.url");
+  EXPECT_EQ(one->batches[0].errors[0].index, 0);
+  auto batch = ParseSegment("batch", R"({"batch":[{"type":"track","userId":"a@x.example","event":"Signed In"},
+      {"type":"track","userId":"a@x.example","event":"Order Completed","properties":{"order_id":"o","products":[
+        {"product_id":"q","name":"Q","price":1,"url":"https://shop.example/q"},
+        {"product_id":"r","name":"R","price":1,"url":"https://phish.example/r"}]}}]})",
+                            {}, &domains);
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->batches.size(), 2u);
+  const auto& order = batch->batches[1];
+  EXPECT_TRUE(order.events[0].products[0].update_catalog);
+  EXPECT_FALSE(order.events[0].products[1].update_catalog);
+  ASSERT_EQ(order.errors.size(), 1u);
+  EXPECT_EQ(order.errors[0].field, "batch[1].properties.products[1].url");
+  EXPECT_EQ(order.errors[0].index, 1);
+}
+
 TEST(SegmentTest, TrackCallsMapToStarlingEvents) {
   auto batch = ParseSegment("batch", R"({"batch":[
     {"type":"identify","userId":"ana@x.example","anonymousId":"5d8e-uuid-anon","traits":{"firstName":"Ana","plan":"pro","address":{"city":"x"}}},

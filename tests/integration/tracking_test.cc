@@ -238,6 +238,13 @@ TEST_F(TrackingApiTest, ExcludedIpsBehindATrustedProxy) {
   EXPECT_EQ(Body(Key().Get(contacts)).at("contacts").as_array().size(), 1u);
   EXPECT_NE(server_->Get("/metrics").body.find(R"(starling_tracking_dropped_total{reason="excluded_ip"} 2)"),
             std::string::npos);
+  // A proxy that adds its own line after the client's: the lines are one list, the client's forged
+  // entry first.
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})",
+                    {{"X-Forwarded-For", "198.51.100.99"}, {"X-Forwarded-For", "203.0.113.10"}}).status, 200);
+  EXPECT_EQ(Body(Key().Get(contacts)).at("contacts").as_array().size(), 1u);
+  EXPECT_NE(server_->Get("/metrics").body.find(R"(starling_tracking_dropped_total{reason="excluded_ip"} 3)"),
+            std::string::npos);
   // A client's own entry at the left is not believed: the proxy saw 198.51.100.4.
   ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})", {{"X-Forwarded-For", "203.0.113.9, 198.51.100.4"}}).status, 200);
   EXPECT_EQ(Body(Key().Get(contacts)).at("contacts").as_array().size(), 2u);
@@ -551,6 +558,16 @@ TEST_F(TrackingApiTest, RestCartsAreDiffedAndAbandoned) {
   }
   EXPECT_EQ(types, (std::vector<std::string>{"cart-abandoned", "cart-product-removed", "cart-product-added",
                                              "cart-product-added", "entity-created"}));
+  // The abandoned cart sent again adds nothing; a new cart (another cartId) is new: its lines are added.
+  HttpResponse again = key.Post("/api/v1/carts", {{"email", "cart@shop.example"},
+                                                  {"cart", json::object{{"cartId", "c9"}, {"products", json::array{line("b", 2)}}}}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Body(again).at("events_stored").as_int64(), 0);
+  HttpResponse next = key.Post("/api/v1/carts", {{"email", "cart@shop.example"},
+                                                 {"cart", json::object{{"cartId", "c10"}, {"products", json::array{line("b", 1)}}}}});
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(Body(next).at("events_stored").as_int64(), 1);
+  EXPECT_EQ(Types(Activities(contact)).front(), "cart-product-added");
 }
 
 TEST_F(TrackingApiTest, AbandonmentTimerSurvivesARestart) {
@@ -623,6 +640,18 @@ TEST_F(TrackingApiTest, PushSubscriptionFindsTheContactAfterARestart) {
   EXPECT_NE(other_tracker, new_tracker);
   EXPECT_EQ(Types(Activities(contact)),
             (std::vector<std::string>{"page-visit", "register", "push-subscribed", "entity-created"}));
+
+  // The customer's browser, known by its subscription only, subscribes another email to the newsletter:
+  // the subscription is recorded on that email's contact; the browser and its push stay the customer's.
+  HttpResponse newsletter = Collect(R"({"pushSubscription":)" + subscription +
+                                    R"(,"events":[{"type":"newsletter-subscribe","email":"friend@shop.example"}]})");
+  ASSERT_EQ(newsletter.status, 200) << newsletter.body;
+  json::object friend_contact = Body(Key().Get("/api/v1/contacts/friend@shop.example"));
+  EXPECT_EQ(TextOf(friend_contact.at("fields").as_object(), "_newsletter_subscription_status"), "subscribed");
+  EXPECT_TRUE(friend_contact.at("push_subscriptions").as_array().empty()) << ToJson(friend_contact);
+  json::object pia = Body(Key().Get("/api/v1/contacts/" + std::to_string(contact)));
+  ASSERT_EQ(pia.at("push_subscriptions").as_array().size(), 1u) << ToJson(pia);
+  EXPECT_EQ(TextOf(pia.at("push_subscriptions").as_array()[0].as_object(), "service"), "fcm.googleapis.com");
 
   // A malformed subscription is refused by name; the request's events are kept.
   HttpResponse bad = Collect(R"({"pushSubscription":{"endpoint":"http://push.example/x"},"events":[{"type":"page-visit"}]})");
