@@ -40,11 +40,15 @@
 //     contact with another external id)      |
 //   new email + known external id of a       | that contact becomes identified (entity-identified);
 //     contact without email                  |   a tracker not yet its own is bound to it
-//   otherwise (email given)                  | the email rules above; the external id then moves to
-//                                            |   the contact they pick
+//   otherwise (email given)                  | the email rules above; the external id never moves:
+//                                            |   the contact they pick gets it only when it leads
+//                                            |   nowhere yet and the contact has none
+//   browser of a contact holding another     | not that contact (another user's device): the rows
+//     external id, with an email             |   above as if the browser were unknown
 //
 // ("Tracker" in these rows too means the browser's contact: its tracker's, else its push endpoint's.)
-// The caller stores the external id on the contact picked unless the id already leads there.
+// The caller stores the external id on the contact picked when the id leads nowhere yet and the
+// contact has none: the Segment API's write key is public, and a call must not take a user's id.
 #pragma once
 
 #include <cstdint>

@@ -794,11 +794,12 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   applied.live.contact_id = contact_id;
   if (batch.push_subscription) SavePushSubscription(contact_id, *batch.push_subscription, now_us, plan, applied);
 
-  // 2. Profile fields, and the external id where it does not lead yet: it moves to this contact (found
-  // by email or tracker, or new). Where it already leads, the contact keeps its own `_external_id`
-  // (after a merge, the merged contact's id leads to this one).
+  // 2. Profile fields, and the external id when it leads nowhere yet and this contact has none: a
+  // claimed id never moves, and a contact's id is never replaced. (The Segment API takes the public
+  // tracking token: a call must not take another user's id for its own contact, which would send that
+  // user's server-side events, and the emails they trigger, to it.)
   std::string external_value;
-  if (!batch.keys.external_id.empty() && FindByExternalId(batch.keys.external_id) != contact_id) {
+  if (!batch.keys.external_id.empty() && !FindByExternalId(batch.keys.external_id) && ExternalIdOf(contact_id).empty()) {
     JsonWriter::AppendQuoted(external_value, batch.keys.external_id);
   }
   if (!batch.fields.empty() || !external_value.empty()) {

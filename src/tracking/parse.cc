@@ -507,6 +507,10 @@ bool ValidTrackerId(std::string_view id) {
 
 // One profile field: system fields are checked, custom ones must be scalars.
 Result<std::string> FieldValue(std::string_view key, element v, const Path& path) {
+  if (key == kExternalIdField) {
+    return Invalid(path, "the external id identifies the contact: send it as a Segment `userId`; it is not a field "
+                         "the page or traits can set");
+  }
   auto one_of = [&](std::initializer_list<std::string_view> allowed) -> Result<std::string> {
     STARLING_ASSIGN_OR_RETURN(std::string s, Text(v, path, 40));
     for (std::string_view a : allowed) {

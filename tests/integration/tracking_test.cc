@@ -470,6 +470,24 @@ TEST_F(TrackingApiTest, SegmentBatchesKeepTheirValidCallsAndFindUsersByExternalI
     }
   }
   EXPECT_EQ(with_77, 1);
+
+  // The write key is the public tracking token: a call cannot take a user's id for another contact,
+  // nor give a contact that has one another. The page cannot set it as a field.
+  HttpResponse takeover = send("/v1/identify", R"({"userId":"cust-42","traits":{"email":"thief@evil.example"}})");
+  ASSERT_EQ(takeover.status, 200) << takeover.body;
+  HttpResponse replace = send("/v1/identify", R"({"userId":"cust-43","traits":{"email":"c42@shop.example"}})");
+  ASSERT_EQ(replace.status, 200) << replace.body;
+  HttpResponse page = Collect(R"({"entityInfo":{"primaryKey":"thief@evil.example","_external_id":"cust-77"},"events":[]})");
+  ASSERT_EQ(page.status, 200) << page.body;
+  ASSERT_EQ(Body(page).at("errors").as_array().size(), 1u) << page.body;
+  EXPECT_EQ(TextOf(Body(page).at("errors").as_array()[0].as_object(), "field"), "entityInfo._external_id");
+  json::object thief = Body(Key().Get("/api/v1/contacts/thief@evil.example"));
+  EXPECT_FALSE(thief.at("fields").as_object().contains("_external_id")) << ToJson(thief);
+  ASSERT_EQ(send("/v1/track", R"({"event":"Signed In","userId":"cust-42"})").status, 200);
+  json::object owner = Body(Key().Get("/api/v1/contacts/c42@shop.example"));
+  EXPECT_EQ(TextOf(owner.at("fields").as_object(), "_external_id"), "cust-42");
+  EXPECT_EQ(Types(Activities(IdOf(owner))).front(), "login");
+  EXPECT_EQ(Activities(IdOf(thief)).size(), 1u);  // entity-created only
 }
 
 TEST_F(TrackingApiTest, IntegrationCheckAndAbandonmentWithTheTestClock) {
