@@ -365,7 +365,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
     // Nothing to say about this browser: answer without touching the runtime. Events refused for a
     // wrong field still show in the integration check's live view.
     if (batch->events.empty() && !batch->cart && batch->fields.empty() && batch->keys.email.empty() &&
-        !batch->keys.tracker_id.empty()) {
+        !batch->push_subscription && !batch->keys.tracker_id.empty()) {
       if (!errors.empty()) {
         engine.RecordRefused(store.store_id, "script", request.remote_address, "not stored: no valid event", errors);
       }

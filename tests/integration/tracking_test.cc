@@ -659,6 +659,19 @@ TEST_F(TrackingApiTest, PushSubscriptionFindsTheContactAfterARestart) {
   EXPECT_EQ(Types(Activities(contact)),
             (std::vector<std::string>{"page-visit", "register", "push-subscribed", "entity-created"}));
 
+  // A browser that only just allowed notifications sends its subscription alone, with its tracker: stored.
+  std::string late_tracker = TextOf(Body(Collect(R"({"entityInfo":{"primaryKey":"late@shop.example"},"events":[]})")), "trackerId");
+  const std::string late_subscription =
+      R"({"endpoint":"https://updates.push.services.mozilla.com/wpush/v2/late","keys":)"
+      R"({"p256dh":"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",)"
+      R"("auth":"tBHItJI5svbpez7KI4CCXg"}})";
+  HttpResponse alone = Collect(R"({"entityInfo":{"trackerId":")" + late_tracker + R"("},"pushSubscription":)" +
+                               late_subscription + "}");
+  ASSERT_EQ(alone.status, 200) << alone.body;
+  json::object late = Body(Key().Get("/api/v1/contacts/late@shop.example"));
+  ASSERT_EQ(late.at("push_subscriptions").as_array().size(), 1u) << ToJson(late);
+  EXPECT_EQ(TextOf(late.at("push_subscriptions").as_array()[0].as_object(), "service"), "updates.push.services.mozilla.com");
+
   // The customer's browser, known by its subscription only, subscribes another email to the newsletter:
   // the subscription is recorded on that email's contact; the browser and its push stay the customer's.
   HttpResponse newsletter = Collect(R"({"pushSubscription":)" + subscription +
