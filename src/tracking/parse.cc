@@ -12,6 +12,7 @@
 #include "accounts/validation.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "base/text.h"
 
 namespace starling::tracking {
 namespace {
@@ -671,6 +672,20 @@ Result<PushSubscription> ParsePushSubscription(element e, const Path& path) {
   auto url = accounts::ValidateUrl(sub.endpoint, "endpoint", false);  // trims: a padded URL is refused
   if (!https || !url || *url != sub.endpoint) {
     return Invalid(endpoint_path, fmt::format("expected the https URL of a push service, got {}", Show(*endpoint)));
+  }
+  // The web-push channel will send to this URL from the server: a host of the public internet only,
+  // never an address, a local name or credentials (a page could otherwise make the server call inside
+  // its own network).
+  std::string host = AsciiLower(UrlAuthority(sub.endpoint));
+  if (size_t colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) host.resize(colon);
+  auto ends_with = [&](std::string_view suffix) { return host == suffix.substr(1) || host.ends_with(suffix); };
+  if (host.find('@') != std::string::npos || host.find('.') == std::string::npos || host.starts_with('[') ||
+      accounts::TryParseIpAddress(host) || ends_with(".localhost") || ends_with(".local") || ends_with(".internal") ||
+      ends_with(".home.arpa")) {
+    return Invalid(endpoint_path,
+                   fmt::format("expected the URL of a push service on the public internet (such as "
+                               "https://fcm.googleapis.com/fcm/send/…), got {}",
+                               Show(*endpoint)));
   }
   Path keys_path(path, "keys");
   auto keys = Field(o, "keys");
