@@ -26,8 +26,10 @@ constexpr auto kWorkerTick = std::chrono::milliseconds(100);
 constexpr auto kHeadsFlushDelay = std::chrono::seconds(5);
 constexpr size_t kHeadsFlushBatch = 1000;
 constexpr size_t kHeadsFlushWrites = 200;
-// A store with pending timers that could not be loaded when they were due is tried again this much later.
+// A store with pending timers that could not be loaded when they were due is tried again this much later,
+// then twice as late after each failure, up to kDormantRetryMax (each failure is logged by Prepare).
 constexpr std::chrono::microseconds kDormantRetry = std::chrono::minutes(1);
+constexpr std::chrono::microseconds kDormantRetryMax = std::chrono::hours(1);
 // Dormant stores a worker loads per round: after a long stop many are due at once, and the worker's
 // loaded stores (their waiting batches, timers and heads) get a turn between them.
 constexpr size_t kDormantLoadsPerRound = 8;
@@ -84,6 +86,7 @@ struct Engine::Worker {
   // Stores not loaded since start whose timers pending in the database are due then (µs, Clock): the
   // worker loads each when its time comes (FindDormantTimers).
   std::multimap<int64_t, int64_t> dormant;
+  std::unordered_map<int64_t, int> dormant_failures;  // failed loads in a row, for the retry delay
   bool stop = false;
   bool poked = false;
   std::thread thread;
@@ -584,10 +587,17 @@ void Engine::RunWorker(Worker& w, size_t index) {
       if (!r.loaded && std::find(woken.begin(), woken.end(), store_id) != woken.end()) retry.push_back(store_id);
       busy = busy || r.commits_in_flight > 0 || !store.waiting.empty() || (stop && r.loaded && !r.needs_reload && r.unflushed_heads() > 0);
     }
-    if (!retry.empty() || woken.size() == kDormantLoadsPerRound) {
+    if (!woken.empty()) {
       std::lock_guard lock(w.mutex);
+      for (int64_t store_id : woken) {
+        if (std::find(retry.begin(), retry.end(), store_id) == retry.end()) w.dormant_failures.erase(store_id);
+      }
       // Nothing else would load them before their next request (Prepare logged why).
-      for (int64_t store_id : retry) w.dormant.emplace(now + kDormantRetry.count(), store_id);
+      for (int64_t store_id : retry) {
+        int failures = ++w.dormant_failures[store_id];
+        auto delay = std::min(kDormantRetry * (int64_t{1} << std::min(failures - 1, 10)), kDormantRetryMax);
+        w.dormant.emplace(now + delay.count(), store_id);
+      }
       // More may be due: the next round at once.
       if (woken.size() == kDormantLoadsPerRound) w.poked = true;
     }
