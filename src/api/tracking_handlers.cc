@@ -310,7 +310,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
     bool bot = IsBot(user_agent);
     if (!bot && !(store.excluded_ips && store.excluded_ips->Contains(std::string_view(ip)))) return false;
     (bot ? dropped_bot : dropped_ip)->Inc();
-    engine.RecordRefused(store.store_id, source, ip, bot ? "dropped: known bot" : "dropped: excluded IP");
+    engine.RecordDropped(store.store_id, source, ip, bot);
     return true;
   };
 
@@ -712,6 +712,8 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                                                          {"authorized_domains", std::move(domains)},
                                                          {"script_options", accounts::ScriptOptionsJson(store->script_options)},
                                                          {"checklist", std::move(checklist)},
+                                                         {"dropped", json::object{{"excluded_ip", activity.dropped_excluded_ip},
+                                                                                  {"bot", activity.dropped_bot}}},
                                                          {"live_seq", activity.next_seq - 1}});
                });
   // The live view: server-sent events. Authorized once on the blocking pool; then the engine pushes

@@ -173,6 +173,15 @@ void Engine::Track(int64_t store_id, tracking::TrackBatch batch, TrackCallback d
   Schedule(store_id);
 }
 
+void Engine::RecordDropped(int64_t store_id, const std::string& source, const std::string& ip, bool bot) {
+  {
+    std::lock_guard lock(activity_mutex_);
+    StoreActivity& a = activity_[store_id];
+    ++(bot ? a.dropped_bot : a.dropped_excluded_ip);
+  }
+  RecordRefused(store_id, source, ip, bot ? "dropped: known bot" : "dropped: excluded IP");
+}
+
 void Engine::RecordRefused(int64_t store_id, const std::string& source, const std::string& ip, const std::string& why,
                            std::vector<tracking::EventError> errors) {
   LiveEntry entry;
@@ -494,6 +503,8 @@ StoreActivity Engine::Activity(int64_t store_id, uint64_t after_seq) {
   StoreActivity copy;
   const StoreActivity& a = activity_[store_id];
   copy.last_event_id_by_type = a.last_event_id_by_type;
+  copy.dropped_excluded_ip = a.dropped_excluded_ip;
+  copy.dropped_bot = a.dropped_bot;
   copy.next_seq = a.next_seq;
   for (const LiveEntry& e : a.recent) {
     if (e.seq > after_seq) copy.recent.push_back(e);

@@ -107,6 +107,9 @@ struct LiveEntry {
 // Per-store counters and the last event id of each type, for the integration checklist.
 struct StoreActivity {
   std::map<std::string, int64_t> last_event_id_by_type;
+  // Requests (or Segment calls) answered but not stored since the server started (Engine::RecordDropped).
+  int64_t dropped_excluded_ip = 0;
+  int64_t dropped_bot = 0;
   std::deque<LiveEntry> recent;  // newest last, at most 200
   uint64_t next_seq = 1;
 };
@@ -134,6 +137,9 @@ class Engine final {
   // Applies a batch to the store (now, on this thread, when its runtime is ready; otherwise soon, on a
   // worker); `done` is called once it is committed (or failed).
   void Track(int64_t store_id, tracking::TrackBatch batch, TrackCallback done);
+  // Records a request answered but not stored because it came from an excluded IP of the store or a
+  // known bot: counted for the store (StoreActivity) and shown in the live view.
+  void RecordDropped(int64_t store_id, const std::string& source, const std::string& ip, bool bot);
   // Records a request that was refused before reaching the runtime (for the live view).
   void RecordRefused(int64_t store_id, const std::string& source, const std::string& ip, const std::string& why,
                      std::vector<tracking::EventError> errors = {});

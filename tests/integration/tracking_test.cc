@@ -218,6 +218,11 @@ TEST_F(TrackingApiTest, ExcludedIpsAreDropped) {
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts")).at("contacts").as_array().empty());
   EXPECT_NE(server_->Get("/metrics").body.find(R"(starling_tracking_dropped_total{reason="excluded_ip"} 1)"), std::string::npos);
+  // Counted for the store too, in its integration check.
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})", {{"User-Agent", "Mozilla/5.0 (compatible; bingbot/2.0)"}}).status, 200);
+  json::object integration = Body(ana.Get("/api/v1/stores/" + std::to_string(store_id_) + "/integration"));
+  EXPECT_EQ(integration.at("dropped").as_object().at("excluded_ip").as_int64(), 1) << ToJson(integration.at("dropped"));
+  EXPECT_EQ(integration.at("dropped").as_object().at("bot").as_int64(), 1);
 }
 
 // Behind a reverse proxy, the client's address comes from X-Forwarded-For, and only from a trusted

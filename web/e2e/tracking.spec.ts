@@ -537,3 +537,21 @@ test("a browser's push subscription shows on its contact's sheet, by push servic
   const timeline = page.getByRole('list', { name: 'Activity timeline' });
   await expect(timeline.locator('[data-testid="activity"][data-type="push-subscribed"]')).toHaveCount(1);
 });
+
+test('requests from known bots are answered but not stored, and counted in the integration check', async ({ page, request, starling }) => {
+  const response = await request.post(`${starling.url}/collect/${token}`, {
+    headers: {
+      'Content-Type': 'text/plain;charset=UTF-8',
+      Origin: SHOP_ORIGIN,
+      'User-Agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    },
+    data: JSON.stringify({ events: [{ type: 'page-visit' }] }),
+  });
+  expect(response.status()).toBe(200);
+  await page.goto(`${starling.url}/settings/channels`);
+  const summary = page.getByTestId('dropped-summary');
+  await expect(summary).toContainText('Answered but not stored since the server started');
+  await expect(summary).toContainText(/[1-9]\d* requests? from known bots/);
+  const dropped = page.getByTestId('live-entry').filter({ hasText: 'dropped: known bot' });
+  await expect(dropped.first()).toBeVisible();
+});

@@ -212,6 +212,8 @@ export interface Integration {
   authorized_domains: string[];
   script_options: ScriptOptions;
   checklist: ChecklistItem[];
+  /** Requests answered but not stored since the server started: from excluded IPs, from known bots. */
+  dropped: { excluded_ip: number; bot: number };
   /** The sequence number of the latest live entry (0 when none). */
   live_seq: number;
 }
@@ -225,6 +227,7 @@ export const decodeIntegration: Decoder<Integration> = object({
   authorized_domains: withDefault(arrayOf(str), []),
   script_options: decodeScriptOptions,
   checklist: arrayOf(decodeChecklistItem),
+  dropped: withDefault(object({ excluded_ip: withDefault(int, 0), bot: withDefault(int, 0) }), { excluded_ip: 0, bot: 0 }),
   live_seq: withDefault(int, 0),
 });
 

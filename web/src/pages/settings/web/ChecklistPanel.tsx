@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ChecklistItem } from '../../../api/contactTypes';
+import type { Integration } from '../../../api/contactTypes';
 import { ActivityItem } from '../../../components/ActivityItem';
 import { Badge } from '../../../components/Badge';
 import { Banner } from '../../../components/Banner';
@@ -50,7 +50,13 @@ const HOW: Record<string, ReactNode> = {
 };
 
 /** The event types a complete integration sends, each marked seen or not with its latest example. */
-export function ChecklistPanel({ state, onRefresh }: { state: Resource<{ checklist: ChecklistItem[] }>; onRefresh: () => void }) {
+export function ChecklistPanel({
+  state,
+  onRefresh,
+}: {
+  state: Resource<Pick<Integration, 'checklist' | 'dropped'>>;
+  onRefresh: () => void;
+}) {
   const items = state.status === 'ready' ? state.data.checklist : [];
   const seen = items.filter((item) => item.seen).length;
   return (
@@ -111,6 +117,19 @@ export function ChecklistPanel({ state, onRefresh }: { state: Resource<{ checkli
           ))}
         </ul>
       )}
+      {state.status === 'ready' && <DroppedSummary dropped={state.data.dropped} />}
     </Panel>
+  );
+}
+
+/** What the store's exclusions kept out since the server started (excluded IPs, known bots). */
+function DroppedSummary({ dropped }: { dropped: Integration['dropped'] }) {
+  const requests = (n: number) => `${n} ${n === 1 ? 'request' : 'requests'}`;
+  return (
+    <p className={`${styles.how} ${styles.padded}`} data-testid="dropped-summary">
+      {dropped.excluded_ip + dropped.bot === 0
+        ? 'No request was dropped since the server started (requests from excluded IPs and known bots are answered but not stored).'
+        : `Answered but not stored since the server started: ${requests(dropped.excluded_ip)} from excluded IPs, ${requests(dropped.bot)} from known bots.`}
+    </p>
   );
 }
