@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <future>
 #include <map>
@@ -211,21 +212,26 @@ TEST_P(GoldenCase, StoredStateMatches) {
   const json::object& expect = spec->at("expect").as_object();
   auto reader = database->Reader();
   ASSERT_TRUE(reader);
-  if (auto it = expect.find("contacts"); it != expect.end()) {
+  // Each table the case lists: its rows, as JSON objects, must match.
+  auto expect_rows = [&](const char* key, const char* sql, const std::function<json::value(const db::Row&)>& to_json) {
+    auto it = expect.find(key);
+    if (it == expect.end()) return;
     json::array got;
-    ASSERT_TRUE((*reader)->QueryEach(
-        "SELECT id, email, fields, merged_into FROM contacts WHERE store_id = 1 ORDER BY id", {},
-        [&](const db::Row& row) -> Status {
-          got.push_back(json::object{
-              {"id", row.GetInt64(0)},
-              {"email", row.IsNull(1) ? json::value(nullptr) : json::value(row.GetText(1))},
-              {"fields", *ParseJson(row.GetText(2))},
-              {"merged_into", row.IsNull(3) ? json::value(nullptr) : json::value(row.GetInt64(3))}});
-          return Ok();
-        }));
+    ASSERT_TRUE((*reader)->QueryEach(sql, {}, [&](const db::Row& row) -> Status {
+      got.push_back(to_json(row));
+      return Ok();
+    }));
     std::string why;
-    EXPECT_TRUE(Matches(it->value(), got, why, "contacts")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
-  }
+    EXPECT_TRUE(Matches(it->value(), got, why, key)) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
+  };
+  expect_rows("contacts", "SELECT id, email, fields, merged_into FROM contacts WHERE store_id = 1 ORDER BY id",
+              [](const db::Row& row) -> json::value {
+                return json::object{
+                    {"id", row.GetInt64(0)},
+                    {"email", row.IsNull(1) ? json::value(nullptr) : json::value(row.GetText(1))},
+                    {"fields", *ParseJson(row.GetText(2))},
+                    {"merged_into", row.IsNull(3) ? json::value(nullptr) : json::value(row.GetInt64(3))}};
+              });
   if (auto it = expect.find("events"); it != expect.end()) {
     json::array got;
     ASSERT_TRUE((*reader)->QueryEach("SELECT id, contact_id, type, data FROM events WHERE store_id = 1 ORDER BY id", {},
@@ -256,45 +262,26 @@ TEST_P(GoldenCase, StoredStateMatches) {
       EXPECT_EQ(chain, ids) << GetParam().filename() << ": the event chain of contact " << contact;
     }
   }
-  if (auto it = expect.find("carts"); it != expect.end()) {
-    json::array got;
-    ASSERT_TRUE((*reader)->QueryEach(
-        "SELECT contact_id, cart_id, state, total_quantity, total_price FROM carts WHERE store_id = 1 ORDER BY contact_id", {},
-        [&](const db::Row& row) -> Status {
-          got.push_back(json::object{{"contact", row.GetInt64(0)},
-                                     {"cart_id", row.GetText(1)},
-                                     {"state", row.GetText(2)},
-                                     {"total_quantity", row.GetDouble(3)},
-                                     {"total_price", row.GetDouble(4)}});
-          return Ok();
-        }));
-    std::string why;
-    EXPECT_TRUE(Matches(it->value(), got, why, "carts")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
-  }
-  if (auto it = expect.find("push_subscriptions"); it != expect.end()) {
-    json::array got;
-    ASSERT_TRUE((*reader)->QueryEach(
-        "SELECT contact_id, endpoint, p256dh, auth FROM push_subscriptions WHERE store_id = 1 ORDER BY endpoint", {},
-        [&](const db::Row& row) -> Status {
-          got.push_back(json::object{{"contact", row.GetInt64(0)},
-                                     {"endpoint", row.GetText(1)},
-                                     {"p256dh", row.GetText(2)},
-                                     {"auth", row.GetText(3)}});
-          return Ok();
-        }));
-    std::string why;
-    EXPECT_TRUE(Matches(it->value(), got, why, "push_subscriptions")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
-  }
-  if (auto it = expect.find("products"); it != expect.end()) {
-    json::array got;
-    ASSERT_TRUE((*reader)->QueryEach("SELECT product_id, data FROM products WHERE store_id = 1 ORDER BY product_id", {},
-                                     [&](const db::Row& row) -> Status {
-                                       got.push_back(*ParseJson(row.GetText(1)));
-                                       return Ok();
-                                     }));
-    std::string why;
-    EXPECT_TRUE(Matches(it->value(), got, why, "products")) << GetParam().filename() << ": " << why << "\nall: " << ToJson(got);
-  }
+  expect_rows("carts",
+              "SELECT contact_id, cart_id, state, total_quantity, total_price FROM carts WHERE store_id = 1 "
+              "ORDER BY contact_id",
+              [](const db::Row& row) -> json::value {
+                return json::object{{"contact", row.GetInt64(0)},
+                                    {"cart_id", row.GetText(1)},
+                                    {"state", row.GetText(2)},
+                                    {"total_quantity", row.GetDouble(3)},
+                                    {"total_price", row.GetDouble(4)}};
+              });
+  expect_rows("push_subscriptions",
+              "SELECT contact_id, endpoint, p256dh, auth FROM push_subscriptions WHERE store_id = 1 ORDER BY endpoint",
+              [](const db::Row& row) -> json::value {
+                return json::object{{"contact", row.GetInt64(0)},
+                                    {"endpoint", row.GetText(1)},
+                                    {"p256dh", row.GetText(2)},
+                                    {"auth", row.GetText(3)}};
+              });
+  expect_rows("products", "SELECT product_id, data FROM products WHERE store_id = 1 ORDER BY product_id",
+              [](const db::Row& row) -> json::value { return *ParseJson(row.GetText(1)); });
 }
 
 std::vector<fs::path> Cases() {
