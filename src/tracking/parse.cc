@@ -1014,6 +1014,33 @@ namespace {
 
 // The body of a REST call about one contact: a JSON object naming it by `email`, `contactId` or
 // `trackerId`. `what` says what the call is for, in the error.
+// Whom a REST call (or one event of a batch) is about: `email`, `contactId` or `trackerId`, at least
+// one. `prefix` starts the field names ("" or "events[3]."); `what` names the call in the error.
+Result<ContactKeys> RestContactKeys(const object& o, const std::string& prefix, std::string_view what) {
+  ContactKeys keys;
+  if (auto v = Field(o, "email")) {
+    std::string_view s;
+    if (v->get_string().get(s)) return Invalid(prefix + "email", fmt::format("expected an email, got {}", Show(*v)));
+    STARLING_ASSIGN_OR_RETURN(keys.email, accounts::NormalizeEmail(s, prefix + "email"));
+  }
+  if (auto v = Field(o, "contactId")) {
+    STARLING_ASSIGN_OR_RETURN(keys.contact_id, Integer(*v, prefix + "contactId", 1));
+  }
+  if (auto v = Field(o, "trackerId")) {
+    std::string_view s;
+    if (v->get_string().get(s) || !ValidTrackerId(s)) {
+      return Invalid(prefix + "trackerId", fmt::format("expected a tracker id, got {}", Show(*v)));
+    }
+    keys.tracker_id = std::string(s);
+  }
+  if (keys.email.empty() && keys.contact_id == 0 && keys.tracker_id.empty()) {
+    return Invalid(prefix + "email",
+                   fmt::format("say which contact {} is for with `email`, `contactId` or `trackerId`", what));
+  }
+  return keys;
+}
+
+// The body of a REST call about one contact: a JSON object naming it (RestContactKeys).
 Result<object> RestContactBody(std::string_view body, std::string_view what, TrackBatch& batch) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
@@ -1021,23 +1048,7 @@ Result<object> RestContactBody(std::string_view body, std::string_view what, Tra
     return Error::InvalidArgument(fmt::format("request body: expected a JSON object, got {}", Show(doc)));
   }
   batch.source = "api";
-  if (auto v = Field(root, "email")) {
-    std::string_view s;
-    if (v->get_string().get(s)) return Invalid("email", fmt::format("expected an email, got {}", Show(*v)));
-    STARLING_ASSIGN_OR_RETURN(batch.keys.email, accounts::NormalizeEmail(s, "email"));
-  }
-  if (auto v = Field(root, "contactId")) {
-    STARLING_ASSIGN_OR_RETURN(batch.keys.contact_id, Integer(*v, "contactId", 1));
-  }
-  if (auto v = Field(root, "trackerId")) {
-    std::string_view s;
-    if (v->get_string().get(s) || !ValidTrackerId(s)) return Invalid("trackerId", "expected a tracker id");
-    batch.keys.tracker_id = std::string(s);
-  }
-  if (batch.keys.email.empty() && batch.keys.contact_id == 0 && batch.keys.tracker_id.empty()) {
-    return Error::InvalidArgument(
-        fmt::format("email: say which contact {} is for with `email` (or `contactId`, `trackerId`)", what), "email");
-  }
+  STARLING_ASSIGN_OR_RETURN(batch.keys, RestContactKeys(root, "", what));
   return root;
 }
 
@@ -1131,26 +1142,7 @@ Result<BatchRequest> ParseEventBatch(std::string_view body, const ParseLimits& l
   auto event_keys = [](element e, const std::string& path) -> Result<ContactKeys> {
     object o;
     if (e.get_object().get(o)) return Invalid(path, fmt::format("expected an event object, got {}", Show(e)));
-    ContactKeys keys;
-    if (auto em = Field(o, "email")) {
-      std::string_view s;
-      if (em->get_string().get(s)) return Invalid(path + ".email", fmt::format("expected an email, got {}", Show(*em)));
-      STARLING_ASSIGN_OR_RETURN(keys.email, accounts::NormalizeEmail(s, path + ".email"));
-    }
-    if (auto t = Field(o, "trackerId")) {
-      std::string_view s;
-      if (t->get_string().get(s) || !ValidTrackerId(s)) {
-        return Invalid(path + ".trackerId", fmt::format("expected a tracker id, got {}", Show(*t)));
-      }
-      keys.tracker_id = std::string(s);
-    }
-    if (auto c = Field(o, "contactId")) {
-      STARLING_ASSIGN_OR_RETURN(keys.contact_id, Integer(*c, path + ".contactId", 1));
-    }
-    if (keys.email.empty() && keys.tracker_id.empty() && keys.contact_id == 0) {
-      return Invalid(path + ".email", "each event needs `email`, `trackerId` or `contactId`");
-    }
-    return keys;
+    return RestContactKeys(o, path + ".", "each event");
   };
   int i = 0;
   for (element e : events) {

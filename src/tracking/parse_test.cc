@@ -226,7 +226,9 @@ TEST(RestPayloadTest, BatchRefusesOnlyTheEventsWithoutUsableKeys) {
   ASSERT_EQ(b->refused.size(), 4u);
   EXPECT_EQ(b->refused[0].index, 0);
   EXPECT_EQ(b->refused[0].field, "events[0].email");
-  EXPECT_NE(b->refused[0].message.find("needs `email`, `trackerId` or `contactId`"), std::string::npos);
+  EXPECT_NE(b->refused[0].message.find("say which contact each event is for with `email`, `contactId` or `trackerId`"),
+            std::string::npos)
+      << b->refused[0].message;
   EXPECT_EQ(b->refused[1].field, "events[2].email");
   EXPECT_EQ(b->refused[2].field, "events[3]");
   EXPECT_EQ(b->refused[2].message, "events[3]: expected an event object, got \"login\"");
