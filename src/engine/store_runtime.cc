@@ -79,12 +79,11 @@ constexpr std::string_view kCartTimer = "cart-abandonment";
 // A push subscription sent again is written again (last_seen_at) at most this often.
 constexpr int64_t kPushSeenEveryUs = int64_t{24} * 3600 * 1'000'000;
 
-uint64_t PushKeysFingerprint(std::string_view p256dh, std::string_view auth) {
-  return std::hash<std::string_view>{}(p256dh) * 31 + std::hash<std::string_view>{}(auth);
-}
-
-
 uint64_t Fingerprint(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+uint64_t PushKeysFingerprint(std::string_view p256dh, std::string_view auth) {
+  return Fingerprint(p256dh) * 31 + Fingerprint(auth);
+}
 
 std::string ItemsJson(const std::vector<CartItem>& items) {
   JsonWriter w;
