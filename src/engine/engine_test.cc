@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -166,6 +167,20 @@ int64_t AbandonedCarts(db::Database& database) {
   return count && *count ? (**count).GetInt64(0) : -1;
 }
 
+// Sends a script request with a one-line cart to `store` and waits for its outcome.
+TrackOutcome TrackCart(Engine& engine, int64_t store) {
+  tracking::TrackBatch batch;
+  batch.source = "script";
+  tracking::CartLine line;
+  line.product = {"p", "P", "https://shop.example/p", 3,
+                  R"({"productId":"p","name":"P","url":"https://shop.example/p","unitPrice":3})"};
+  line.price = 3;
+  batch.cart = tracking::Cart{"c1", 1, 3, {line}};
+  std::promise<TrackOutcome> done;
+  engine.Track(store, std::move(batch), [&done](TrackOutcome o) { done.set_value(std::move(o)); });
+  return done.get_future().get();
+}
+
 // After a restart, stores with an active cart abandon it when the delay is over although they receive
 // no request (they used to wait for their next request), and not before. More stores than a worker
 // loads in one round.
@@ -179,16 +194,7 @@ TEST(EngineTimersTest, PendingCartTimersFireAfterARestartWithoutARequest) {
     db::GroupCommitter committer(*database, {});
     Engine engine(*database, committer, clock, settings, {.workers = 2});
     for (int64_t store = kFirstStore; store < kFirstStore + kStores; ++store) {
-      tracking::TrackBatch batch;
-      batch.source = "script";
-      tracking::CartLine line;
-      line.product = {"p", "P", "https://shop.example/p", 3,
-                      R"({"productId":"p","name":"P","url":"https://shop.example/p","unitPrice":3})"};
-      line.price = 3;
-      batch.cart = tracking::Cart{"c1", 1, 3, {line}};
-      std::promise<TrackOutcome> done;
-      engine.Track(store, std::move(batch), [&done](TrackOutcome o) { done.set_value(std::move(o)); });
-      ASSERT_TRUE(done.get_future().get().status);
+      ASSERT_TRUE(TrackCart(engine, store).status);
     }
     engine.Stop();
     committer.Stop();
@@ -209,6 +215,72 @@ TEST(EngineTimersTest, PendingCartTimersFireAfterARestartWithoutARequest) {
   EXPECT_EQ(abandoned, kStores);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(AbandonedCarts(*database), kStores);  // once each
+  engine.Stop();
+  committer.Stop();
+}
+
+// A store with a due timer that cannot be loaded after a restart (here its settings cannot be read) is
+// tried again 1, 2, 4… minutes later — not at every worker tick, and not never — and its timer fires
+// once it loads.
+TEST(EngineTimersTest, ADormantStoreThatCannotBeLoadedIsRetriedWithBackoff) {
+  db::testing::TempDir dir;
+  auto database = Migrated(db::testing::OpenTestDatabase(dir));
+  FakeClock clock{TimePoint(std::chrono::seconds(1'790'000'000))};
+  constexpr int64_t kStore = 7;
+  {
+    auto settings = [](int64_t) -> Result<RuntimeSettings> { return RuntimeSettings{.cart_abandonment_minutes = 30}; };
+    db::GroupCommitter committer(*database, {});
+    Engine engine(*database, committer, clock, settings, {.workers = 2});
+    ASSERT_TRUE(TrackCart(engine, kStore).status);
+    engine.Stop();
+    committer.Stop();
+  }
+  clock.Advance(std::chrono::minutes(31));  // the cart is due at once after the restart
+
+  std::atomic<bool> broken{true};
+  std::atomic<int> attempts{0};  // reads of the settings while broken: one per load attempt
+  auto settings = [&](int64_t) -> Result<RuntimeSettings> {
+    if (broken.load()) {
+      attempts.fetch_add(1);
+      return Error::Unavailable("settings unreadable (test)");
+    }
+    return RuntimeSettings{.cart_abandonment_minutes = 30};
+  };
+  auto wait_for_attempts = [&](int n) {
+    for (int i = 0; i < 300 && attempts.load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return attempts.load();
+  };
+  db::GroupCommitter committer(*database, {});
+  Engine engine(*database, committer, clock, settings, {.workers = 2});
+  // The start-up scan reads the settings once (to know when the cart is due), then the first load fails.
+  EXPECT_EQ(wait_for_attempts(2), 2);
+  // Not retried at every tick.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  EXPECT_EQ(attempts.load(), 2);
+  // Retried after one minute, not before; then after two more minutes, not before.
+  int expected = 2;
+  for (auto delay : {std::chrono::minutes(1), std::chrono::minutes(2)}) {
+    clock.Advance(delay - std::chrono::seconds(5));
+    engine.Poke();
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    EXPECT_EQ(attempts.load(), expected) << "retried before " << delay.count() << " min";
+    clock.Advance(std::chrono::seconds(6));
+    engine.Poke();
+    EXPECT_EQ(wait_for_attempts(expected + 1), expected + 1) << "not retried after " << delay.count() << " min";
+    ++expected;
+  }
+  EXPECT_EQ(AbandonedCarts(*database), 0);
+  // Readable again: the next retry (four minutes later) loads the store and its timer fires.
+  broken.store(false);
+  clock.Advance(std::chrono::minutes(4) + std::chrono::seconds(1));
+  engine.Poke();
+  int64_t abandoned = 0;
+  for (int i = 0; i < 300 && abandoned < 1; ++i) {
+    abandoned = AbandonedCarts(*database);
+    if (abandoned < 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(abandoned, 1);
+  EXPECT_EQ(attempts.load(), expected);
   engine.Stop();
   committer.Stop();
 }
