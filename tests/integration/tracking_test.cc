@@ -210,6 +210,24 @@ TEST_F(TrackingApiTest, RefusalsAreClearAndStoreNothing) {
   EXPECT_NE(metrics.body.find(R"(starling_tracking_dropped_total{reason="bot"} 1)"), std::string::npos);
 }
 
+// The server caches what a token names; a rotation makes the old token unknown and the new one known at
+// once, and an unknown token stays a 404 however often it is sent.
+TEST_F(TrackingApiTest, ARotatedTokenStopsWorkingAndTheNewOneWorksAtOnce) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(server_->Send("POST", "/collect/never-a-token", "{}").status, 404);
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);  // the old token is cached now
+  ApiClient ana(*server_);
+  ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
+  HttpResponse rotated = ana.Post("/api/v1/stores/" + std::to_string(store_id_) + "/settings/tracking-token", {});
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  std::string old_token = token_;
+  token_ = std::string(Body(rotated).at("tracking_token").as_string());
+  ASSERT_NE(token_, old_token);
+  EXPECT_EQ(server_->Send("POST", "/collect/" + old_token, R"({"events":[{"type":"page-visit"}]})").status, 404);
+  EXPECT_EQ(server_->Send("POST", "/collect/" + old_token, R"({"events":[{"type":"page-visit"}]})").status, 404);
+  EXPECT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);
+  EXPECT_EQ(server_->Send("POST", "/collect/never-a-token", "{}").status, 404);
+}
+
 TEST_F(TrackingApiTest, ExcludedIpsAreDropped) {
   ApiClient ana(*server_);
   ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
