@@ -718,7 +718,9 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   } else {
     const std::string& email = IdentityEmail(batch);
     IdentityDecision d =
-        ResolveIdentity(*this, batch.keys.tracker_id, email, batch.keys.external_id, [this] { return NewTrackerId(); },
+        ResolveIdentity(*this, batch.keys.tracker_id, email, batch.keys.external_id,
+                        // Only the script's requests keep a tracker made up for them (below).
+                        [this, &batch] { return batch.keeps_tracker ? NewTrackerId() : std::string(); },
                         batch.push_subscription ? batch.push_subscription->endpoint : std::string());
     using Kind = IdentityDecision::Kind;
     bool creates = d.kind == Kind::kNewAnonymous || d.kind == Kind::kNewIdentified;
