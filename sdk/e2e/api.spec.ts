@@ -130,7 +130,42 @@ test('sendEvents drops invalid events, carts and cart lines with a warning', asy
     '[starling] sendEvents: event 2 dropped: it is not an object with a "type"',
     '[starling] sendEvents: event 3 dropped: it is not an object with a "type"',
     '[starling] sendEvents: cart dropped: it has no cartId',
-    '[starling] sendEvents: cart product 1 dropped: it needs productId, name, url and unitPrice ≥ 0',
+    '[starling] sendEvents: cart product 1 dropped: it needs productId, name, an http(s) url and unitPrice ≥ 0',
+  ]);
+});
+
+// What the server would refuse is not sent: a custom event without eventId, a purchase without
+// purchaseId, a product-visited without a valid product, and a purchase's invalid lines.
+test('sendEvents drops events the server would refuse, and a purchase keeps only its valid lines', async ({
+  page, site, collector, log,
+}) => {
+  await page.goto(site.url('/pages/plain.html'));
+  await collector.next();
+  const ok = { productId: 'OK', name: 'Ok', url: 'https://shop.test/p/ok', unitPrice: 1 };
+  await page.evaluate(
+    (ok) =>
+      window.starling!.sendEvents([
+        { type: 'custom' },
+        { type: 'purchase', purchase: { products: [] } },
+        { type: 'product-visited', product: { productId: 'A', name: 'A', url: 'https://shop.test/a', unitPrice: -3 } },
+        { type: 'product-visited', product: { productId: 'B', name: 'B', url: '/relative', unitPrice: 3 } },
+        { type: 'product-visited', product: ok },
+        { type: 'purchase', purchase: { purchaseId: 'o-1', products: [{ ...ok, quantity: 1 }, { productId: 'NO-NAME', url: 'https://shop.test/x', unitPrice: 1, quantity: 1 }] } },
+        { type: 'custom', eventId: 'wishlist' },
+      ]),
+    ok,
+  );
+  expect((await collector.nextBody()).events).toEqual([
+    { type: 'product-visited', product: ok },
+    { type: 'purchase', purchase: { purchaseId: 'o-1', products: [{ ...ok, quantity: 1 }] } },
+    { type: 'custom', eventId: 'wishlist' },
+  ]);
+  expect(log.warnings).toEqual([
+    '[starling] sendEvents: event 0 dropped: a custom event needs its eventId',
+    '[starling] sendEvents: event 1 dropped: a purchase needs its purchase.purchaseId',
+    '[starling] sendEvents: event 2 dropped: its product needs productId, name, an http(s) url and unitPrice ≥ 0',
+    '[starling] sendEvents: event 3 dropped: its product needs productId, name, an http(s) url and unitPrice ≥ 0',
+    '[starling] sendEvents: event 5: purchase product 1 dropped: it needs productId, name, an http(s) url and unitPrice ≥ 0',
   ]);
 });
 

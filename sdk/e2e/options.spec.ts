@@ -78,6 +78,8 @@ test('sampling 0 sends nothing; sampling 1 sends', async ({ page, site, collecto
   collector.config = { sampling: 0 };
   await page.goto(site.url('/pages/plain.html'));
   await expectNotRunning(page, log, 'this browser is outside the sample', collector.requests);
+  // Nothing written either: no draw is needed to know a rate of 0.
+  expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
   collector.config = { sampling: 1 };
   await page.goto(site.url('/pages/plain.html'));
   await collector.next();

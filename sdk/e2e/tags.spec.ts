@@ -65,6 +65,15 @@ test('invalid products are dropped with a warning; invalid optional fields are l
   expect(body.events).toEqual([
     { type: 'page-visit' },
     { type: 'product-visited', product: product('KEPT', 'Kept', 'https://shop.test/p/kept', 0) },
+    {
+      type: 'product-visited',
+      // Another time zone is sent in UTC; a negative priority and a rating of 0 are valid.
+      product: product('DATED', 'Dated', site.url('/p/dated'), 2, {
+        priority: -4,
+        ratingValue: 0,
+        publishedAt: '2025-03-01T08:00:00.000Z',
+      }),
+    },
   ]);
   expect(log.warnings).toEqual([
     '[starling] cn_product_visited: product dropped: it has no product_id',
@@ -73,9 +82,16 @@ test('invalid products are dropped with a warning; invalid optional fields are l
     '[starling] cn_product_visited: product "NEGATIVE" dropped: its unit_price "-5" is not a number ≥ 0',
     '[starling] cn_product_visited: product "NOT-A-NUMBER" dropped: its unit_price "12,50 €" is not a number ≥ 0',
     '[starling] cn_product_visited: product "KEPT": availability left out: expected instock, outofstock, unverified, discontinued, got "maybe"',
+    '[starling] cn_product_visited: product "KEPT": image_url left out: expected an http(s) URL, got "javascript:alert(1)"',
+    '[starling] cn_product_visited: product "KEPT": thumbnail_url left out: expected an http(s) URL, got "mailto:x@shop.test"',
     '[starling] cn_product_visited: product "KEPT": rating_value left out: expected a number from 0 to 5, got "7"',
-    '[starling] cn_product_visited: product "KEPT": review_count left out: expected an integer, got "many"',
+    '[starling] cn_product_visited: product "KEPT": review_count left out: expected an integer ≥ 0, got "many"',
+    '[starling] cn_product_visited: product "KEPT": rating_count left out: expected an integer ≥ 0, got "-2"',
     '[starling] cn_product_visited: product "KEPT": unit_price_original left out: expected a number ≥ 0, got "-1"',
+    '[starling] cn_product_visited: product "KEPT": discounted_percentage left out: expected a number from 0 to 100, got "120"',
+    '[starling] cn_product_visited: product "KEPT": published_at left out: expected a date like 2026-05-01T12:00:00Z, got "yesterday-ish"',
+    '[starling] cn_product_visited: product "KEPT": stock left out: expected an integer ≥ 0, got "-3"',
+    '[starling] cn_product_visited: product "SCRIPT-URL" dropped: its url "javascript:void(0)" is not an http(s) URL',
   ]);
 });
 

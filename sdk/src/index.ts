@@ -61,6 +61,7 @@ async function fetchConfig(url: string): Promise<ScriptConfig | null> {
 /** Each browser draws one number once; it is in the sample while that number is below the rate. */
 function inSample(rate: number): boolean {
   if (rate >= 1) return true;
+  if (!(rate > 0)) return false;  // nothing written: the browser is out whatever its draw
   let draw = parseFloat(load('localStorage', SAMPLE_KEY) ?? '');
   if (!(draw >= 0 && draw < 1)) {
     draw = Math.random();

@@ -6,8 +6,13 @@ import { warn } from './util';
 /** Elements that hold one product's children inside a bigger tag. */
 const PRODUCT_HOLDERS = ['cn_product', 'product_basket_item'];
 
-/** How an optional product child is read: text, URL, inner HTML, number ≥ 0, integer, rating, availability. */
-type Kind = 'text' | 'url' | 'html' | 'number' | 'integer' | 'rating' | 'availability';
+/**
+ * How an optional product child is read, with the server's rule for it (src/tracking/parse.cc), so that
+ * nothing the server would refuse — which costs the whole product, or the whole cart — is sent: text,
+ * http(s) URL, inner HTML, number ≥ 0, integer, count (integer ≥ 0), rating (0…5), percentage (0…100),
+ * time (ISO 8601, sent in UTC), availability.
+ */
+type Kind = 'text' | 'url' | 'html' | 'number' | 'integer' | 'count' | 'rating' | 'percent' | 'time' | 'availability';
 
 const PRODUCT_FIELDS: Record<string, Kind> = {
   availability: 'availability',
@@ -16,18 +21,18 @@ const PRODUCT_FIELDS: Record<string, Kind> = {
   description: 'html',
   priority: 'integer',
   rating_value: 'rating',
-  review_count: 'integer',
-  rating_count: 'integer',
+  review_count: 'count',
+  rating_count: 'count',
   brand: 'text',
   unit_price_original: 'number',
   unit_price_without_vat: 'number',
   discounted_amount: 'number',
-  discounted_percentage: 'number',
+  discounted_percentage: 'percent',
   custom_field_1: 'text',
   custom_field_2: 'text',
   custom_field_3: 'text',
-  published_at: 'text',
-  stock: 'integer',
+  published_at: 'time',
+  stock: 'count',
 };
 
 /** Repeatable product children and the array they fill. */
@@ -41,6 +46,13 @@ const AVAILABILITY = ['instock', 'outofstock', 'unverified', 'discontinued'];
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const INTEGER = /^[+-]?\d+$/;
+/** The server's time format; other dates that start like an ISO date are converted to it. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+/** The server's limits on a text (characters), an inner HTML and a URL. */
+const MAX_TEXT = 2000;
+const MAX_HTML = 20000;
+const MAX_URL = 2048;
 
 /** `unit_price_without_vat` → `unitPriceWithoutVat`. */
 function camel(name: string): string {
@@ -81,13 +93,25 @@ function toNumber(t: string | undefined): number | undefined {
   return t !== undefined && NUMBER.test(t) ? parseFloat(t) : undefined;
 }
 
+/** An absolute http(s) URL (relative ones resolved against the page), or undefined. */
 function toUrl(t: string | undefined): string | undefined {
   if (t === undefined) return undefined;
   try {
-    return new URL(t, location.href).href;
+    const url = new URL(t, location.href);
+    return /^https?:$/.test(url.protocol) && url.href.length <= MAX_URL ? url.href : undefined;
   } catch {
     return undefined;
   }
+}
+
+function inRange(n: number | undefined, min: number, max: number): number | undefined {
+  return n !== undefined && n >= min && n <= max ? n : undefined;
+}
+
+function toTime(t: string): string | undefined {
+  if (ISO_UTC.test(t)) return t;
+  const ms = ISO_DATE.test(t) ? Date.parse(t) : NaN;
+  return isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 function describe(where: string, id: string | undefined): string {
@@ -99,7 +123,8 @@ function optional(root: Element, cls: string, kind: Kind, where: string): unknow
   if (kind === 'html') {
     const el = children(root, cls)[0];
     const html = el ? el.innerHTML.trim() : '';
-    return html === '' ? undefined : html;
+    if (html.length > MAX_HTML) warn(`${where}: ${cls} left out: longer than ${MAX_HTML} characters`);
+    return html === '' || html.length > MAX_HTML ? undefined : html;
   }
   const raw = value(root, cls);
   if (raw === undefined) return undefined;
@@ -107,26 +132,34 @@ function optional(root: Element, cls: string, kind: Kind, where: string): unknow
   let expected: string;
   switch (kind) {
     case 'text':
-      return raw;
+      result = raw.length <= MAX_TEXT ? raw : undefined;
+      expected = `at most ${MAX_TEXT} characters`;
+      break;
     case 'url':
       result = toUrl(raw);
-      expected = 'a URL';
+      expected = 'an http(s) URL';
       break;
     case 'number':
-      result = toNumber(raw);
-      if (typeof result === 'number' && result < 0) result = undefined;
+      result = inRange(toNumber(raw), 0, Infinity);
       expected = 'a number ≥ 0';
       break;
     case 'integer':
-      result = INTEGER.test(raw) ? parseInt(raw, 10) : undefined;
-      expected = 'an integer';
+    case 'count':
+      result = INTEGER.test(raw) ? inRange(parseInt(raw, 10), kind === 'count' ? 0 : -Infinity, Infinity) : undefined;
+      expected = kind === 'count' ? 'an integer ≥ 0' : 'an integer';
       break;
-    case 'rating': {
-      const n = toNumber(raw);
-      result = n !== undefined && n <= 5 ? n : undefined;
+    case 'rating':
+      result = inRange(toNumber(raw), 0, 5);
       expected = 'a number from 0 to 5';
       break;
-    }
+    case 'percent':
+      result = inRange(toNumber(raw), 0, 100);
+      expected = 'a number from 0 to 100';
+      break;
+    case 'time':
+      result = toTime(raw);
+      expected = 'a date like 2026-05-01T12:00:00Z';
+      break;
     case 'availability': {
       const a = raw.replace(/^https?:\/\/schema\.org\//i, '').toLowerCase();
       result = AVAILABILITY.indexOf(a) >= 0 ? a : undefined;
@@ -150,7 +183,8 @@ export function readProduct(root: Element, where: string): Product | null {
   let why: string | undefined;
   if (productId === undefined) why = 'it has no product_id';
   else if (name === undefined) why = 'it has no name';
-  else if (url === undefined) why = rawUrl === undefined ? 'it has no url' : `its url "${rawUrl}" is not a URL`;
+  else if (name.length > MAX_TEXT) why = `its name is longer than ${MAX_TEXT} characters`;
+  else if (url === undefined) why = rawUrl === undefined ? 'it has no url' : `its url "${rawUrl}" is not an http(s) URL`;
   else if (rawPrice === undefined) why = 'it has no unit_price';
   else if (unitPrice === undefined || unitPrice < 0) why = `its unit_price "${rawPrice}" is not a number ≥ 0`;
   if (why !== undefined || productId === undefined || name === undefined || url === undefined || unitPrice === undefined) {

@@ -79,40 +79,74 @@ function readJson(kind: 'sessionStorage', key: string): unknown {
   }
 }
 
-/** Checks the events given to sendEvents: objects with a non-empty string `type`. */
+/** A product object as the server takes it: productId, name, url and unitPrice ≥ 0. */
+function validProduct(p: unknown): boolean {
+  return (
+    isObject(p) &&
+    (typeof p.productId === 'string' || typeof p.productId === 'number') &&
+    p.productId !== '' &&
+    typeof p.name === 'string' && p.name !== '' &&
+    typeof p.url === 'string' && /^https?:\/\//i.test(p.url) &&
+    typeof p.unitPrice === 'number' && p.unitPrice >= 0
+  );
+}
+
+/** The valid lines of a cart's or purchase's `products`; the others dropped with a warning. */
+function validLines(products: unknown, where: string): unknown[] {
+  return (Array.isArray(products) ? products : []).filter((p: unknown, i) => {
+    const ok = validProduct(p);
+    if (!ok) warn(`sendEvents: ${where} product ${i} dropped: it needs productId, name, an http(s) url and unitPrice ≥ 0`);
+    return ok;
+  });
+}
+
+function hasId(o: unknown, key: string): boolean {
+  return isObject(o) && (typeof o[key] === 'string' || typeof o[key] === 'number') && o[key] !== '';
+}
+
+/**
+ * Checks the events given to sendEvents: objects with a non-empty string `type`; a custom event needs its
+ * `eventId`, a purchase its `purchase.purchaseId`, a product-visited a valid `product`. Invalid lines of a
+ * purchase are dropped, the purchase kept.
+ */
 export function validEvents(events: unknown): StarlingEvent[] {
   if (events === undefined || events === null) return [];
   if (!Array.isArray(events)) {
     warn('sendEvents: events must be an array; nothing sent');
     return [];
   }
-  return events.filter((e: unknown, i): e is StarlingEvent => {
-    const ok = isObject(e) && typeof e.type === 'string' && e.type !== '';
-    if (!ok) warn(`sendEvents: event ${i} dropped: it is not an object with a "type"`);
-    return ok;
+  const kept: StarlingEvent[] = [];
+  events.forEach((e: unknown, i) => {
+    let why: string | undefined;
+    if (!isObject(e) || typeof e.type !== 'string' || e.type === '') why = 'it is not an object with a "type"';
+    else if (e.type === 'custom' && !hasId(e, 'eventId')) why = 'a custom event needs its eventId';
+    else if (e.type === 'purchase' && !hasId(e.purchase, 'purchaseId')) why = 'a purchase needs its purchase.purchaseId';
+    else if (e.type === 'product-visited' && !validProduct(e.product)) {
+      why = 'its product needs productId, name, an http(s) url and unitPrice ≥ 0';
+    }
+    if (why !== undefined) {
+      warn(`sendEvents: event ${i} dropped: ${why}`);
+      return;
+    }
+    const event = e as StarlingEvent;
+    if (event.type === 'purchase') {
+      const purchase = event.purchase as Fields;
+      kept.push({ ...event, purchase: { ...purchase, products: validLines(purchase.products, `event ${i}: purchase`) } });
+    } else {
+      kept.push(event);
+    }
   });
+  return kept;
 }
 
-/** Checks a cart given to sendEvents: a `cartId` and products with productId, name, url and unitPrice ≥ 0. */
+/** Checks a cart given to sendEvents: a `cartId`, and products as validProduct wants them. */
 export function validCart(cart: unknown): Fields | undefined {
   if (cart === undefined || cart === null) return undefined;
-  if (!isObject(cart) || (typeof cart.cartId !== 'string' && typeof cart.cartId !== 'number') || cart.cartId === '') {
+  if (!isObject(cart) || !hasId(cart, 'cartId')) {
     warn('sendEvents: cart dropped: it has no cartId');
     return undefined;
   }
-  const products = Array.isArray(cart.products) ? cart.products : [];
-  const kept = products.filter((p: unknown, i) => {
-    const ok =
-      isObject(p) &&
-      (typeof p.productId === 'string' || typeof p.productId === 'number') &&
-      p.productId !== '' &&
-      typeof p.name === 'string' && p.name !== '' &&
-      typeof p.url === 'string' && p.url !== '' &&
-      typeof p.unitPrice === 'number' && p.unitPrice >= 0;
-    if (!ok) warn(`sendEvents: cart product ${i} dropped: it needs productId, name, url and unitPrice ≥ 0`);
-    return ok;
-  });
-  return { ...cart, products: kept };
+  return { ...cart, products: validLines(cart.products, 'cart') };
 }
 
 export class Tracker {
