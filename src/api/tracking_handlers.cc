@@ -546,7 +546,10 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
   routes.KeyStore(Method::kPost, "/api/v1/events/batch", "Record up to 1,000 events for any contacts",
                   KeyAccess::Scope("events", Access::kWrite),
                   [&engine](http::Request& request, const StoreContext& ctx) {
-                    auto parsed = tracking::ParseEventBatch(request.body);
+                    // Purchases have their own scope (POST /api/v1/purchases): a key without it records
+                    // no purchase through the batch either.
+                    bool purchases = ctx.principal.is_user() || ctx.principal.scopes.Allows("purchases", Access::kWrite);
+                    auto parsed = tracking::ParseEventBatch(request.body, purchases);
                     if (!parsed) return Response::FromError(parsed.error());
                     if (!parsed->refused.empty()) {
                       engine.RecordRefused(ctx.store_id, "api", request.remote_address,

@@ -1124,7 +1124,7 @@ Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, cons
   return batch;
 }
 
-Result<BatchRequest> ParseEventBatch(std::string_view body, const ParseLimits& limits) {
+Result<BatchRequest> ParseEventBatch(std::string_view body, bool purchases_allowed, const ParseLimits& limits) {
   STARLING_ASSIGN_OR_RETURN(element doc, ParseDocument(ThreadParser(), body));
   object root;
   array events;
@@ -1164,6 +1164,10 @@ Result<BatchRequest> ParseEventBatch(std::string_view body, const ParseLimits& l
     auto event = ParseEvent(e, path, limits, PageContext{}, batch);
     if (!event) {
       batch.errors.push_back({i, event.error().field, event.error().message});
+    } else if (event->type == "purchase" && !purchases_allowed) {
+      batch.errors.push_back({i, path + ".type",
+                              "a purchase needs an API key with the scope `purchases:write`: give this key that scope, "
+                              "or send purchases with a key that has it"});
     } else {
       batch.events.push_back(std::move(*event));
     }

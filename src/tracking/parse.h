@@ -51,8 +51,9 @@ struct BatchRequest {
 
 // POST /api/v1/events/batch: {"events":[…]} with keys per event; one TrackBatch per run of events for
 // the same contact, in order. An event without usable keys (email, trackerId or contactId) is refused
-// alone.
-Result<BatchRequest> ParseEventBatch(std::string_view body, const ParseLimits& limits = {});
+// alone. Unless `purchases_allowed` (the caller's key has the scope purchases:write), a purchase event is
+// refused alone too.
+Result<BatchRequest> ParseEventBatch(std::string_view body, bool purchases_allowed, const ParseLimits& limits = {});
 
 // Segment spec: one call (`kind` "identify", "track", "page", "screen", "alias", "group") or a batch
 // ({"batch":[…]}, kind "batch"). A refused single call is an Error; in a batch only that call is

@@ -199,7 +199,8 @@ TEST(RestPayloadTest, BatchGroupsConsecutiveEventsOfOneContact) {
       {"email":"a@x.example","type":"login"},
       {"email":"a@x.example","type":"search","searchText":"hat","occurredAt":"2026-01-02T03:04:05Z"},
       {"trackerId":"tracker-123","type":"page-visit"},
-      {"email":"a@x.example","type":"bogus"}]})");
+      {"email":"a@x.example","type":"bogus"}]})",
+                           true);
   ASSERT_TRUE(b) << b.error().message;
   EXPECT_EQ(b->items, 4u);
   EXPECT_TRUE(b->refused.empty());
@@ -212,6 +213,31 @@ TEST(RestPayloadTest, BatchGroupsConsecutiveEventsOfOneContact) {
   EXPECT_EQ(batches[2].errors[0].field, "events[3].type");
 }
 
+// A purchase needs the scope purchases:write: without it, each purchase event is refused alone.
+TEST(RestPayloadTest, BatchPurchasesNeedThePurchasesScope) {
+  constexpr std::string_view kBody = R"({"events":[
+      {"email":"a@x.example","type":"login"},
+      {"email":"a@x.example","type":"purchase","purchase":{"purchaseId":"o-1","products":[
+        {"productId":"P1","name":"Shoe","url":"https://a.example/p1","unitPrice":10,"quantity":1}]}},
+      {"email":"a@x.example","type":"search","searchText":"hat"}]})";
+  auto refused = ParseEventBatch(kBody, false);
+  ASSERT_TRUE(refused) << refused.error().message;
+  ASSERT_EQ(refused->batches.size(), 1u);
+  const auto& batch = refused->batches[0];
+  ASSERT_EQ(batch.events.size(), 2u);
+  EXPECT_EQ(batch.events[0].type, "login");
+  EXPECT_EQ(batch.events[1].type, "search");
+  ASSERT_EQ(batch.errors.size(), 1u);
+  EXPECT_EQ(batch.errors[0].index, 1);
+  EXPECT_EQ(batch.errors[0].field, "events[1].type");
+  EXPECT_NE(batch.errors[0].message.find("purchases:write"), std::string::npos);
+  auto allowed = ParseEventBatch(kBody, true);
+  ASSERT_TRUE(allowed);
+  ASSERT_EQ(allowed->batches[0].events.size(), 3u);
+  EXPECT_EQ(allowed->batches[0].events[1].type, "purchase");
+  EXPECT_TRUE(allowed->batches[0].errors.empty());
+}
+
 // An event that names no contact, or names one wrongly, is refused alone; the others are kept.
 TEST(RestPayloadTest, BatchRefusesOnlyTheEventsWithoutUsableKeys) {
   auto b = ParseEventBatch(R"({"events":[
@@ -220,7 +246,8 @@ TEST(RestPayloadTest, BatchRefusesOnlyTheEventsWithoutUsableKeys) {
       {"email":"not an email","type":"login"},
       "login",
       {"trackerId":7,"type":"login"},
-      {"email":"a@x.example","type":"register"}]})");
+      {"email":"a@x.example","type":"register"}]})",
+                           true);
   ASSERT_TRUE(b) << b.error().message;
   EXPECT_EQ(b->items, 6u);
   ASSERT_EQ(b->refused.size(), 4u);

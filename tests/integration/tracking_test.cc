@@ -361,6 +361,29 @@ TEST_F(TrackingApiTest, RestEndpointsWithScopes) {
   ApiClient ana(*server_);
   ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
   EXPECT_EQ(ana.Post("/api/v1/purchases", {{"email", "new@shop.example"}, {"purchaseId", "X"}}).status, 403);
+
+  // A key with events:write but not purchases:write records no purchase through the batch either: the
+  // purchase is refused alone (it does not take the order id), the other events are kept.
+  json::object events_only = Cli(data_dir_, {"apikey", "create", "--store", std::to_string(store_id_), "--name", "events",
+                                             "--scopes", "events:write"});
+  ApiClient eventer(*server_);
+  eventer.UseApiKey(TextOf(events_only, "key_id"), TextOf(events_only, "secret"));
+  json::object line{{"productId", "S1"}, {"name", "Sock"}, {"url", "https://shop.example/s1"}, {"unitPrice", 5}, {"quantity", 1}};
+  HttpResponse sneaked = eventer.Post(
+      "/api/v1/events/batch",
+      {{"events", json::array{json::object{{"email", "new@shop.example"},
+                                           {"type", "purchase"},
+                                           {"purchase", json::object{{"purchaseId", "ORD-2"}, {"products", json::array{line}}}}},
+                              json::object{{"email", "new@shop.example"}, {"type", "search"}, {"searchText", "socks"}}}}});
+  ASSERT_EQ(sneaked.status, 200) << sneaked.body;
+  json::object sneaked_body = Body(sneaked);
+  const json::object& sneaked_result = sneaked_body.at("results").as_array().at(0).as_object();
+  EXPECT_EQ(sneaked_result.at("events_stored").as_int64(), 1) << sneaked.body;
+  ASSERT_EQ(sneaked_result.at("errors").as_array().size(), 1u) << sneaked.body;
+  EXPECT_EQ(TextOf(sneaked_result.at("errors").as_array()[0].as_object(), "field"), "events[0].type");
+  EXPECT_EQ(Activities(contact, "?type=purchase").size(), 1u);
+  HttpResponse real = key.Post("/api/v1/purchases", {{"email", "new@shop.example"}, {"purchaseId", "ORD-2"}, {"products", json::array{line}}});
+  EXPECT_EQ(real.status, 201) << real.body;
 }
 
 TEST_F(TrackingApiTest, SegmentSpecCallsLandOnTheRightContact) {
