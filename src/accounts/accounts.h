@@ -92,6 +92,12 @@ class Accounts final {
   // excluded IPs change: caches elsewhere refresh from it. Add listeners while wiring, before serving.
   using StoreChangeListener = std::function<void(int64_t store_id)>;
   void AddStoreChangeListener(StoreChangeListener listener) { listeners_.push_back(std::move(listener)); }
+  // Called (on the caller's thread, after the commit) when a user's access may have shrunk: a session
+  // ended (sign-out, password changed or reset), an organization or store role changed, a membership
+  // removed. Whatever keeps access granted earlier open (the live view's streams) ends it; the client
+  // asks again and is authorized anew. Add listeners while wiring, before serving.
+  using UserAccessListener = std::function<void(int64_t user_id)>;
+  void AddUserAccessListener(UserAccessListener listener) { user_listeners_.push_back(std::move(listener)); }
 
   // ---- Users and sessions ---------------------------------------------------------------------------
   // Errors: email taken → kConflict (field email); invalid email/password → kInvalidArgument.
@@ -210,6 +216,10 @@ class Accounts final {
   const Clock& clock_;
   AccountsOptions options_;
   std::vector<StoreChangeListener> listeners_;
+  std::vector<UserAccessListener> user_listeners_;
+  void UserAccessChanged(int64_t user_id) const {
+    for (const auto& listener : user_listeners_) listener(user_id);
+  }
 
   std::mutex cache_mutex_;
   std::unordered_map<int64_t, std::shared_ptr<const IpMatcher>> ip_matchers_;  // by store

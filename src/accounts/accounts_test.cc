@@ -150,6 +150,38 @@ TEST_F(AccountsTest, EffectiveRolesFollowOrganizationAndStoreMembership) {
   EXPECT_EQ((*orgs)[0].stores[0].role, StoreRole::kAdministrator);
 }
 
+// Every change that may take access away tells the listeners whose (the live views close on it); a
+// failed change, or a sign-out with an unknown token, tells nobody.
+TEST_F(AccountsTest, AccessChangesAreAnnouncedPerUser) {
+  std::vector<int64_t> told;
+  accounts_->AddUserAccessListener([&told](int64_t user_id) { told.push_back(user_id); });
+  User owner = MakeUser("owner@shop.example");
+  User mia = MakeUser("mia@shop.example");
+  auto [org, store] = MakeStore(owner);
+  ASSERT_TRUE(accounts_->AddStoreMember(store.id, "mia@shop.example", StoreRole::kAdministrator, Actor::Cli()));
+  EXPECT_TRUE(told.empty());  // nothing taken away yet
+
+  ASSERT_TRUE(accounts_->ChangeStoreMemberRole(store.id, mia.id, StoreRole::kMarketer, Actor::Cli()));
+  ASSERT_TRUE(accounts_->RemoveStoreMember(store.id, mia.id, Actor::Cli()));
+  EXPECT_FALSE(accounts_->RemoveStoreMember(store.id, mia.id, Actor::Cli()));  // not a member any more
+  ASSERT_TRUE(accounts_->ChangeOrganizationMemberRole(org.id, mia.id, OrgRole::kAdministrator, OrgRole::kOwner,
+                                                      Actor::Cli()));
+  ASSERT_TRUE(accounts_->RemoveOrganizationMember(org.id, mia.id, OrgRole::kOwner, Actor::Cli()));
+  EXPECT_EQ(told, (std::vector<int64_t>{mia.id, mia.id, mia.id, mia.id}));
+
+  told.clear();
+  auto session = accounts_->Login("owner@shop.example", "password-1", "", "");
+  ASSERT_TRUE(session);
+  ASSERT_TRUE(accounts_->Logout(session->token));
+  ASSERT_TRUE(accounts_->Logout("no-such-session"));
+  ASSERT_TRUE(accounts_->ChangePassword(owner.id, "password-1", "password-2", ""));
+  ASSERT_TRUE(accounts_->EndSessions(owner.id, ""));
+  auto link = accounts_->CreatePasswordResetLink("owner@shop.example");
+  ASSERT_TRUE(link && *link);
+  ASSERT_TRUE(accounts_->ResetPassword((*link)->substr((*link)->find("token=") + 6), "password-3"));
+  EXPECT_EQ(told, (std::vector<int64_t>{owner.id, owner.id, owner.id, owner.id}));
+}
+
 TEST_F(AccountsTest, InvitationsCreateUsersAndExpire) {
   User owner = MakeUser("owner@shop.example");
   auto [org, store] = MakeStore(owner);

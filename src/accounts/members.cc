@@ -145,7 +145,7 @@ Result<Member> Accounts::AddOrganizationMember(int64_t organization_id, std::str
 Result<Member> Accounts::ChangeOrganizationMemberRole(int64_t organization_id, int64_t user_id, OrgRole role,
                                                       OrgRole actor_role, const Actor& actor) {
   std::string now = Now();
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<Member> {
+  auto changed = db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<Member> {
     STARLING_ASSIGN_OR_RETURN(
         auto row, conn.QueryOne("SELECT u.email, u.name, m.role, m.created_at FROM organization_members m JOIN users u "
                                 "ON u.id = m.user_id WHERE m.organization_id = ? AND m.user_id = ?",
@@ -176,12 +176,14 @@ Result<Member> Accounts::ChangeOrganizationMemberRole(int64_t organization_id, i
     }
     return Member{user_id, 0, row->GetText(0), row->GetText(1), role_name, "active", row->GetText(3), "", ""};
   });
+  if (changed) UserAccessChanged(user_id);
+  return changed;
 }
 
 Status Accounts::RemoveOrganizationMember(int64_t organization_id, int64_t user_id, OrgRole actor_role,
                                           const Actor& actor) {
   std::string now = Now();
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
+  STARLING_TRY(db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
     STARLING_ASSIGN_OR_RETURN(
         auto row, conn.QueryOne("SELECT u.email, m.role FROM organization_members m JOIN users u ON u.id = m.user_id "
                                 "WHERE m.organization_id = ? AND m.user_id = ?",
@@ -209,7 +211,9 @@ Status Accounts::RemoveOrganizationMember(int64_t organization_id, int64_t user_
                                         json::object{}},
                             now));
     return Ok();
-  });
+  }));
+  UserAccessChanged(user_id);
+  return Ok();
 }
 
 // ---- Store members --------------------------------------------------------------------------------------
@@ -282,7 +286,7 @@ Result<Member> Accounts::AddStoreMember(int64_t store_id, std::string_view email
 Result<Member> Accounts::ChangeStoreMemberRole(int64_t store_id, int64_t user_id, StoreRole role, const Actor& actor) {
   std::string now = Now();
   std::string role_name(RoleName(role));
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<Member> {
+  auto changed = db::WriteTransaction(db_, [&](db::Connection& conn) -> Result<Member> {
     STARLING_ASSIGN_OR_RETURN(StoreRef store, LoadStoreRef(conn, store_id));
     STARLING_ASSIGN_OR_RETURN(
         auto row, conn.QueryOne("SELECT u.email, u.name, m.role, m.created_at FROM store_members m JOIN users u "
@@ -299,11 +303,13 @@ Result<Member> Accounts::ChangeStoreMemberRole(int64_t store_id, int64_t user_id
     }
     return Member{user_id, 0, row->GetText(0), row->GetText(1), role_name, "active", row->GetText(3), "", ""};
   });
+  if (changed) UserAccessChanged(user_id);
+  return changed;
 }
 
 Status Accounts::RemoveStoreMember(int64_t store_id, int64_t user_id, const Actor& actor) {
   std::string now = Now();
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
+  STARLING_TRY(db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
     STARLING_ASSIGN_OR_RETURN(StoreRef store, LoadStoreRef(conn, store_id));
     STARLING_ASSIGN_OR_RETURN(
         auto row, conn.QueryOne("SELECT u.email FROM store_members m JOIN users u ON u.id = m.user_id "
@@ -316,7 +322,9 @@ Status Accounts::RemoveStoreMember(int64_t store_id, int64_t user_id, const Acto
                                         json::object{}},
                             now));
     return Ok();
-  });
+  }));
+  UserAccessChanged(user_id);
+  return Ok();
 }
 
 // ---- Invitations ----------------------------------------------------------------------------------

@@ -179,18 +179,25 @@ Result<Principal> Accounts::AuthenticateSession(std::string_view token) {
 
 Status Accounts::Logout(std::string_view token) {
   std::string hash = crypto::Sha256Hex(token);
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
+  int64_t user_id = 0;
+  STARLING_TRY(db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
+    STARLING_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT user_id FROM sessions WHERE token_hash = ?", {hash}));
+    if (row) user_id = row->GetInt64(0);
     STARLING_TRY(conn.Execute("DELETE FROM sessions WHERE token_hash = ?", {hash}));
     return Ok();
-  });
+  }));
+  if (user_id != 0) UserAccessChanged(user_id);
+  return Ok();
 }
 
 Status Accounts::EndSessions(int64_t user_id, std::string_view keep_token_hash) {
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
+  STARLING_TRY(db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
     STARLING_TRY(conn.Execute("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
                               {user_id, keep_token_hash}));
     return Ok();
-  });
+  }));
+  UserAccessChanged(user_id);
+  return Ok();
 }
 
 Status Accounts::ChangePassword(int64_t user_id, std::string_view current_password,
@@ -206,13 +213,15 @@ Status Accounts::ChangePassword(int64_t user_id, std::string_view current_passwo
   }
   STARLING_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(new_password, options_.password_cost));
   std::string now = Now();
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
+  STARLING_TRY(db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
     STARLING_TRY(conn.Execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
                               {hash, now, user_id}));
     STARLING_TRY(conn.Execute("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
                               {user_id, keep_token_hash}));
     return Ok();
-  });
+  }));
+  UserAccessChanged(user_id);
+  return Ok();
 }
 
 Result<std::optional<std::string>> Accounts::CreatePasswordResetLink(std::string_view email_text) {
@@ -237,7 +246,8 @@ Status Accounts::ResetPassword(std::string_view token, std::string_view new_pass
   STARLING_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(new_password, options_.password_cost));
   std::string token_hash = crypto::Sha256Hex(token);
   std::string now = Now();
-  return db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
+  int64_t reset_user = 0;
+  STARLING_TRY(db::WriteTransaction(db_, [&](db::Connection& conn) -> Status {
     STARLING_ASSIGN_OR_RETURN(
         auto row, conn.QueryOne("SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = ?",
                                 {token_hash}));
@@ -251,8 +261,11 @@ Status Accounts::ResetPassword(std::string_view token, std::string_view new_pass
     STARLING_TRY(conn.Execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
                               {hash, now, user_id}));
     STARLING_TRY(conn.Execute("DELETE FROM sessions WHERE user_id = ?", {user_id}));
+    reset_user = user_id;
     return Ok();
-  });
+  }));
+  UserAccessChanged(reset_user);
+  return Ok();
 }
 
 Result<std::vector<SessionOrganization>> Accounts::ListUserOrganizations(int64_t user_id) {

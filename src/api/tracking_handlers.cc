@@ -215,7 +215,8 @@ json::object LiveJson(const engine::LiveEntry& e) {
 
 // The live stream's timings: a comment every 15 s keeps proxies from closing an idle stream; the
 // browser reconnects 2 s after a drop; and every 5 minutes the stream ends so that the browser
-// reconnects and is authorized again (a session signed out or a role taken away ends the view).
+// reconnects and is authorized again (for a session that merely expired; a sign-out, a removal or a
+// role change ends the view at once, through LiveStreams).
 constexpr std::chrono::milliseconds kLiveHeartbeat = std::chrono::seconds(15);
 constexpr std::chrono::milliseconds kLiveRetry = std::chrono::seconds(2);
 constexpr std::chrono::milliseconds kLiveReauthenticate = std::chrono::minutes(5);
@@ -282,6 +283,26 @@ void TrackingDirectory::Invalidate(int64_t store_id) {
 
 bool TrackingDirectory::OriginAllowed(const Entry& entry, std::string_view origin) {
   return accounts::HostAuthorized(entry.authorized_domains, origin);
+}
+
+void LiveStreams::Add(int64_t user_id, const std::shared_ptr<http::ResponseStream>& stream) {
+  std::lock_guard lock(mutex_);
+  auto [first, last] = by_user_.equal_range(user_id);
+  for (auto it = first; it != last;) it = it->second.expired() ? by_user_.erase(it) : std::next(it);
+  by_user_.emplace(user_id, stream);
+}
+
+void LiveStreams::CloseAll(int64_t user_id) {
+  std::vector<std::shared_ptr<http::ResponseStream>> open;
+  {
+    std::lock_guard lock(mutex_);
+    auto [first, last] = by_user_.equal_range(user_id);
+    for (auto it = first; it != last; ++it) {
+      if (auto stream = it->second.lock()) open.push_back(std::move(stream));
+    }
+    by_user_.erase(user_id);
+  }
+  for (auto& stream : open) stream->Close();  // outside the lock: closing runs the stream's callbacks
 }
 
 // ---- Routes -------------------------------------------------------------------------------------------
@@ -727,11 +748,15 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       "Last-Event-ID (or ?after=<seq>) first, then each as it arrives",
       accounts::StoreRole::kAdministrator, KeyAccess::None(), "text/event-stream",
       {.heartbeat_interval = kLiveHeartbeat, .heartbeat = ": ping\n\n", .max_duration = kLiveReauthenticate},
-      [&engine](http::Request& request, const StoreContext& ctx) -> Result<http::StreamStart> {
+      [&engine, live_streams = options.live_streams](http::Request& request,
+                                                     const StoreContext& ctx) -> Result<http::StreamStart> {
         STARLING_ASSIGN_OR_RETURN(uint64_t after, LiveAfter(request));
         int64_t store_id = ctx.store_id;
-        return http::StreamStart([&engine, store_id, after](std::shared_ptr<http::ResponseStream> stream) {
+        int64_t user_id = ctx.principal.user_id;
+        return http::StreamStart([&engine, store_id, after, live_streams,
+                                  user_id](std::shared_ptr<http::ResponseStream> stream) {
           stream->Write(fmt::format("retry: {}\n\n", kLiveRetry.count()));
+          if (live_streams != nullptr) live_streams->Add(user_id, stream);
           engine::LiveSubscription subscription =
               engine.Subscribe(store_id, after, [stream](const std::vector<engine::LiveEntry>& entries) {
                 // Past the stream's queue limit (a client that does not read), this closes the stream,

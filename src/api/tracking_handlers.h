@@ -43,10 +43,25 @@ class TrackingDirectory final {
   std::unordered_map<std::string, std::shared_ptr<const Entry>> by_token_;
 };
 
+// The open live views (the integration check's server-sent events), by the user who opened them. A
+// view is authorized when it opens; when that user's access may have shrunk (Accounts::
+// AddUserAccessListener: signed out, removed, role changed…) CloseAll ends their views at once, and the
+// browser, reconnecting, is authorized again (and resumes after the last entry it got).
+class LiveStreams final {
+ public:
+  void Add(int64_t user_id, const std::shared_ptr<http::ResponseStream>& stream);
+  void CloseAll(int64_t user_id);
+
+ private:
+  std::mutex mutex_;
+  std::unordered_multimap<int64_t, std::weak_ptr<http::ResponseStream>> by_user_;
+};
+
 struct TrackingOptions {
   size_t max_script_body_bytes = 512 * 1024;
   std::string public_url;       // for the snippet
   OffsetClock* test_clock = nullptr;  // non-null: POST /api/v1/test/clock moves it (tests only)
+  LiveStreams* live_streams = nullptr;  // where the live views are registered (null: nowhere)
 };
 
 void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDirectory& directory,

@@ -150,6 +150,8 @@ int Serve(const ServerConfig& config) {
     tracking_directory.Invalidate(store_id);
     engine.RefreshStore(store_id);
   });
+  api::LiveStreams live_streams;
+  accounts.AddUserAccessListener([&live_streams](int64_t user_id) { live_streams.CloseAll(user_id); });
   api::Auth auth(accounts, clock,
                  {.public_url = public_url,
                   .api_requests_per_minute = config.api_rate_limit,
@@ -157,7 +159,9 @@ int Serve(const ServerConfig& config) {
   api::ApiRoutes api_routes(router, auth);
   api::RegisterAccountRoutes(api_routes);
   api::RegisterTrackingRoutes(router, api_routes, tracking_directory, engine, **database, metrics,
-                              {.public_url = public_url, .test_clock = config.test_clock ? &test_clock : nullptr});
+                              {.public_url = public_url,
+                               .test_clock = config.test_clock ? &test_clock : nullptr,
+                               .live_streams = &live_streams});
   api::RegisterOpenApiRoute(router, api_routes);
   RegisterSdkAndDemo(router, accounts, config, public_url);
 

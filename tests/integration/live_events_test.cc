@@ -58,6 +58,22 @@ class LiveEventsTest : public ::testing::Test {
     return client;
   }
 
+  // Invites `email` to the store with `role` as `inviter`, accepts the invitation with `password`, and
+  // signs the new member in.
+  ApiClient NewMember(ApiClient& inviter, const std::string& email, const std::string& role,
+                      const std::string& password) {
+    HttpResponse invited = inviter.Post("/api/v1/stores/" + std::to_string(store_) + "/members",
+                                        {{"email", email}, {"role", role}});
+    EXPECT_EQ(invited.status, 201) << invited.body;
+    std::string url = invited.status == 201 ? TextOf(Body(invited), "invitation_url") : "";
+    ApiClient anonymous(*server_);
+    EXPECT_EQ(anonymous.Post("/api/v1/invitations/" + url.substr(url.rfind('/') + 1) + "/accept",
+                             {{"password", password}, {"name", "New member"}})
+                  .status,
+              200);
+    return SignedIn(email, password);
+  }
+
   // Opens the live stream as `client`, expecting 200.
   std::unique_ptr<HttpConnection> Open(ApiClient& client, const std::string& query = "",
                                        std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -176,16 +192,8 @@ TEST_F(LiveEventsTest, AStreamResumesAfterLastEventIdOrAfter) {
 TEST_F(LiveEventsTest, OnlyTheStoresAdministratorsOpenIt) {
   Start();
   ApiClient ana = SignedIn();
-  HttpResponse invited = ana.Post("/api/v1/stores/" + std::to_string(store_) + "/members",
-                                  {{"email", "mia@a.example"}, {"role", "marketer"}});
-  ASSERT_EQ(invited.status, 201) << invited.body;
-  std::string url = TextOf(Body(invited), "invitation_url");
+  ApiClient mia = NewMember(ana, "mia@a.example", "marketer", "password-mia");
   ApiClient anonymous(*server_);
-  ASSERT_EQ(anonymous.Post("/api/v1/invitations/" + url.substr(url.rfind('/') + 1) + "/accept",
-                           {{"password", "password-mia"}, {"name", "Mia"}})
-                .status,
-            200);
-  ApiClient mia = SignedIn("mia@a.example", "password-mia");
   json::object key = Body(ana.Post("/api/v1/stores/" + std::to_string(store_) + "/api-keys",
                                    {{"name", "ERP"}, {"scopes", json::array{"all"}}}));
   ApiClient with_key(*server_);
@@ -201,6 +209,52 @@ TEST_F(LiveEventsTest, OnlyTheStoresAdministratorsOpenIt) {
   ana.OpenStream("/api/v1/stores/" + std::to_string(store_ + 1000) + "/integration/events", head);
   EXPECT_EQ(head.status, 404) << head.body;
   EXPECT_EQ(head.Header("content-type"), "application/json");
+}
+
+// A view ends at once when its user's access ends — removed from the store, or signed out — not at the
+// stream's 5-minute cut; reconnecting is then refused. Other views go on.
+TEST_F(LiveEventsTest, AViewEndsAtOnceWhenItsUsersAccessEnds) {
+  Start();
+  ApiClient ana = SignedIn();
+  std::string members = "/api/v1/stores/" + std::to_string(store_) + "/members";
+  ApiClient carl = NewMember(ana, "carl@a.example", "administrator", "password-carl");
+  auto carl_view = Open(carl);
+  ASSERT_TRUE(carl_view);
+  ASSERT_TRUE(carl_view->ReadEvent());  // retry
+  ApiClient ana_elsewhere = SignedIn();  // a second session of Ana's
+  auto ana_view = Open(ana_elsewhere);
+  ASSERT_TRUE(ana_view);
+  ASSERT_TRUE(ana_view->ReadEvent());
+  auto ended_quickly = [](HttpConnection& view) {
+    auto started = steady_clock::now();
+    auto next = view.ReadEvent(8000);
+    EXPECT_FALSE(next);
+    if (next) return false;
+    EXPECT_EQ(next.error().message, "the event stream ended");
+    return steady_clock::now() - started < std::chrono::seconds(3);
+  };
+
+  int64_t carl_id = 0;
+  json::object listed = Body(ana.Get(members));
+  for (const auto& m : listed.at("members").as_array()) {
+    if (TextOf(m.as_object(), "email") == "carl@a.example") carl_id = m.as_object().at("user_id").as_int64();
+  }
+  ASSERT_GT(carl_id, 0);
+  ASSERT_EQ(ana.Call("DELETE", members + "/" + std::to_string(carl_id)).status, 204);
+  EXPECT_TRUE(ended_quickly(*carl_view));
+  HttpResponse head;
+  carl.OpenStream(Events(), head);
+  EXPECT_EQ(head.status, 404) << head.body;
+  // Ana's views were not touched: the next request reaches hers.
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);
+  EXPECT_EQ(NextSeqs(*ana_view, 1), (std::vector<int64_t>{1}));
+
+  ASSERT_EQ(ana_elsewhere.Post("/api/v1/auth/logout", json::object{}).status, 204);
+  EXPECT_TRUE(ended_quickly(*ana_view));
+  ana_elsewhere.OpenStream(Events(), head);
+  EXPECT_EQ(head.status, 401) << head.body;
+  // Ana's other session still opens a view.
+  EXPECT_TRUE(Open(ana));
 }
 
 TEST_F(LiveEventsTest, OpenStreamsHoldNoThread) {
