@@ -273,6 +273,10 @@ Result<PageRequest> ParsePageRequest(const http::Request& request) {
   }
   if (auto cursor = request.QueryParam("cursor"); cursor && !cursor->empty()) {
     STARLING_ASSIGN_OR_RETURN(int64_t v, number(*cursor, "cursor"));
+    if (v < 1) {  // cursors are ids, which start at 1
+      return Error::InvalidArgument(
+          fmt::format("query parameter `cursor`: expected the `next_cursor` of a previous page, got {}", v), "cursor");
+    }
     page.cursor = v;
   }
   return page;

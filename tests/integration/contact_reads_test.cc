@@ -98,6 +98,13 @@ TEST_F(ContactReadsTest, ContactListCarriesTrackersCountAndCart) {
   EXPECT_EQ(contact.at("cart").as_object().at("state").as_string(), "active");
   json::object one = GetJson(ana, StorePath("/contacts/" + std::to_string(IdOf(contact))));
   EXPECT_EQ(ToJson(one), ToJson(contact));
+  // Paging parameters that no page gave out are refused, naming the parameter.
+  for (const char* query : {"?cursor=-5", "?cursor=0", "?cursor=abc", "?limit=0", "?limit=201"}) {
+    HttpResponse bad = ana.Get(StorePath("/contacts") + query);
+    EXPECT_EQ(bad.status, 400) << query << ": " << bad.body;
+    EXPECT_NE(bad.body.find(std::string_view(query).substr(1, std::string_view(query).find('=') - 1)), std::string::npos)
+        << bad.body;
+  }
 }
 
 TEST_F(ContactReadsTest, ChecklistExamplesNameTheirContactAndTimersTheirTime) {
