@@ -285,17 +285,31 @@ bool TrackingDirectory::OriginAllowed(const Entry& entry, std::string_view origi
   return accounts::HostAuthorized(entry.authorized_domains, origin);
 }
 
-void LiveStreams::Add(int64_t user_id, const std::shared_ptr<http::ResponseStream>& stream) {
+uint64_t LiveStreams::Generation(int64_t user_id) {
   std::lock_guard lock(mutex_);
-  auto [first, last] = by_user_.equal_range(user_id);
-  for (auto it = first; it != last;) it = it->second.expired() ? by_user_.erase(it) : std::next(it);
-  by_user_.emplace(user_id, stream);
+  auto it = generations_.find(user_id);
+  return it == generations_.end() ? 0 : it->second;
+}
+
+void LiveStreams::Add(int64_t user_id, uint64_t generation, const std::shared_ptr<http::ResponseStream>& stream) {
+  {
+    std::lock_guard lock(mutex_);
+    auto known = generations_.find(user_id);
+    if ((known == generations_.end() ? 0 : known->second) == generation) {
+      auto [first, last] = by_user_.equal_range(user_id);
+      for (auto it = first; it != last;) it = it->second.expired() ? by_user_.erase(it) : std::next(it);
+      by_user_.emplace(user_id, stream);
+      return;
+    }
+  }
+  stream->Close();  // the user's access changed after this view was authorized: it asks again
 }
 
 void LiveStreams::CloseAll(int64_t user_id) {
   std::vector<std::shared_ptr<http::ResponseStream>> open;
   {
     std::lock_guard lock(mutex_);
+    ++generations_[user_id];
     auto [first, last] = by_user_.equal_range(user_id);
     for (auto it = first; it != last; ++it) {
       if (auto stream = it->second.lock()) open.push_back(std::move(stream));
@@ -753,10 +767,12 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
         STARLING_ASSIGN_OR_RETURN(uint64_t after, LiveAfter(request));
         int64_t store_id = ctx.store_id;
         int64_t user_id = ctx.principal.user_id;
-        return http::StreamStart([&engine, store_id, after, live_streams,
-                                  user_id](std::shared_ptr<http::ResponseStream> stream) {
+        // Read now, just after the authorization: the stream starts later, on its I/O thread.
+        uint64_t generation = live_streams != nullptr ? live_streams->Generation(user_id) : 0;
+        return http::StreamStart([&engine, store_id, after, live_streams, user_id,
+                                  generation](std::shared_ptr<http::ResponseStream> stream) {
           stream->Write(fmt::format("retry: {}\n\n", kLiveRetry.count()));
-          if (live_streams != nullptr) live_streams->Add(user_id, stream);
+          if (live_streams != nullptr) live_streams->Add(user_id, generation, stream);
           engine::LiveSubscription subscription =
               engine.Subscribe(store_id, after, [stream](const std::vector<engine::LiveEntry>& entries) {
                 // Past the stream's queue limit (a client that does not read), this closes the stream,

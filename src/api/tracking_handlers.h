@@ -49,12 +49,16 @@ class TrackingDirectory final {
 // browser, reconnecting, is authorized again (and resumes after the last entry it got).
 class LiveStreams final {
  public:
-  void Add(int64_t user_id, const std::shared_ptr<http::ResponseStream>& stream);
+  // How many times the user's access changed so far: read when a view is authorized, and given to Add,
+  // which closes at once a view whose user's access changed in between.
+  uint64_t Generation(int64_t user_id);
+  void Add(int64_t user_id, uint64_t generation, const std::shared_ptr<http::ResponseStream>& stream);
   void CloseAll(int64_t user_id);
 
  private:
   std::mutex mutex_;
   std::unordered_multimap<int64_t, std::weak_ptr<http::ResponseStream>> by_user_;
+  std::unordered_map<int64_t, uint64_t> generations_;  // users whose access changed since the start
 };
 
 struct TrackingOptions {
