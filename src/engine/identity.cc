@@ -45,6 +45,12 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
     by_browser = 0;
   }
   int64_t by_email = index.FindByEmail(email).value_or(0);
+  // Two contacts that hold different external ids are two users: never merged, whichever way the
+  // browser signs in (a merge would send one user's server-side events to the other).
+  if (by_email && by_browser && by_browser != by_email && !index.ExternalIdOf(by_browser).empty() &&
+      !index.ExternalIdOf(by_email).empty() && index.ExternalIdOf(by_browser) != index.ExternalIdOf(by_email)) {
+    by_browser = 0;
+  }
   if (by_email) {
     d.contact_id = by_email;
     if (!by_browser) {

@@ -45,6 +45,9 @@
 //                                            |   nowhere yet and the contact has none
 //   browser of a contact holding another     | not that contact (another user's device): the rows
 //     external id, with an email             |   above as if the browser were unknown
+//   known email + the browser of a contact   | no merge (two users): the email's contact, the
+//     holding another external id than the   |   tracker rebound to it; the browser's contact keeps
+//     email's contact (no external id given) |   its id and history
 //
 // ("Tracker" in these rows too means the browser's contact: its tracker's, else its push endpoint's.)
 // The caller stores the external id on the contact picked when the id leads nowhere yet and the

@@ -107,7 +107,10 @@ TEST(IdentityTest, RulesTable) {
       // A shared device: the browser's contact holds another user's external id.
       {"new email + tracker of a contact with another external id → new identified", "cust-tracker-4", "new@x.example", K::kNewIdentified, 0, 0, "cust-tracker-4", true, "cust-new"},
       {"known email + tracker of a contact with another external id → the email's, no merge", "cust-tracker-4", "ana@x.example", K::kExisting, 2, 0, "cust-tracker-4", true, "cust-9"},
-      {"known email + tracker of a contact with the same external id → merge", "cust-tracker-4", "ana@x.example", K::kMerge, 2, 4, "cust-tracker-4", true, "cust-4"},
+      // Contacts that hold different external ids are two users: never merged (ana holds cust-2).
+      {"known email of a contact with another external id + tracker of the id's contact → no merge", "cust-tracker-4", "ana@x.example", K::kExisting, 2, 0, "cust-tracker-4", true, "cust-4"},
+      {"known email + tracker of a contact with another external id, none given → no merge", "cust-tracker-4", "ana@x.example", K::kExisting, 2, 0, "cust-tracker-4", true},
+      {"known email without external id + tracker of a contact with one → merge", "cust-tracker-4", "bo@x.example", K::kMerge, 3, 4, "cust-tracker-4", true},
   };
   ExpectRows(rows);
 }

@@ -507,16 +507,21 @@ void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePl
   plan.Add(kMovePurchases, target, store_id_, source);
   plan.Add(kMarkMerged, target, now_us, store_id_, source);
   if (fields_changed) WriteFields(target, now_us, plan);
-  // The anonymous visitor's cart becomes the contact's when the contact has no live cart of its own.
+  // The anonymous visitor's cart becomes the contact's when it is more alive than the contact's own
+  // (active, then abandoned, then closed or none; the contact's wins a tie). An abandoned one is kept
+  // too: the shop sends it again after the login, and that must not add its lines a second time.
   auto from_cart = carts_.find(source);
   if (from_cart != carts_.end()) {
     auto to_cart = carts_.find(target);
-    bool take = from_cart->second.state == "active" && (to_cart == carts_.end() || to_cart->second.state != "active");
+    auto alive = [](const CartState* cart) {
+      return cart == nullptr ? 0 : cart->state == "active" ? 3 : cart->state == "abandoned" ? 2 : 1;
+    };
+    bool take = alive(&from_cart->second) > alive(to_cart == carts_.end() ? nullptr : &to_cart->second);
     CancelCartTimer(source);
     if (take) {
       carts_[target] = from_cart->second;
       SaveCart(target, carts_[target], plan);
-      ScheduleCartTimer(target, from_cart->second.updated_at_us);
+      if (from_cart->second.state == "active") ScheduleCartTimer(target, from_cart->second.updated_at_us);
     }
     carts_.erase(source);
     plan.Add(kDeleteCart, store_id_, source);
