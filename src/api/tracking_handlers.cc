@@ -164,7 +164,12 @@ std::vector<engine::TrackOutcome> TrackAndWait(engine::Engine& engine, int64_t s
 // events stored, or the error; an item the runtime refused (a purchase id already recorded) is 409.
 Response TrackOne(engine::Engine& engine, const http::Request& request, int64_t store_id,
                   Result<tracking::TrackBatch> batch, int status) {
-  if (!batch) return Response::FromError(batch.error());
+  if (!batch) {
+    // Shown in the integration check's live view too, as the script's and Segment's refusals are.
+    engine.RecordRefused(store_id, "api", request.remote_address, "refused: " + batch.error().message,
+                         {{-1, batch.error().field, batch.error().message}});
+    return Response::FromError(batch.error());
+  }
   batch->ip = request.remote_address;
   std::vector<tracking::TrackBatch> batches;
   batches.push_back(std::move(*batch));

@@ -826,6 +826,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   }
 
   // 3. Events, in the order sent.
+  size_t sent_stored = 0;  // of the events the caller sent (derived ones not counted)
   for (const tracking::Event& event : batch.events) {
     int64_t at = event.occurred_at_us > 0 ? event.occurred_at_us : now_us;
     if (event.purchase) {
@@ -859,9 +860,11 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
         WriteFields(subscriber, now_us, plan);
       }
       AddEvent(subscriber, event.type, at, event.data_json, plan, applied);
+      ++sent_stored;
       continue;
     }
     AddEvent(contact_id, event.type, at, event.data_json, plan, applied);
+    ++sent_stored;
     if (event.purchase) {
       // A purchase closes the contact's cart, an abandoned one too (recovered: emptied next, its lines
       // are not removals).
@@ -921,7 +924,12 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     }
   }
   (void)plan_start;
-  applied.live.status = "stored";
+  // A request whose every event was refused, with nothing else in it, is shown as not stored (a contact
+  // it named for the first time may still have been created).
+  bool nothing_else = !batch.cart && batch.cart_changes.empty() && batch.fields.empty() && !batch.push_subscription;
+  applied.live.status = sent_stored == 0 && !applied.live.errors.empty() && nothing_else
+                            ? "not stored: every event had an error"
+                            : "stored";
   return applied;
 }
 

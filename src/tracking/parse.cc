@@ -1205,7 +1205,16 @@ Result<ContactKeys> SegmentIdentity(const object& call, const std::string& path)
     for (char c : anon) {
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') tracker.push_back(c);
     }
-    if (ValidTrackerId(tracker)) out.tracker_id = tracker;
+    if (ValidTrackerId(tracker)) {
+      out.tracker_id = tracker;
+    } else if (out.email.empty() && out.external_id.empty()) {
+      // Nothing else names the user: say what is wrong with this one (an ignored anonymousId is no error
+      // when the userId is there).
+      return Invalid(path + "anonymousId",
+                     fmt::format("an anonymousId needs 8 to 64 letters, digits, `_` or `-` (others are left out), "
+                                 "got {}",
+                                 Show(*v)));
+    }
   }
   for (std::string_view holder : {"traits", "context"}) {
     auto v = Field(call, holder);

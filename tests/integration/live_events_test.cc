@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/crypto.h"
 #include "tests/integration/api_client.h"
 
 namespace starling::testing {
@@ -255,6 +256,43 @@ TEST_F(LiveEventsTest, AViewEndsAtOnceWhenItsUsersAccessEnds) {
   EXPECT_EQ(head.status, 401) << head.body;
   // Ana's other session still opens a view.
   EXPECT_TRUE(Open(ana));
+}
+
+// What was refused shows as refused whichever way it came in: a script request whose every event had
+// an error (not a green "stored"), a REST purchase with a wrong field (it used to appear nowhere), and a
+// Segment call whose only identity is an anonymousId too short to be one (the error says so).
+TEST_F(LiveEventsTest, RefusalsOfEveryWayInShowAsRefused) {
+  Start();
+  ApiClient ana = SignedIn();
+  json::object key = Body(ana.Post("/api/v1/stores/" + std::to_string(store_) + "/api-keys",
+                                   {{"name", "ERP"}, {"scopes", json::array{"all"}}}));
+  ApiClient erp(*server_);
+  erp.UseApiKey(TextOf(key, "id"), TextOf(key, "secret"));
+  auto view = Open(ana);
+  ASSERT_TRUE(view);
+  ASSERT_TRUE(view->ReadEvent());  // retry
+
+  ASSERT_EQ(Collect(R"({"events":[{"type":"bogus-type"}]})").status, 200);
+  json::object all_refused = NextLiveEntry(*view, 10000);
+  EXPECT_EQ(TextOf(all_refused, "status"), "not stored: every event had an error");
+  EXPECT_EQ(all_refused.at("errors").as_array().size(), 1u);
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"},{"type":"bogus-type"}]})").status, 200);
+  EXPECT_EQ(TextOf(NextLiveEntry(*view, 10000), "status"), "stored");  // one kept: stored, with its error
+
+  HttpResponse purchase = erp.Post("/api/v1/purchases", {{"email", "ana@a.example"}, {"purchaseId", "o-1"}, {"totalPrice", "lots"}});
+  EXPECT_EQ(purchase.status, 400) << purchase.body;
+  json::object refused = NextLiveEntry(*view, 10000);
+  EXPECT_EQ(TextOf(refused, "source"), "api");
+  EXPECT_TRUE(TextOf(refused, "status").starts_with("refused: ")) << TextOf(refused, "status");
+  ASSERT_EQ(refused.at("errors").as_array().size(), 1u);
+  EXPECT_EQ(TextOf(refused.at("errors").as_array()[0].as_object(), "field"), "purchase.totalPrice") << ToJson(refused);
+
+  std::string basic = "Basic " + crypto::Base64Encode(token_ + ":");
+  HttpResponse page = server_->Send("POST", "/v1/page", R"({"anonymousId":"anon-1","name":"Home"})",
+                                    {{"Authorization", basic}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(page.status, 400) << page.body;
+  EXPECT_NE(page.body.find("an anonymousId needs 8 to 64 letters"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("anonymousId"), std::string::npos);
 }
 
 TEST_F(LiveEventsTest, OpenStreamsHoldNoThread) {

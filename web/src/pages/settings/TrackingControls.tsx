@@ -57,7 +57,7 @@ export function AuthorizedDomainsEditor({ settings, onSaved }: SettingsProps) {
       const updated = await updateStoreSettings(store.id, { authorized_domains: [...settings.authorized_domains, typed] });
       onSaved(updated);
       const added = updated.authorized_domains.filter((d) => !before.has(d));
-      notify(added.length > 0 ? `${added.join(', ')} authorized.` : `${typed} was already authorized.`, added.length > 0 ? 'success' : 'info');
+      notify(added.length > 0 ? `${added.join(', ')} authorized. Pages already open in a browser pick it up within 5 minutes.` : `${typed} was already authorized.`, added.length > 0 ? 'success' : 'info');
       setDomain('');
     } catch (error) {
       setErrors(formErrors(error, ['authorized_domains'] as const));
