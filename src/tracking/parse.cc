@@ -52,6 +52,16 @@ Error Invalid(const Path& field, std::string message) {
   return Error::InvalidArgument(fmt::format("{}: {}", name, message), name);
 }
 
+// accounts::NormalizeEmail, its error worded as this parser's others ("path: what is wrong"), so that
+// the field is not named twice where both are shown.
+Result<std::string> EmailAt(std::string_view text, const std::string& path) {
+  auto email = accounts::NormalizeEmail(text, path);
+  if (email) return email;
+  std::string message = email.error().message;
+  if (std::string prefix = fmt::format("field `{}`: ", path); message.starts_with(prefix)) message.erase(0, prefix.size());
+  return Error::InvalidArgument(fmt::format("{}: {}", path, message), path);
+}
+
 // A short rendering of a JSON value for messages: "\"abc\"", "12", "an object".
 std::string Show(element e) {
   switch (e.type()) {
@@ -600,7 +610,7 @@ void ParseEntityInfo(element e, TrackBatch& batch) {
         continue;
       }
       if (s.empty()) continue;
-      auto email = accounts::NormalizeEmail(s, key == "email" ? "entityInfo.email" : "entityInfo.primaryKey");
+      auto email = EmailAt(s, key == "email" ? "entityInfo.email" : "entityInfo.primaryKey");
       if (!email) {
         batch.errors.push_back({-1, field_path(), email.error().message});
       } else {
@@ -792,7 +802,7 @@ Result<Event> ParseEvent(element e, const Path& path, const ParseLimits& limits,
     if (v) {
       std::string_view s;
       if (v->get_string().get(s)) return Invalid(at("email"), fmt::format("expected an email, got {}", Show(*v)));
-      auto normalized = accounts::NormalizeEmail(s, at("email").str());
+      auto normalized = EmailAt(s, at("email").str());
       if (!normalized) return normalized.error();
       email = *normalized;
     }
@@ -1021,7 +1031,7 @@ Result<ContactKeys> RestContactKeys(const object& o, const std::string& prefix, 
   if (auto v = Field(o, "email")) {
     std::string_view s;
     if (v->get_string().get(s)) return Invalid(prefix + "email", fmt::format("expected an email, got {}", Show(*v)));
-    STARLING_ASSIGN_OR_RETURN(keys.email, accounts::NormalizeEmail(s, prefix + "email"));
+    STARLING_ASSIGN_OR_RETURN(keys.email, EmailAt(s, prefix + "email"));
   }
   if (auto v = Field(o, "contactId")) {
     STARLING_ASSIGN_OR_RETURN(keys.contact_id, Integer(*v, prefix + "contactId", 1));
@@ -1110,7 +1120,7 @@ Result<TrackBatch> ParsePurchase(std::string_view body, bool trigger_event, cons
   if (!email) return Error::InvalidArgument("email: a purchase needs the buyer's email", "email");
   std::string_view s;
   if (email->get_string().get(s)) return Invalid("email", fmt::format("expected an email, got {}", Show(*email)));
-  STARLING_ASSIGN_OR_RETURN(batch.keys.email, accounts::NormalizeEmail(s, "email"));
+  STARLING_ASSIGN_OR_RETURN(batch.keys.email, EmailAt(s, "email"));
   STARLING_ASSIGN_OR_RETURN(Purchase purchase, ParsePurchaseObject(doc, "purchase", limits));
   Event event;
   event.type = "purchase";
@@ -1187,7 +1197,7 @@ Result<ContactKeys> SegmentIdentity(const object& call, const std::string& path)
   auto take_email = [&](element v, const std::string& field) -> Status {
     std::string_view s;
     if (v.get_string().get(s)) return Invalid(field, fmt::format("expected a string, got {}", Show(v)));
-    STARLING_ASSIGN_OR_RETURN(out.email, accounts::NormalizeEmail(s, field));
+    STARLING_ASSIGN_OR_RETURN(out.email, EmailAt(s, field));
     return Ok();
   };
   if (auto v = Field(call, "userId")) {

@@ -196,6 +196,17 @@ test('the live view receives requests over one server-sent event stream that sta
   expect(refused.status).toBe(403);
   await expect(rows).toHaveCount(before + 4);
   await expect(rows.first()).toContainText('refused: origin https://evil.example');
+  // A request whose every event was refused is "Not stored", not a green "Stored"; the values the
+  // server quotes show as code, without their backticks.
+  const bogus = await collect(request, starling, token, {
+    entityInfo: { primaryKey: 'not-an-email' },
+    events: [{ type: 'bogus-type' }],
+  });
+  expect(bogus.status).toBe(200);
+  await expect(rows).toHaveCount(before + 5);
+  await expect(rows.first()).toContainText('Not stored');
+  await expect(rows.first().locator('code', { hasText: /^not-an-email$/ })).toHaveCount(1);
+  await expect(rows.first()).not.toContainText('`');
 
   // All of it came over the stream opened with the page: no poll, no second connection.
   expect(liveRequests).toEqual([`eventsource ${starling.url}/api/v1/stores/${starling.seed.store.id}/integration/events`]);

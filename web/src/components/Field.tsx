@@ -1,5 +1,6 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { Icon } from './Icon';
+import { ServerMessage } from './ServerMessage';
 import styles from './Field.module.css';
 
 /** What `Field` hands to its control so that label, hint and error are tied to it. */
@@ -48,7 +49,9 @@ export function Field({ label, hint, error, optional = false, labelAside, classN
       {error !== undefined && (
         <p className={styles.error} id={errorId}>
           <Icon name="alert" size={14} />
-          <span>{error}</span>
+          <span>
+            <ServerMessage text={error} />
+          </span>
         </p>
       )}
       {hint !== undefined && (

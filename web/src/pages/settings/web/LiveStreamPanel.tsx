@@ -7,6 +7,7 @@ import { Button } from '../../../components/Button';
 import { EmptyState } from '../../../components/EmptyState';
 import { Icon } from '../../../components/Icon';
 import { Panel } from '../../../components/Panel';
+import { ServerMessage } from '../../../components/ServerMessage';
 import { activityLabel } from '../../../lib/activities';
 import { contactPath } from '../../../lib/contacts';
 import { errorMessage } from '../../../lib/errors';
@@ -148,7 +149,7 @@ function LiveRequest({ row }: { row: LiveRow }) {
             <li key={index}>
               <Icon name="alert" size={14} />
               <span>
-                {error.field !== '' && <code>{error.field}</code>} {errorText(error)}
+                {error.field !== '' && <code>{error.field}</code>} <ServerMessage text={errorText(error)} />
               </span>
             </li>
           ))}
