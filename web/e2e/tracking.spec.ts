@@ -222,7 +222,15 @@ test('script options save with PATCH settings; field errors show beside the fiel
   await expect(sampling).toHaveValue('100');
 
   await include.getByRole('button', { name: 'Add pattern' }).click();
+  // Valid options that would stop the script everywhere are pointed out while typing.
+  const warning = form.getByRole('status').filter({ hasText: 'These options stop the script' });
+  await include.getByLabel('Include URLs: pattern 1').fill('shop');
+  await expect(warning).toContainText('matches no page');
+  await expect(warning.locator('code', { hasText: /^shop$/ })).toHaveCount(1);
   await include.getByLabel('Include URLs: pattern 1').fill('*/shop/*');
+  await expect(warning).toHaveCount(0);
+  await sampling.fill('0');
+  await expect(warning).toContainText('At 0 %, the script tracks no visitor');
   await exclude.getByRole('button', { name: 'Add pattern' }).click();
   await exclude.getByLabel('Exclude URLs: pattern 1').fill('*/checkout/payment*');
 

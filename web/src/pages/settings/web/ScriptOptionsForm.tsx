@@ -4,6 +4,7 @@ import { Banner } from '../../../components/Banner';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { Panel } from '../../../components/Panel';
+import { ServerMessage } from '../../../components/ServerMessage';
 import { useCurrentStore } from '../../../session/Workspace';
 import { SaveBar } from '../StoreDetailsForm';
 import { useSettingsForm } from '../useSettingsForm';
@@ -49,6 +50,18 @@ function globMatches(pattern: string, url: string): boolean {
   return new RegExp(`^${source}$`).test(url);
 }
 
+/**
+ * What in these options stops the script everywhere, though it is valid: an include pattern that no page
+ * address can match (it is compared with the whole address, which starts with http), or a sampling of 0.
+ */
+function trackingOffWarnings(draft: Draft, sampling: number | null): string[] {
+  const warnings = cleanList(draft.include_urls)
+    .filter((p) => !p.startsWith('*') && !/^https?:\/\//i.test(p))
+    .map((p) => `\`${p}\` matches no page: a pattern is compared with the whole address (https://…), so start it with https:// or *.`);
+  if (sampling === 0) warnings.push('At 0 %, the script tracks no visitor: no page sends anything.');
+  return warnings;
+}
+
 /** What the script would do on `url` with these patterns. */
 function verdict(draft: Draft, url: string): { tracked: boolean; why: string } {
   const include = cleanList(draft.include_urls);
@@ -90,6 +103,7 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
   const { draft, update, errors } = form;
   const sampling = parsePercent(draft.sampling);
   const result = testUrl.trim() === '' ? null : verdict(draft, testUrl.trim());
+  const warnings = trackingOffWarnings(draft, sampling);
 
   return (
     <form
@@ -107,6 +121,15 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
         footer={<SaveBar dirty={form.dirty} saving={form.saving} onDiscard={form.discard} />}
       >
         {errors.banner !== null && <Banner tone="error">{errors.banner}</Banner>}
+        {warnings.length > 0 && (
+          <Banner tone="warning" title="These options stop the script">
+            {warnings.map((warning) => (
+              <p key={warning}>
+                <ServerMessage text={warning} />
+              </p>
+            ))}
+          </Banner>
+        )}
         <div className={styles.patternGrid}>
           <PatternList
             legend="Include URLs"
