@@ -80,7 +80,6 @@ struct Log {
   std::string bytes;                              // guarded by mutex
   std::vector<std::pair<Worker*, Done>> waiting;  // guarded by mutex
   bool committing = false;                        // guarded by mutex (leader mode)
-  bool stopping = false;
   std::atomic<long> commits{0}, requests{0};
   // --store sqlite: the group's bodies are rows of a WAL-mode SQLite database committed with
   // synchronous=FULL (one fsync per commit), instead of the log.
@@ -350,8 +349,7 @@ void CommitterLoop(Log* log) {
   for (;;) {
     {
       std::unique_lock lock(log->mutex);
-      log->wake.wait(lock, [&] { return !log->bytes.empty() || log->stopping; });
-      if (log->stopping) return;
+      log->wake.wait(lock, [&] { return !log->bytes.empty(); });  // runs until the process exits
       bytes.swap(log->bytes);
       batch.swap(log->waiting);
     }

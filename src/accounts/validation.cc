@@ -40,9 +40,9 @@ constexpr std::array<std::string_view, 156> kCurrencies = {
 
 }  // namespace
 
-Result<std::string> NormalizeEmail(std::string_view text, std::string_view field) {
-  std::string email = AsciiLower(Trim(text));
-  if (email.empty()) return Invalid(field, "an email address is required");
+std::optional<std::string> EmailProblem(std::string_view text, std::string& email) {
+  email = AsciiLower(Trim(text));
+  if (email.empty()) return "an email address is required";
   size_t at = email.find('@');
   bool ok = email.size() <= 254 && at != std::string::npos && at > 0 && at == email.rfind('@') &&
             at + 1 < email.size() && !HasControl(email, false) &&
@@ -53,7 +53,13 @@ Result<std::string> NormalizeEmail(std::string_view text, std::string_view field
     ok = dot != std::string_view::npos && dot > 0 && domain.back() != '.' &&
          domain.find("..") == std::string_view::npos;
   }
-  if (!ok) return Invalid(field, fmt::format("`{}` is not an email address (name@domain.tld)", Trim(text)));
+  if (!ok) return fmt::format("`{}` is not an email address (name@domain.tld)", Trim(text));
+  return std::nullopt;
+}
+
+Result<std::string> NormalizeEmail(std::string_view text, std::string_view field) {
+  std::string email;
+  if (auto problem = EmailProblem(text, email)) return Invalid(field, std::move(*problem));
   return email;
 }
 
@@ -169,10 +175,8 @@ Result<std::string> NormalizeDomain(std::string_view text, std::string_view fiel
 
 bool HostAuthorized(const std::vector<std::string>& authorized_domains, std::string_view url) {
   // Only the authority is lowered (it is short; a product url is checked at every script request).
-  size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return false;
-  url.remove_prefix(scheme + 3);
-  std::string lower = AsciiLower(url.substr(0, url.find_first_of("/?#")));
+  if (url.find("://") == std::string_view::npos) return false;
+  std::string lower = AsciiLower(UrlAuthority(url));
   std::string_view host_port = lower;
   if (size_t at = host_port.rfind('@'); at != std::string_view::npos) host_port.remove_prefix(at + 1);
   std::string_view host = host_port;

@@ -2,6 +2,7 @@
 // to fix ("field `email`: `ana@` is not an email address").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,9 @@ namespace starling::accounts {
 
 // Trims and lower-cases; refuses what is not shaped like local@domain.tld (≤ 254 characters).
 Result<std::string> NormalizeEmail(std::string_view text, std::string_view field = "email");
+// The normalized email (lower case, trimmed) in `email`, or why `text` is not an email address, without
+// naming a field: for callers that word their errors their own way (the tracking parser).
+std::optional<std::string> EmailProblem(std::string_view text, std::string& email);
 // 8 to 256 characters (bytes of UTF-8).
 Status ValidatePassword(std::string_view password, std::string_view field = "password");
 // Trims; 1 to `max_length` characters, no control characters.

@@ -162,14 +162,17 @@ std::vector<engine::TrackOutcome> TrackAndWait(engine::Engine& engine, int64_t s
 
 // A REST call about one contact: stores `batch` and answers `status` with the contact and the number of
 // events stored, or the error; an item the runtime refused (a purchase id already recorded) is 409.
+// A REST request refused whole (its body): answered with the error, and shown in the integration
+// check's live view, as the script's and Segment's refusals are.
+Response RestRefused(engine::Engine& engine, const http::Request& request, int64_t store_id, const Error& error) {
+  engine.RecordRefused(store_id, "api", request.remote_address, "refused: " + error.message,
+                       {{-1, error.field, error.message}});
+  return Response::FromError(error);
+}
+
 Response TrackOne(engine::Engine& engine, const http::Request& request, int64_t store_id,
                   Result<tracking::TrackBatch> batch, int status) {
-  if (!batch) {
-    // Shown in the integration check's live view too, as the script's and Segment's refusals are.
-    engine.RecordRefused(store_id, "api", request.remote_address, "refused: " + batch.error().message,
-                         {{-1, batch.error().field, batch.error().message}});
-    return Response::FromError(batch.error());
-  }
+  if (!batch) return RestRefused(engine, request, store_id, batch.error());
   batch->ip = request.remote_address;
   std::vector<tracking::TrackBatch> batches;
   batches.push_back(std::move(*batch));
@@ -588,9 +591,8 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                   [&engine](http::Request& request, const StoreContext& ctx) {
                     // Purchases have their own scope (POST /api/v1/purchases): a key without it records
                     // no purchase through the batch either.
-                    bool purchases = ctx.principal.is_user() || ctx.principal.scopes.Allows("purchases", Access::kWrite);
-                    auto parsed = tracking::ParseEventBatch(request.body, purchases);
-                    if (!parsed) return Response::FromError(parsed.error());
+                    auto parsed = tracking::ParseEventBatch(request.body, ctx.principal.scopes.Allows("purchases", Access::kWrite));
+                    if (!parsed) return RestRefused(engine, request, ctx.store_id, parsed.error());
                     if (!parsed->refused.empty()) {
                       engine.RecordRefused(ctx.store_id, "api", request.remote_address,
                                            fmt::format("refused {} of {} events", parsed->refused.size(), parsed->items),

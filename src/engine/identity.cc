@@ -38,18 +38,16 @@ IdentityDecision ResolveIdentity(const ContactIndex& index, const std::string& t
     return d;
   }
 
-  // A browser whose contact holds another external id is another user's device (a shared one): with
-  // an email too, it is neither identified with it nor merged into its contact.
-  if (by_browser && !external_id.empty() && !index.ExternalIdOf(by_browser).empty() &&
-      index.ExternalIdOf(by_browser) != external_id) {
-    by_browser = 0;
-  }
   int64_t by_email = index.FindByEmail(email).value_or(0);
-  // Two contacts that hold different external ids are two users: never merged, whichever way the
-  // browser signs in (a merge would send one user's server-side events to the other).
-  if (by_email && by_browser && by_browser != by_email && !index.ExternalIdOf(by_browser).empty() &&
-      !index.ExternalIdOf(by_email).empty() && index.ExternalIdOf(by_browser) != index.ExternalIdOf(by_email)) {
-    by_browser = 0;
+  // A browser whose contact holds another external id than the request's, or than the email's contact,
+  // is another user's device (a shared one): it is neither identified with the email nor merged into
+  // its contact (a merge would send one user's server-side events to the other).
+  if (by_browser) {
+    std::string browser_id = index.ExternalIdOf(by_browser);
+    auto another = [&](const std::string& id) { return !browser_id.empty() && !id.empty() && id != browser_id; };
+    if (another(external_id) || (by_email && by_email != by_browser && another(index.ExternalIdOf(by_email)))) {
+      by_browser = 0;
+    }
   }
   if (by_email) {
     d.contact_id = by_email;

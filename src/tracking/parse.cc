@@ -52,14 +52,11 @@ Error Invalid(const Path& field, std::string message) {
   return Error::InvalidArgument(fmt::format("{}: {}", name, message), name);
 }
 
-// accounts::NormalizeEmail, its error worded as this parser's others ("path: what is wrong"), so that
-// the field is not named twice where both are shown.
-Result<std::string> EmailAt(std::string_view text, const std::string& path) {
-  auto email = accounts::NormalizeEmail(text, path);
-  if (email) return email;
-  std::string message = email.error().message;
-  if (std::string prefix = fmt::format("field `{}`: ", path); message.starts_with(prefix)) message.erase(0, prefix.size());
-  return Error::InvalidArgument(fmt::format("{}: {}", path, message), path);
+// The normalized email at `path`, its error worded as this parser's others ("path: what is wrong").
+Result<std::string> EmailAt(std::string_view text, const Path& path) {
+  std::string email;
+  if (auto problem = accounts::EmailProblem(text, email)) return Invalid(path, std::move(*problem));
+  return email;
 }
 
 // A short rendering of a JSON value for messages: "\"abc\"", "12", "an object".
@@ -802,7 +799,7 @@ Result<Event> ParseEvent(element e, const Path& path, const ParseLimits& limits,
     if (v) {
       std::string_view s;
       if (v->get_string().get(s)) return Invalid(at("email"), fmt::format("expected an email, got {}", Show(*v)));
-      auto normalized = EmailAt(s, at("email").str());
+      auto normalized = EmailAt(s, at("email"));
       if (!normalized) return normalized.error();
       email = *normalized;
     }
@@ -930,8 +927,8 @@ std::string ReadPage(const object& root) {
 // A product from the public script endpoint whose url is on none of the store's authorized domains:
 // kept where it was sent, not written to the catalog (anyone who reads the token from a page could
 // otherwise rename or reprice the store's products, which emails show later).
-// `url_field` names the url in the request, made only for a product refused (this runs for every product
-// of every script request).
+// `field_name()` names the url in the request; it is called only for a product refused (this runs for
+// every product of every script request).
 template <typename FieldName>
 void CheckCatalogDomain(Product& product, const FieldName& field_name, int index, std::string_view kept,
                         const std::vector<std::string>& domains, TrackBatch& batch) {
@@ -1022,8 +1019,6 @@ Result<TrackBatch> ParseScriptPayload(std::string_view body, const ParseLimits& 
 
 namespace {
 
-// The body of a REST call about one contact: a JSON object naming it by `email`, `contactId` or
-// `trackerId`. `what` says what the call is for, in the error.
 // Whom a REST call (or one event of a batch) is about: `email`, `contactId` or `trackerId`, at least
 // one. `prefix` starts the field names ("" or "events[3]."); `what` names the call in the error.
 Result<ContactKeys> RestContactKeys(const object& o, const std::string& prefix, std::string_view what) {

@@ -286,6 +286,11 @@ TEST_F(LiveEventsTest, RefusalsOfEveryWayInShowAsRefused) {
   EXPECT_TRUE(TextOf(refused, "status").starts_with("refused: ")) << TextOf(refused, "status");
   ASSERT_EQ(refused.at("errors").as_array().size(), 1u);
   EXPECT_EQ(TextOf(refused.at("errors").as_array()[0].as_object(), "field"), "purchase.totalPrice") << ToJson(refused);
+  // A batch refused whole (not a list of events) shows too.
+  HttpResponse batch = erp.Post("/api/v1/events/batch", {{"events", "page-visit"}});
+  EXPECT_EQ(batch.status, 400) << batch.body;
+  json::object refused_batch = NextLiveEntry(*view, 10000);
+  EXPECT_TRUE(TextOf(refused_batch, "status").starts_with("refused: events: expected an array")) << ToJson(refused_batch);
 
   std::string basic = "Basic " + crypto::Base64Encode(token_ + ":");
   HttpResponse page = server_->Send("POST", "/v1/page", R"({"anonymousId":"anon-1","name":"Home"})",
