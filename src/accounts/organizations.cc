@@ -174,8 +174,10 @@ Status ApplyStorePatch(const StorePatch& patch, StoreSettings& store, json::arra
          {std::tuple{&o.include_urls, &clean.include_urls, "script_options.include_urls"},
           std::tuple{&o.exclude_urls, &clean.exclude_urls, "script_options.exclude_urls"}}) {
       if (list->size() > 50) return Error::InvalidArgument(fmt::format("field `{}`: at most 50 patterns", name), name);
-      for (const std::string& pattern : *list) {
-        STARLING_ASSIGN_OR_RETURN(std::string v, ValidateName(pattern, name, 500));
+      for (size_t i = 0; i < list->size(); ++i) {
+        // The field names the pattern (`script_options.include_urls[2]`): with 50 of them, "too long"
+        // alone does not say which.
+        STARLING_ASSIGN_OR_RETURN(std::string v, ValidateName((*list)[i], fmt::format("{}[{}]", name, i), 500));
         out->push_back(v);
       }
     }

@@ -194,18 +194,43 @@ bool QueryFlag(const http::Request& request, std::string_view name, bool fallbac
 struct ChecklistItem {
   std::string_view key, label;
   std::vector<std::string_view> types;
+  // Shown when the latest example belongs to a contact without an email (empty: fine for this item).
+  std::string_view anonymous_warning;
 };
 
 const std::vector<ChecklistItem>& Checklist() {
   static const std::vector<ChecklistItem> items = {
-      {"page_visit", "Page visit", {"page-visit"}},
-      {"product_visit", "Product visit", {"product-visited"}},
-      {"cart", "Cart", {"cart-product-added", "cart-product-removed"}},
-      {"purchase", "Purchase", {"purchase"}},
-      {"login_register", "Login / register", {"login", "register"}},
-      {"newsletter", "Newsletter subscription", {"newsletter-subscribe"}},
+      {"page_visit", "Page visit", {"page-visit"}, {}},
+      {"product_visit", "Product visit", {"product-visited"}, {}},
+      {"cart", "Cart", {"cart-product-added", "cart-product-removed"}, {}},
+      {"purchase",
+       "Purchase",
+       {"purchase"},
+       "The latest purchase belongs to a visitor without an email, so it is tied to no customer. Put "
+       "`cn_client_info` with the customer's email (`primary_key`) on the order confirmation page, or send "
+       "purchases with the email through `POST /api/v1/purchases`."},
+      {"login_register",
+       "Login / register",
+       {"login", "register"},
+       "The latest login or registration came from a visitor Starling could not identify. Put `cn_client_info` "
+       "with the customer's email (`primary_key`) on the page shown after signing in or up, so that the "
+       "visitor's history joins the customer's."},
+      {"newsletter", "Newsletter subscription", {"newsletter-subscribe"}, {}},
   };
   return items;
+}
+
+// The contact a checklist example belongs to as it is now: followed into the contact it was merged
+// into (an anonymous visitor who logged in later), so that an example is flagged only while its
+// contact is still without an email.
+std::optional<contacts::ContactView> ExampleContact(db::Database& db, int64_t store_id, int64_t contact_id) {
+  for (int hops = 0; contact_id > 0 && hops < 8; ++hops) {
+    auto contact = contacts::GetContact(db, store_id, contact_id);
+    if (!contact || !*contact) return std::nullopt;
+    if (!(*contact)->merged_into) return std::move(**contact);
+    contact_id = *(*contact)->merged_into;
+  }
+  return std::nullopt;
 }
 
 json::object LiveJson(const engine::LiveEntry& e) {
@@ -733,16 +758,25 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                        last_id = std::max(last_id, it->second);
                      }
                    }
-                   json::value last = nullptr;
+                   json::value last = nullptr, contact = nullptr, warning = nullptr;
                    if (last_id > 0) {
                      auto event = contacts::GetEvent(db, ctx.store_id, last_id);
-                     if (event && *event) last = ActivityJson(**event);
+                     if (event && *event) {
+                       last = ActivityJson(**event);
+                       if (auto who = ExampleContact(db, ctx.store_id, (*event)->contact_id)) {
+                         contact = json::object{{"id", who->id},
+                                                {"email", who->email.empty() ? json::value(nullptr) : json::value(who->email)}};
+                         if (who->email.empty() && !item.anonymous_warning.empty()) warning = json::string(item.anonymous_warning);
+                       }
+                     }
                    }
                    checklist.push_back(json::object{{"key", item.key},
                                                     {"label", item.label},
                                                     {"types", std::move(types)},
                                                     {"seen", last_id > 0},
-                                                    {"last", std::move(last)}});
+                                                    {"last", std::move(last)},
+                                                    {"contact", std::move(contact)},
+                                                    {"warning", std::move(warning)}});
                  }
                  std::string script_url = options.public_url + "/sdk/starling.js";
                  std::string snippet = fmt::format(R"(<script src="{}" data-token="{}" async></script>)", script_url,

@@ -129,6 +129,12 @@ TEST_F(AccountsApiTest, StoreSettingsValidateEveryField) {
       {{{"ecommerce", json::object{{"integration_type", "plugin"}}}}, "ecommerce.integration_type"},
       {{{"authorized_domains", json::array{"shop example"}}}, "authorized_domains"},
       {{{"address", json::object{{"city", 12}}}}, "address.city"},
+      // A script option names the pattern at fault, by its position in the list.
+      {{{"script_options", json::object{{"include_urls", json::array{"*/shop/*", "https://a.example/" + std::string(500, 'x')}}}}},
+       "script_options.include_urls[1]"},
+      {{{"script_options", json::object{{"exclude_urls", json::array{" "}}}}}, "script_options.exclude_urls[0]"},
+      {{{"script_options", json::object{{"sampling", 1.5}}}}, "script_options.sampling"},
+      {{{"script_options", json::object{{"include_urls", "*/shop/*"}}}}, "script_options.include_urls"},
   };
   for (const Case& c : cases) {
     HttpResponse r = ana.Patch(StorePath(store_a_, "/settings"), c.body);

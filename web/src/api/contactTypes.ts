@@ -192,6 +192,10 @@ export interface ChecklistItem {
   seen: boolean;
   /** The latest such event. */
   last: Activity | null;
+  /** Whom the latest event belongs to now (after merges); `email` is `null` for an anonymous visitor. */
+  contact: { id: number; email: string | null } | null;
+  /** What is wrong with the latest example (a login from a visitor left anonymous), or `null`. */
+  warning: string | null;
 }
 
 export const decodeChecklistItem: Decoder<ChecklistItem> = object({
@@ -200,6 +204,8 @@ export const decodeChecklistItem: Decoder<ChecklistItem> = object({
   types: arrayOf(str),
   seen: bool,
   last: nullable(decodeActivity),
+  contact: withDefault(nullable(object({ id: int, email: nullable(str) })), null),
+  warning: withDefault(nullable(str), null),
 });
 
 export interface Integration {

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { Activity } from '../api/contactTypes';
 import { activityIcon, activityLabel, activitySummary, hasData, mergedContactId } from '../lib/activities';
-import { contactPath } from '../lib/contacts';
+import { contactPath, contactTitle } from '../lib/contacts';
 import { formatDateTimeSeconds, formatRelative } from '../lib/format';
 import { useMoney } from '../lib/money';
 import { Icon } from './Icon';
@@ -19,9 +19,18 @@ export function ActivityIcon({ type }: { type: string }) {
 
 /**
  * One activity: its icon, a one-line summary, its type and time, and its data folded away. With
- * `showContact`, a link to the contact it belongs to (when the answer says which).
+ * `showContact`, a link to the contact it belongs to: `contact` when given (named by its email, the
+ * contact as it is now), else the activity's own contact id when the answer says it.
  */
-export function ActivityItem({ activity, showContact = false }: { activity: Activity; showContact?: boolean }) {
+export function ActivityItem({
+  activity,
+  showContact = false,
+  contact,
+}: {
+  activity: Activity;
+  showContact?: boolean;
+  contact?: { id: number; email: string | null } | undefined;
+}) {
   const money = useMoney();
   const merged = mergedContactId(activity.type, activity.data);
   return (
@@ -37,7 +46,15 @@ export function ActivityItem({ activity, showContact = false }: { activity: Acti
           <time dateTime={activity.occurred_at} title={formatRelative(activity.occurred_at)}>
             {formatDateTimeSeconds(activity.occurred_at)}
           </time>
-          {showContact && activity.contact_id !== null && (
+          {showContact && contact !== undefined && (
+            <>
+              <span aria-hidden="true">·</span>
+              <Link to={contactPath(contact.id)} data-testid="activity-contact">
+                {contactTitle(contact)}
+              </Link>
+            </>
+          )}
+          {showContact && contact === undefined && activity.contact_id !== null && (
             <>
               <span aria-hidden="true">·</span>
               <Link to={contactPath(activity.contact_id)}>Contact #{activity.contact_id}</Link>

@@ -24,6 +24,8 @@ function formatWait(seconds: number): string {
 export interface FormErrors<F extends string> {
   fields: Partial<Record<F, string>>;
   banner: string | null;
+  /** For a list field, the position (from 0) of the element the error is about (`include_urls[2]` → 2). */
+  items?: Partial<Record<F, number>>;
 }
 
 export const NO_ERRORS = { fields: {}, banner: null } as const satisfies FormErrors<never>;
@@ -37,7 +39,12 @@ export function formErrors<F extends string>(error: unknown, fields: readonly F[
   if (error instanceof ApiError && error.field !== undefined) {
     const target = matchField(error.field, fields);
     if (target !== undefined) {
-      return { fields: { [target]: fieldMessage(error.message) } as Partial<Record<F, string>>, banner: null };
+      const errors: FormErrors<F> = {
+        fields: { [target.field]: fieldMessage(error.message) } as Partial<Record<F, string>>,
+        banner: null,
+      };
+      if (target.index !== undefined) errors.items = { [target.field]: target.index } as Partial<Record<F, number>>;
+      return errors;
     }
   }
   return { fields: {}, banner: errorMessage(error) };
@@ -49,13 +56,15 @@ function fieldMessage(message: string): string {
   return rest === '' ? message : rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
-function matchField<F extends string>(apiField: string, fields: readonly F[]): F | undefined {
+function matchField<F extends string>(apiField: string, fields: readonly F[]): { field: F; index?: number } | undefined {
   const exact = fields.find((f) => f === apiField);
-  if (exact !== undefined) return exact;
+  if (exact !== undefined) return { field: exact };
   // An element of a list field: `authorized_domains[2]` or `authorized_domains.2`.
-  const list = fields.find((f) => apiField.startsWith(`${f}[`) || new RegExp(`^${f.replaceAll('.', '\\.')}\\.\\d+$`).test(apiField));
-  if (list !== undefined) return list;
+  for (const f of fields) {
+    const element = new RegExp(`^${f.replaceAll('.', '\\.')}(?:\\[(\\d+)\\]|\\.(\\d+))`).exec(apiField);
+    if (element !== null) return { field: f, index: Number(element[1] ?? element[2]) };
+  }
   const last = (name: string) => name.slice(name.lastIndexOf('.') + 1);
   const candidates = fields.filter((f) => last(f) === last(apiField));
-  return candidates.length === 1 ? candidates[0] : undefined;
+  return candidates.length === 1 && candidates[0] !== undefined ? { field: candidates[0] } : undefined;
 }

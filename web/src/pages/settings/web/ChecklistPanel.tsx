@@ -6,6 +6,7 @@ import { Banner } from '../../../components/Banner';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { Panel } from '../../../components/Panel';
+import { ServerMessage } from '../../../components/ServerMessage';
 import { Spinner } from '../../../components/Spinner';
 import { errorMessage } from '../../../lib/errors';
 import type { Resource } from '../../../lib/useResource';
@@ -107,8 +108,13 @@ export function ChecklistPanel({
               </div>
               {item.last !== null ? (
                 <div className={styles.example}>
+                  {item.warning !== null && (
+                    <Banner tone="warning" title="Check this example">
+                      <ServerMessage text={item.warning} />
+                    </Banner>
+                  )}
                   <p className={styles.exampleLabel}>Latest example</p>
-                  <ActivityItem activity={item.last} showContact />
+                  <ActivityItem activity={item.last} showContact contact={item.contact ?? undefined} />
                 </div>
               ) : (
                 <p className={styles.how}>{HOW[item.key] ?? 'Not received yet.'}</p>

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { StoreSettings } from '../../../api/types';
 import { Banner } from '../../../components/Banner';
 import { Button } from '../../../components/Button';
@@ -33,6 +33,25 @@ const pick = (s: StoreSettings): Draft => ({
 });
 
 const cleanList = (list: readonly string[]) => list.map((p) => p.trim()).filter((p) => p !== '');
+
+/** As the server checks them: at most 50 patterns of at most 500 characters per list. */
+const MAX_PATTERNS = 50;
+const MAX_PATTERN_LENGTH = 500;
+
+/** The first problem of a pattern list, with the position (from 0) of the pattern at fault. */
+function listProblem(list: readonly string[]): { message: string; index?: number } | null {
+  const kept = list.map((p) => p.trim());
+  const long = kept.findIndex((p) => p.length > MAX_PATTERN_LENGTH);
+  if (long >= 0) {
+    return {
+      message: `Pattern ${long + 1} has ${kept[long]?.length ?? 0} characters; shorten it to ${MAX_PATTERN_LENGTH} or fewer (a * can stand for the rest).`,
+      index: long,
+    };
+  }
+  const count = kept.filter((p) => p !== '').length;
+  if (count > MAX_PATTERNS) return { message: `At most ${MAX_PATTERNS} patterns; remove ${count - MAX_PATTERNS}.` };
+  return null;
+}
 
 function parsePercent(text: string): number | null {
   const trimmed = text.trim().replace(',', '.');
@@ -95,8 +114,15 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
       },
     }),
     fields: FIELDS,
-    check: (draft) =>
-      parsePercent(draft.sampling) === null ? { 'script_options.sampling': 'Enter a percentage from 0 to 100.' } : {},
+    check: (draft) => {
+      const problems: Partial<Record<OptionsField, string>> = {};
+      const include = listProblem(draft.include_urls);
+      const exclude = listProblem(draft.exclude_urls);
+      if (include !== null) problems['script_options.include_urls'] = include.message;
+      if (exclude !== null) problems['script_options.exclude_urls'] = exclude.message;
+      if (parsePercent(draft.sampling) === null) problems['script_options.sampling'] = 'Enter a percentage from 0 to 100.';
+      return problems;
+    },
     savedMessage: 'Script options saved. Browsers pick them up within 5 minutes.',
     onSaved,
   });
@@ -137,7 +163,7 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
             placeholder="*/shop/*"
             patterns={draft.include_urls}
             onChange={(list) => update('include_urls', list)}
-            error={errors.fields['script_options.include_urls']}
+            {...listError(draft.include_urls, errors.fields['script_options.include_urls'], errors.items?.['script_options.include_urls'])}
           />
           <PatternList
             legend="Exclude URLs"
@@ -145,7 +171,7 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
             placeholder="*/checkout/payment*"
             patterns={draft.exclude_urls}
             onChange={(list) => update('exclude_urls', list)}
-            error={errors.fields['script_options.exclude_urls']}
+            {...listError(draft.exclude_urls, errors.fields['script_options.exclude_urls'], errors.items?.['script_options.exclude_urls'])}
           />
         </div>
         <div className={styles.tryUrl}>
@@ -180,6 +206,33 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
   );
 }
 
+/**
+ * The row of `patterns` an error is about: the one the server named (`include_urls[2]` counts the patterns
+ * sent, empty rows left out), else the first too long one; `null` when the error is about the list.
+ */
+function errorRow(patterns: readonly string[], sentIndex: number | undefined): number | null {
+  if (sentIndex !== undefined) {
+    let sent = -1;
+    for (let row = 0; row < patterns.length; row++) {
+      if ((patterns[row] ?? '').trim() !== '') sent++;
+      if (sent === sentIndex) return row;
+    }
+  }
+  const long = patterns.findIndex((p) => p.trim().length > MAX_PATTERN_LENGTH);
+  return long >= 0 ? long : null;
+}
+
+/** A list's error and its row; a server error about one pattern says which ("Pattern 3: …"). */
+function listError(
+  patterns: readonly string[],
+  message: string | undefined,
+  sentIndex: number | undefined,
+): { error: string | undefined; errorRow: number | null } {
+  if (message === undefined) return { error: undefined, errorRow: null };
+  const row = errorRow(patterns, sentIndex);
+  return { error: sentIndex !== undefined && row !== null ? `Pattern ${row + 1}: ${message}` : message, errorRow: row };
+}
+
 function PatternList({
   legend,
   hint,
@@ -187,6 +240,7 @@ function PatternList({
   patterns,
   onChange,
   error,
+  errorRow,
 }: {
   legend: string;
   hint: string;
@@ -194,11 +248,22 @@ function PatternList({
   patterns: string[];
   onChange: (patterns: string[]) => void;
   error: string | undefined;
+  /** The row the error is about; `null`: the list as a whole. */
+  errorRow: number | null;
 }) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [error !== undefined ? errorId : null, hintId].filter(Boolean).join(' ');
+  // "Add pattern" puts the cursor in the new row.
+  const rows = useRef<(HTMLInputElement | null)[]>([]);
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusRow === null) return;
+    rows.current[focusRow]?.focus();
+    setFocusRow(null);
+  }, [focusRow]);
+  const rowInvalid = (index: number) => error !== undefined && (errorRow === null || errorRow === index);
   return (
     <fieldset className={styles.patterns} aria-describedby={describedBy}>
       <legend className={fieldStyles.label}>{legend}</legend>
@@ -207,12 +272,15 @@ function PatternList({
           {patterns.map((pattern, index) => (
             <li key={index}>
               <input
+                ref={(element) => {
+                  rows.current[index] = element;
+                }}
                 className={fieldStyles.input}
                 value={pattern}
                 placeholder={placeholder}
                 aria-label={`${legend}: pattern ${index + 1}`}
-                aria-invalid={error !== undefined ? true : undefined}
-                aria-describedby={describedBy}
+                aria-invalid={rowInvalid(index) ? true : undefined}
+                aria-describedby={rowInvalid(index) ? describedBy : hintId}
                 spellCheck={false}
                 autoComplete="off"
                 onChange={(e) => onChange(patterns.map((p, i) => (i === index ? e.target.value : p)))}
@@ -229,7 +297,14 @@ function PatternList({
         </ul>
       )}
       <div>
-        <Button size="sm" icon="plus" onClick={() => onChange([...patterns, ''])}>
+        <Button
+          size="sm"
+          icon="plus"
+          onClick={() => {
+            onChange([...patterns, '']);
+            setFocusRow(patterns.length);
+          }}
+        >
           Add pattern
         </Button>
       </div>
