@@ -241,6 +241,7 @@ json::object LiveJson(const engine::LiveEntry& e) {
                       {"source", e.source},
                       {"ip", e.ip},
                       {"contact_id", e.contact_id > 0 ? json::value(e.contact_id) : json::value(nullptr)},
+                      {"contact_email", e.contact_email.empty() ? json::value(nullptr) : json::value(e.contact_email)},
                       {"event_types", std::move(types)},
                       {"errors", ErrorsJson(e.errors)},
                       {"status", e.status}};

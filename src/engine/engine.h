@@ -99,6 +99,7 @@ struct LiveEntry {
   std::string source;  // script | api | segment
   std::string ip;
   int64_t contact_id = 0;
+  std::string contact_email;  // the contact's email once the request was applied; empty: anonymous (or none)
   std::vector<std::string> event_types;  // stored events, derived ones included
   std::vector<tracking::EventError> errors;
   std::string status;  // "stored", or the error

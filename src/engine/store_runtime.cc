@@ -927,6 +927,8 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   // A request whose every event was refused, with nothing else in it, is shown as not stored (a contact
   // it named for the first time may still have been created).
   bool nothing_else = !batch.cart && batch.cart_changes.empty() && batch.fields.empty() && !batch.push_subscription;
+  // Named as the request left it (identified by it, or merged into a known customer).
+  if (const Contact* c = contacts_.Find(contact_id)) applied.live.contact_email = c->email;
   applied.live.status = sent_stored == 0 && !applied.live.errors.empty() && nothing_else
                             ? "not stored: every event had an error"
                             : "stored";

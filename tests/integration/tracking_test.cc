@@ -588,6 +588,14 @@ TEST_F(TrackingApiTest, IntegrationCheckAndAbandonmentWithTheTestClock) {
   ASSERT_EQ(Collect(big).status, 413);
   json::object too_large = NextLiveEntry(*live);
   EXPECT_NE(TextOf(too_large, "status").find("refused: request body is"), std::string::npos) << TextOf(too_large, "status");
+
+  // An entry names its contact's email as the request left it: null while anonymous, the email once a
+  // request identified the visitor.
+  EXPECT_TRUE(entry.at("contact_email").is_null());
+  ASSERT_EQ(Collect(R"({"entityInfo":{"trackerId":")" + tracker + R"(","primaryKey":"Live@Shop.example"},"events":[{"type":"login"}]})").status, 200);
+  json::object identified = NextLiveEntry(*live);
+  EXPECT_EQ(TextOf(identified, "contact_email"), "live@shop.example");
+  EXPECT_GT(identified.at("contact_id").as_int64(), 0);
 }
 
 // A shop integrated by API only sends whole carts too: the lines added and removed are derived, and

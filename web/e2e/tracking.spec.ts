@@ -109,15 +109,18 @@ test('the live stream shows each request with its errors as it arrives; the chec
   await expect(error).toContainText('expected a number');
   await expect(error).toHaveCSS('color', 'rgb(180, 35, 42)'); // --color-danger-text
   await expect(loginRow).toContainText('Stored');
-  const contactLink = loginRow.getByRole('link', { name: /^Contact #\d+$/ });
-  const contactId = Number(((await contactLink.textContent()) ?? '').replace(/\D/g, ''));
+  // Each request names its contact as the request left it: the login identified the visitor.
+  const contactLink = loginRow.getByTestId('live-contact');
+  await expect(contactLink).toHaveText(email);
+  const contactId = Number(((await contactLink.getAttribute('href')) ?? '').replace(/\D/g, ''));
   expect(contactId).toBeGreaterThan(0);
 
   await expect(rows.nth(2).getByRole('listitem')).toHaveText(['page-visit', 'cart-product-added']);
   await expect(rows.nth(3).getByRole('listitem')).toHaveText(['entity-created', 'page-visit', 'product-visited']);
   await expect(rows.nth(3)).toContainText('Script');
   await expect(rows.nth(3)).toContainText('127.0.0.1');
-  await expect(rows.nth(3).getByRole('link', { name: `Contact #${contactId}` })).toBeVisible();
+  // The first request came from the same visitor, then still anonymous.
+  await expect(rows.nth(3).getByRole('link', { name: `Anonymous #${contactId}` })).toBeVisible();
   await expect(live).toBeVisible();
 
   // The checklist refreshes by itself when events arrive.

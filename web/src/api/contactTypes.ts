@@ -262,6 +262,8 @@ export interface LiveEntry {
   ip: string;
   /** `null` when the request was refused before a contact was found. */
   contact_id: number | null;
+  /** The contact's email as the request left it; `null` while anonymous. */
+  contact_email: string | null;
   /** What was stored, derived events included. */
   event_types: string[];
   errors: EventError[];
@@ -275,6 +277,7 @@ export const decodeLiveEntry: Decoder<LiveEntry> = object({
   source: str,
   ip: withDefault(str, ''),
   contact_id: nullable(int),
+  contact_email: withDefault(nullable(str), null),
   event_types: withDefault(arrayOf(str), []),
   errors: withDefault(arrayOf(decodeEventError), []),
   status: str,

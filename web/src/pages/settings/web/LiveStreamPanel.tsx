@@ -9,7 +9,7 @@ import { Icon } from '../../../components/Icon';
 import { Panel } from '../../../components/Panel';
 import { ServerMessage } from '../../../components/ServerMessage';
 import { activityLabel } from '../../../lib/activities';
-import { contactPath } from '../../../lib/contacts';
+import { contactPath, contactTitle } from '../../../lib/contacts';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTimeSeconds, formatTime } from '../../../lib/format';
 import { useCurrentStore } from '../../../session/Workspace';
@@ -124,7 +124,11 @@ function LiveRequest({ row }: { row: LiveRow }) {
         )}
         <span className={styles.source}>{SOURCES[row.source] ?? row.source}</span>
         {row.ip !== '' && <code className={styles.ip}>{row.ip}</code>}
-        {row.contact_id !== null && <Link to={contactPath(row.contact_id)}>Contact #{row.contact_id}</Link>}
+        {row.contact_id !== null && (
+          <Link to={contactPath(row.contact_id)} data-testid="live-contact">
+            {contactTitle({ id: row.contact_id, email: row.contact_email })}
+          </Link>
+        )}
         <span className={styles.status}>
           <Badge tone={badge.tone}>{badge.label}</Badge>
         </span>
