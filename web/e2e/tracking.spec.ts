@@ -150,6 +150,28 @@ test('the live stream shows each request with its errors as it arrives; the chec
   ]);
   await screenshot(page, 'channels-web');
 
+  // Filters: the requests with problems (refused, or an event left out with an error), then by words.
+  const shown = page.getByRole('group', { name: 'Requests shown' });
+  const filter = page.getByLabel('Filter by IP, email, event type or field');
+  await shown.getByRole('button', { name: 'With problems' }).click();
+  await expect(shown.getByRole('button', { name: 'With problems' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByTestId('live-count')).toHaveText('2 of 4 requests match');
+  await filter.fill('unitPrice');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().getByTestId('live-contact')).toHaveText(email);
+  await screenshotOf(page.getByRole('list', { name: 'Live requests' }).locator('..'), 'live-filtered');
+  await shown.getByRole('button', { name: 'All' }).click();
+  await filter.fill(`cart-product-added ${'127.0.0.1'}`);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().getByRole('listitem')).toHaveText(['page-visit', 'cart-product-added']);
+  await filter.fill('no-such-thing');
+  await expect(rows).toHaveCount(0);
+  await expect(page.getByText('No request matches')).toBeVisible();
+  await page.getByRole('button', { name: 'Show all requests' }).click();
+  await expect(filter).toHaveValue('');
+  await expect(rows).toHaveCount(4);
+
   // Paused, the stream shows nothing new; resumed, it catches up.
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('live-state')).toHaveText('Paused');

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ControlProps } from './Field';
 import { Icon } from './Icon';
+import fieldStyles from './Field.module.css';
 import styles from './Combobox.module.css';
 
 export interface ComboboxOption {
@@ -106,7 +107,7 @@ export function Combobox({ value, options, onChange, placeholder, limit = 200, .
 
   return (
     <div className={styles.root}>
-      <Icon name="search" size={15} className={styles.searchIcon} />
+      <Icon name="search" size={15} className={fieldStyles.searchIcon} />
       <input
         id={inputId}
         className={styles.input}

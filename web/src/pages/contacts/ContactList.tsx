@@ -67,9 +67,9 @@ export function ContactList() {
         flush
         actions={
           <form role="search" className={styles.search} onSubmit={submit} aria-label="Search contacts">
-            <Icon name="search" size={16} className={styles.searchIcon} />
+            <Icon name="search" size={16} className={fieldStyles.searchIcon} />
             <input
-              className={fieldStyles.input}
+              className={`${fieldStyles.input} ${fieldStyles.withLeadingIcon}`}
               type="search"
               aria-label="Search by email"
               placeholder="Search by email"

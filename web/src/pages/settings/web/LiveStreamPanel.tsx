@@ -14,6 +14,7 @@ import { errorMessage } from '../../../lib/errors';
 import { formatDateTimeSeconds, formatTime } from '../../../lib/format';
 import { useCurrentStore } from '../../../session/Workspace';
 import { LIVE_LIMIT, useLiveStream, type LiveConnection, type LiveRow } from './useLiveStream';
+import fieldStyles from '../../../components/Field.module.css';
 import styles from './web.module.css';
 
 const SOURCES: Record<string, string> = {
@@ -52,6 +53,33 @@ function countTypes(types: readonly string[]): [string, number][] {
   return [...counts];
 }
 
+/** Whether a request needs a look: nothing stored (refused, dropped) or an event left out with an error. */
+export function hasProblem(row: LiveEntry): boolean {
+  return row.status !== 'stored' || row.errors.length > 0;
+}
+
+/**
+ * Whether a request matches the words typed (all of them, case-insensitive): its IP, its contact's email or
+ * number (`#12`), its source, its status, a stored event type or an error's field.
+ */
+export function matchesText(row: LiveEntry, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter((word) => word !== '');
+  if (words.length === 0) return true;
+  const haystack = [
+    row.ip,
+    row.contact_email ?? '',
+    row.contact_id !== null ? `#${row.contact_id}` : '',
+    row.source,
+    SOURCES[row.source] ?? '',
+    row.status,
+    ...row.event_types,
+    ...row.errors.map((error) => error.field),
+  ]
+    .join('\n')
+    .toLowerCase();
+  return words.every((word) => haystack.includes(word));
+}
+
 /** A time the server did not set (the epoch) is not shown. */
 function knownTime(iso: string): boolean {
   const time = new Date(iso).getTime();
@@ -68,6 +96,17 @@ export function LiveStreamPanel({ onEntries }: { onEntries: (entries: readonly L
   const [paused, setPaused] = useState(false);
   const { rows, connection, error } = useLiveStream(store.id, !paused, onEntries);
   const state = CONNECTION[connection];
+  const [problemsOnly, setProblemsOnly] = useState(false);
+  const [query, setQuery] = useState('');
+  const filtering = problemsOnly || query.trim() !== '';
+  const shown = (filtering ? rows.filter((row) => (!problemsOnly || hasProblem(row)) && matchesText(row, query)) : rows).slice(
+    0,
+    LIVE_LIMIT,
+  );
+  const clearFilters = () => {
+    setProblemsOnly(false);
+    setQuery('');
+  };
 
   return (
     <Panel
@@ -93,13 +132,56 @@ export function LiveStreamPanel({ onEntries }: { onEntries: (entries: readonly L
           </Banner>
         </div>
       )}
+      <div className={styles.liveFilters}>
+        <div className={styles.toggle} role="group" aria-label="Requests shown">
+          <button type="button" aria-pressed={!problemsOnly} onClick={() => setProblemsOnly(false)}>
+            All
+          </button>
+          <button type="button" aria-pressed={problemsOnly} onClick={() => setProblemsOnly(true)}>
+            With problems
+          </button>
+        </div>
+        <div className={styles.liveSearch} role="search" aria-label="Filter live requests">
+          <Icon name="search" size={15} className={fieldStyles.searchIcon} />
+          <input
+            className={`${fieldStyles.input} ${fieldStyles.withLeadingIcon}`}
+            type="search"
+            value={query}
+            aria-label="Filter by IP, email, event type or field"
+            placeholder="IP, email, event type…"
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </div>
+        {filtering && rows.length > 0 && (
+          <p className={styles.liveCount} role="status" data-testid="live-count">
+            {shown.length === rows.length ? `All ${rows.length}` : `${shown.length} of ${rows.length}`} requests match
+          </p>
+        )}
+      </div>
       {rows.length === 0 ? (
         <EmptyState variant="inline" icon="activity" title="Waiting for the first request">
           Open a page of your shop where the script is installed: its request shows up here within a second.
         </EmptyState>
+      ) : shown.length === 0 ? (
+        <EmptyState
+          variant="inline"
+          icon="search"
+          title="No request matches"
+          actions={
+            <Button size="sm" onClick={clearFilters}>
+              Show all requests
+            </Button>
+          }
+        >
+          {problemsOnly
+            ? 'None of the requests received since this page opened was refused or had an error. New ones show up here as they arrive.'
+            : 'New requests that match show up here as they arrive.'}
+        </EmptyState>
       ) : (
         <ol className={styles.live} aria-label="Live requests">
-          {rows.map((row) => (
+          {shown.map((row) => (
             <li key={row.key}>
               <LiveRequest row={row} />
             </li>

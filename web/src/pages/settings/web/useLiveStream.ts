@@ -3,8 +3,13 @@ import { ApiError, ClientErrorCode, type EventStream } from '../../../api/client
 import { openIntegrationEvents } from '../../../api/contacts';
 import type { LiveEntry } from '../../../api/contactTypes';
 
-/** How many requests the live view keeps (the server keeps the last 200 of each store). */
+/** How many requests the live view shows (the server keeps the last 200 of each store). */
 export const LIVE_LIMIT = 200;
+/**
+ * How many it keeps, so that a filter still finds the rarer requests (those with problems, one visitor's)
+ * once a busy store's others have pushed them out of the latest 200.
+ */
+export const LIVE_KEPT = 2000;
 /** Entries arriving this close together (the kept ones on connecting, a burst) are shown as one update. */
 const BATCH_MS = 50;
 /**
@@ -88,7 +93,7 @@ export function useLiveStream(
       pending = [];
       if (batch.length === 0) return;
       const fresh = batch.map((entry) => ({ ...entry, key: nextKey.current++ })).reverse();
-      setRows((current) => [...fresh, ...current].slice(0, LIVE_LIMIT));
+      setRows((current) => [...fresh, ...current].slice(0, LIVE_KEPT));
       onEntriesRef.current(batch);
     };
 
