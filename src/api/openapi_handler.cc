@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "api/openapi_schemas.h"
 #include "base/version.h"
 
 namespace starling::api {
@@ -11,6 +12,17 @@ std::string LowerMethod(http::Method method) {
   std::string name(http::MethodName(method));
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return name;
+}
+
+json::object SchemaRef(std::string_view name) {
+  return json::object{{"schema", json::object{{"$ref", "#/components/schemas/" + std::string(name)}}}};
+}
+
+const OperationDetails* Details(const RouteDoc& doc) {
+  for (const OperationDetails& d : DetailedOperations()) {
+    if (d.method == doc.method && d.pattern == doc.pattern) return &d;
+  }
+  return nullptr;
 }
 
 json::object Operation(const RouteDoc& doc) {
@@ -25,9 +37,34 @@ json::object Operation(const RouteDoc& doc) {
                                       {"required", true},
                                       {"schema", json::object{{"type", numeric ? "integer" : "string"}}}});
   }
+  std::string docs(DocsFor(doc.pattern));
+  json::object responses{
+      {"default", json::object{{"description", "an error (docs/api.md), or see " + docs},
+                               {"content", json::object{{"application/json", SchemaRef("Error")}}}}}};
   json::object op{{"summary", doc.summary},
                   {"x-starling-access", doc.access},
-                  {"responses", json::object{{"default", json::object{{"description", "see docs/api-accounts.md"}}}}}};
+                  {"externalDocs", json::object{{"description", "reference"}, {"url", docs}}},
+                  {"responses", std::move(responses)}};
+  if (const OperationDetails* details = Details(doc)) {
+    for (const QueryParamDoc& q : details->query) {
+      parameters.push_back(json::object{{"name", q.name},
+                                        {"in", "query"},
+                                        {"required", false},
+                                        {"description", q.description},
+                                        {"schema", json::object{{"type", q.type}}}});
+    }
+    if (!details->request_schema.empty()) {
+      json::object content{{"application/json", SchemaRef(details->request_schema)}};
+      // The script's own requests are text/plain JSON (a "simple" request: no CORS preflight).
+      if (doc.access == "tracking_token") content["text/plain"] = SchemaRef(details->request_schema);
+      op["requestBody"] = json::object{{"required", true}, {"content", std::move(content)}};
+    }
+    if (!details->response_schema.empty()) {
+      op["responses"].as_object()[std::to_string(details->success_status)] =
+          json::object{{"description", "done (for writes: once durably stored)"},
+                       {"content", json::object{{"application/json", SchemaRef(details->response_schema)}}}};
+    }
+  }
   if (!doc.stream_content_type.empty()) {
     op["responses"].as_object()["200"] = json::object{
         {"description", "a stream that stays open (see docs/api.md, Streaming responses)"},
@@ -38,6 +75,8 @@ json::object Operation(const RouteDoc& doc) {
     op["security"] = json::array{};
   } else if (doc.access == "write_key") {
     op["security"] = json::array{json::object{{"writeKey", json::array{}}}};
+  } else if (doc.access.starts_with("key:")) {
+    op["security"] = json::array{json::object{{"apiKey", json::array{}}}};  // API keys only
   } else if (doc.access.find("+key") != std::string::npos || doc.access == "caller") {
     op["security"] = json::array{json::object{{"session", json::array{}}}, json::object{{"apiKey", json::array{}}}};
   } else {
@@ -59,7 +98,8 @@ void RegisterOpenApiRoute(http::Router& router, const ApiRoutes& routes) {
         {"info", json::object{{"title", "Starling API"}, {"version", kStarlingVersion}}},
         {"paths", std::move(path_object)},
         {"components",
-         json::object{{"securitySchemes",
+         json::object{{"schemas", OpenApiSchemas()},
+                      {"securitySchemes",
                        json::object{{"apiKey", json::object{{"type", "apiKey"},
                                                             {"in", "header"},
                                                             {"name", "Authorization"},

@@ -1,6 +1,8 @@
 // GET /api/openapi.json: an OpenAPI 3.1 document generated from the registered API routes — every path,
-// method, path parameter, summary and access rule (as `x-starling-access`, see api/auth.h). Developers
-// browse it; the tenant-isolation tests walk it to reach every store-scoped route.
+// method, path parameter, summary, access rule (as `x-starling-access`, see api/auth.h) with its
+// security scheme, and reference document — plus, for the ingestion routes, their query parameters and
+// request and answer schemas (api/openapi_schemas.h). Developers browse it and generate clients from it;
+// the tenant-isolation tests walk it to reach every store-scoped route.
 #pragma once
 
 #include "api/auth.h"

@@ -367,6 +367,11 @@ TEST_F(AccountsApiTest, OpenApiDocumentListsEveryRouteWithItsAccess) {
   EXPECT_EQ(TextOf(paths.at("/collect/{token}").as_object().at("post").as_object(), "x-starling-access"), "tracking_token");
   EXPECT_EQ(TextOf(paths.at("/v1/batch").as_object().at("post").as_object(), "x-starling-access"), "write_key");
   EXPECT_TRUE(doc.at("components").as_object().at("securitySchemes").as_object().contains("writeKey"));
+  // A route for API keys only offers only the API key scheme (not the session cookie).
+  const json::object& purchases = paths.at("/api/v1/purchases").as_object().at("post").as_object();
+  EXPECT_EQ(ToJson(purchases.at("security")), R"([{"apiKey":[]}])");
+  EXPECT_EQ(TextOf(purchases.at("externalDocs").as_object(), "url"), "docs/integration.md");
+  EXPECT_TRUE(purchases.contains("requestBody"));
 }
 
 // Every store- and organization-scoped route, called with store A's and org A's ids by a member of
