@@ -303,6 +303,13 @@ test('script options save with PATCH settings; field errors show beside the fiel
   await expect(form.getByRole('status').filter({ hasText: 'Not tracked' })).toContainText('*/checkout/payment*');
   await form.getByLabel('Try an address').fill('https://shop.example/shop/shoes');
   await expect(form.getByRole('status').filter({ hasText: 'Tracked' })).toContainText('*/shop/*');
+  // The store's authorized domains decide first, as in the script.
+  await form.getByLabel('Try an address').fill('https://elsewhere.example/shop/shoes');
+  await expect(form.getByRole('status').filter({ hasText: 'Not tracked' })).toContainText(
+    'elsewhere.example is not an authorized domain of the store',
+  );
+  await form.getByLabel('Try an address').fill('shop.example/shop');
+  await expect(form.getByRole('status').filter({ hasText: 'Not tracked' })).toContainText('starting with https://');
 
   const settings = await storeSettings(page.context().request, starling);
   expect(settings.script_options).toEqual({ include_urls: ['*/shop/*'], exclude_urls: ['*/checkout/payment*'], sampling: 0.5 });

@@ -81,8 +81,31 @@ function trackingOffWarnings(draft: Draft, sampling: number | null): string[] {
   return warnings;
 }
 
-/** What the script would do on `url` with these patterns. */
-function verdict(draft: Draft, url: string): { tracked: boolean; why: string } {
+/** As the script matches an authorized domain: the host, `*.` covering the domain and its subdomains, a port when given. */
+function domainAllowed(pattern: string, hostname: string, hostWithPort: string): boolean {
+  const p = pattern.toLowerCase();
+  const got = (p.includes(':') ? hostWithPort : hostname).toLowerCase();
+  if (p.startsWith('*.')) {
+    const base = p.slice(2);
+    return got === base || got.endsWith(`.${base}`);
+  }
+  return got === p;
+}
+
+/** What the script would do on `url` with these patterns and the store's authorized domains. */
+function verdict(draft: Draft, url: string, domains: readonly string[]): { tracked: boolean; why: string } {
+  let page: URL | null = null;
+  try {
+    page = new URL(url);
+  } catch {
+    page = null;
+  }
+  if (page === null || !/^https?:$/.test(page.protocol)) {
+    return { tracked: false, why: 'this is not a page address; enter it whole, starting with https://' };
+  }
+  if (domains.length > 0 && !domains.some((d) => domainAllowed(d, page.hostname, page.host))) {
+    return { tracked: false, why: `${page.host} is not an authorized domain of the store (add it above)` };
+  }
   const include = cleanList(draft.include_urls);
   const exclude = cleanList(draft.exclude_urls);
   const excludedBy = exclude.find((p) => globMatches(p, url));
@@ -128,7 +151,7 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
   });
   const { draft, update, errors } = form;
   const sampling = parsePercent(draft.sampling);
-  const result = testUrl.trim() === '' ? null : verdict(draft, testUrl.trim());
+  const result = testUrl.trim() === '' ? null : verdict(draft, testUrl.trim(), settings.authorized_domains);
   const warnings = trackingOffWarnings(draft, sampling);
 
   return (
