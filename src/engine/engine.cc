@@ -276,6 +276,8 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
     auto older_than = stopping_.load() ? std::chrono::steady_clock::time_point::max() : now - kHeadsFlushDelay;
     size_t max_writes = stopping_.load() ? SIZE_MAX : kHeadsFlushWrites;
     if (runtime.FlushHeads(flush_heads, max_writes, older_than, *plan)) store.last_flush = now;
+    runtime.PruneMessageIds(
+        std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch()).count(), *plan);
   }
   pending->through = runtime.last_applied_event_id();
   if (plan->ops.empty() && pending->results.empty() && pending->timer_ids.empty()) return;

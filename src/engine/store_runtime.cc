@@ -75,6 +75,10 @@ constexpr std::string_view kInsertPurchase =
     "INSERT INTO purchases (store_id, purchase_id, contact_id, total_price, total_quantity, payment_method, source, "
     "items, purchased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+constexpr std::string_view kInsertMessageId =
+    "INSERT INTO segment_messages (store_id, seen_at, id_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+constexpr std::string_view kPruneMessageIds = "DELETE FROM segment_messages WHERE store_id = ? AND seen_at < ?";
+
 constexpr std::string_view kCartTimer = "cart-abandonment";
 // A push subscription sent again is written again (last_seen_at) at most this often.
 constexpr int64_t kPushSeenEveryUs = int64_t{24} * 3600 * 1'000'000;
@@ -198,6 +202,8 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
   cart_timer_.clear();
   product_fingerprints_.clear();
   purchase_ids_.clear();
+  message_ids_.clear();
+  message_id_order_.clear();
   unflushed_.clear();
   type_heads_.clear();
   STARLING_TRY(conn.QueryEach("SELECT id, email, fields, merged_into, last_event_id, event_count FROM contacts WHERE store_id = ?",
@@ -285,6 +291,18 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 purchase_ids_.insert(row.GetText(0));
                                 return Ok();
                               }));
+  int64_t now_us = NowUs();
+  STARLING_TRY(conn.QueryEach("SELECT seen_at, id_hash FROM segment_messages WHERE store_id = ? AND seen_at >= ? "
+                              "ORDER BY seen_at",
+                              {store_id_, now_us - kDedupeWindowUs}, [&](const db::Row& row) -> Status {
+                                auto hash = static_cast<uint64_t>(row.GetInt64(1));
+                                message_ids_.insert_or_assign(hash, row.GetInt64(0));
+                                message_id_order_.emplace_back(row.GetInt64(0), hash);
+                                return Ok();
+                              }));
+  ExpireMessageIds(now_us);
+  STARLING_ASSIGN_OR_RETURN(auto oldest, conn.QueryOne("SELECT MIN(seen_at) FROM segment_messages WHERE store_id = ?", {store_id_}));
+  oldest_message_row_us_ = oldest ? oldest->GetOptionalInt64(0).value_or(INT64_MAX) : INT64_MAX;
   // Heads: the rows count every event up to the store's mark; the events after it are counted here
   // (each one newer than its contact's stored head), and written back by the next flushes.
   STARLING_ASSIGN_OR_RETURN(auto mark, conn.QueryOne("SELECT heads_through FROM engine_marks WHERE store_id = ?", {store_id_}));
@@ -606,6 +624,35 @@ void StoreRuntime::WriteHead(int64_t contact_id, Contact& c, WritePlan& plan) {
   c.first_unflushed_id = 0;
 }
 
+uint64_t StoreRuntime::MessageIdHash(std::string_view id) {
+  // Stable across versions and machines (the hashes are stored): SHA-256's first 8 bytes; never 0 (no id).
+  uint64_t hash = std::stoull(crypto::Sha256Hex(id).substr(0, 16), nullptr, 16);
+  return hash == 0 ? 1 : hash;
+}
+
+void StoreRuntime::ExpireMessageIds(int64_t now_us) {
+  while (!message_id_order_.empty() && (message_id_order_.front().first < now_us - kDedupeWindowUs ||
+                                        message_id_order_.size() > kDedupeCapacity)) {
+    auto [seen_at, hash] = message_id_order_.front();
+    message_id_order_.pop_front();
+    // Unless it was stored again since (after it expired).
+    if (auto it = message_ids_.find(hash); it != message_ids_.end() && it->second == seen_at) message_ids_.erase(it);
+  }
+}
+
+bool StoreRuntime::PruneMessageIds(int64_t now_us, WritePlan& plan) {
+  constexpr int64_t kEveryUs = int64_t{60} * 1'000'000;
+  int64_t cutoff = now_us - kDedupeWindowUs;
+  if (now_us - message_ids_pruned_us_ < kEveryUs || oldest_message_row_us_ >= cutoff) return false;
+  message_ids_pruned_us_ = now_us;
+  ExpireMessageIds(now_us);
+  plan.Add(kPruneMessageIds, store_id_, cutoff);
+  // The rows left are the remembered ones, and those forgotten beyond the capacity, which are older:
+  // the prune that the oldest remembered one triggers deletes them too.
+  oldest_message_row_us_ = message_id_order_.empty() ? INT64_MAX : message_id_order_.front().first;
+  return true;
+}
+
 bool StoreRuntime::FlushHeads(size_t sweep, size_t max_writes, std::chrono::steady_clock::time_point older_than,
                               WritePlan& plan) {
   // The mark is also moved on when the store is idle and other stores have added many events since:
@@ -706,6 +753,18 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   int64_t now_us = NowUs();
   applied.live.at_us = now_us;
   size_t plan_start = plan.ops.size();
+
+  // 0. A message stored before (the sender retried it) is answered as stored, and not stored again.
+  uint64_t message_hash = 0;
+  if (!batch.dedupe_key.empty()) {
+    message_hash = MessageIdHash(batch.dedupe_key);
+    ExpireMessageIds(now_us);
+    if (auto seen = message_ids_.find(message_hash); seen != message_ids_.end()) {
+      applied.live.status = fmt::format("duplicate: messageId `{}` was stored {} s earlier; a retry is not stored again",
+                                        batch.dedupe_key, (now_us - seen->second) / 1'000'000);
+      return applied;
+    }
+  }
 
   // 1. Who is it?
   int64_t contact_id = 0;
@@ -929,6 +988,13 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   bool nothing_else = !batch.cart && batch.cart_changes.empty() && batch.fields.empty() && !batch.push_subscription;
   // Named as the request left it (identified by it, or merged into a known customer).
   if (const Contact* c = contacts_.Find(contact_id)) applied.live.contact_email = c->email;
+  if (message_hash != 0) {
+    // Remembered in the same commit as what the message stored: a retry after a crash is known too.
+    message_ids_.insert_or_assign(message_hash, now_us);
+    message_id_order_.emplace_back(now_us, message_hash);
+    plan.Add(kInsertMessageId, store_id_, now_us, static_cast<int64_t>(message_hash));
+    oldest_message_row_us_ = std::min(oldest_message_row_us_, now_us);
+  }
   applied.live.status = sent_stored == 0 && !applied.live.errors.empty() && nothing_else
                             ? "not stored: every event had an error"
                             : "stored";

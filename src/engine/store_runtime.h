@@ -125,6 +125,13 @@ class StoreRuntime final : public ContactIndex {
   bool FlushHeads(size_t sweep, size_t max_writes, std::chrono::steady_clock::time_point older_than, WritePlan& plan);
   // Contacts whose stored head is behind memory.
   size_t unflushed_heads() const { return unflushed_.size(); }
+  // Deletes the stored message ids older than the dedupe window, at most once a minute; false if it
+  // was not time yet.
+  bool PruneMessageIds(int64_t now_us, WritePlan& plan);
+
+  // How long, and how many, message ids (TrackBatch::dedupe_key) are remembered per store.
+  static constexpr int64_t kDedupeWindowUs = int64_t{24} * 3600 * 1'000'000;
+  static constexpr size_t kDedupeCapacity = 1'000'000;
 
  private:
   struct Contact {
@@ -252,6 +259,15 @@ class StoreRuntime final : public ContactIndex {
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> cart_timer_;  // contact → (due, timer id)
   boost::unordered_flat_map<std::string, uint64_t> product_fingerprints_;
   boost::unordered_flat_set<std::string> purchase_ids_;
+  // Message ids stored in the last kDedupeWindowUs (at most kDedupeCapacity): hash → when stored, and
+  // the same, oldest first, to forget them.
+  boost::unordered_flat_map<uint64_t, int64_t> message_ids_;
+  std::deque<std::pair<int64_t, uint64_t>> message_id_order_;
+  int64_t message_ids_pruned_us_ = 0;  // when the stored ones were last pruned
+  int64_t oldest_message_row_us_ = INT64_MAX;  // no stored row is older (INT64_MAX: none is stored)
+  static uint64_t MessageIdHash(std::string_view id);
+  // Forgets the message ids older than the window, and the oldest beyond the capacity.
+  void ExpireMessageIds(int64_t now_us);
   std::atomic<int64_t>& next_event_id_;
   int64_t next_contact_id_ = 1, next_timer_id_ = 1;
   int64_t last_applied_event_id_ = 0;

@@ -124,6 +124,10 @@ struct TrackBatch {
   // The visitor's user agent when a server-side sender names it (Segment's context.userAgent); empty:
   // the request's own.
   std::string user_agent;
+  // The sender's id of this message (Segment's messageId), unique to it and kept when the sender
+  // retries: a batch whose key the store has stored in the last 24 hours is not stored again. Empty:
+  // no such protection.
+  std::string dedupe_key;
 };
 
 }  // namespace starling::tracking

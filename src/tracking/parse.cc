@@ -1360,6 +1360,16 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
   TrackBatch batch;
   batch.source = "segment";
   batch.keys = std::move(keys);
+  // A retried call comes again with its messageId: the runtime stores it once. A malformed id is
+  // reported and the call kept (without that protection).
+  if (auto v = Field(call, "messageId")) {
+    auto id = IdText(*v, path + "messageId");
+    if (id) {
+      batch.dedupe_key = std::move(*id);
+    } else {
+      batch.errors.push_back({-1, id.error().field, id.error().message});
+    }
+  }
   int64_t at_us = 0;
   if (auto v = Field(call, "timestamp")) {
     auto t = Time(*v, path + "timestamp");

@@ -672,6 +672,57 @@ TEST_F(TrackingApiTest, AbandonmentTimerSurvivesARestart) {
 
 // A browser's push subscription finds its contact when the tracker is gone, also after a restart (the
 // runtime loads the endpoints), and only in its own store.
+// A Segment library retries a call whose answer it did not get, with the same messageId. The retry is
+// answered as a success and stored nothing, also after the server was killed right after storing the
+// first; another store's call with the same messageId is its own.
+TEST_F(TrackingApiTest, SegmentRetriesWithTheSameMessageIdAreStoredOnce) {
+  auto track = [this](const std::string& token, const std::string& message_id) {
+    std::string body = R"({"userId":"retry@shop.example","event":"Quote Requested","messageId":")" + message_id +
+                       R"(","properties":{"amount":120}})";
+    return server_->Send("POST", "/v1/track", body,
+                         {{"Authorization", "Basic " + crypto::Base64Encode(token + ":")}, {"Content-Type", "application/json"}});
+  };
+  ASSERT_EQ(track(token_, "msg-1").status, 200);
+  HttpResponse retry = track(token_, "msg-1");
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_TRUE(Body(retry).at("success").as_bool());
+  int64_t contact = IdOf(Body(Key().Get("/api/v1/contacts/retry@shop.example")));
+  EXPECT_EQ(Types(Activities(contact)), (std::vector<std::string>{"custom", "entity-created"}));
+
+  ASSERT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
+  json::object other = Cli(data_dir_, {"store", "create", "--org", std::to_string(org_id_), "--name", "Other", "--url",
+                                       "https://other.example"});
+  Start();
+  ASSERT_EQ(track(token_, "msg-1").status, 200);
+  ASSERT_EQ(track(token_, "msg-2").status, 200);
+  EXPECT_EQ(Types(Activities(contact)), (std::vector<std::string>{"custom", "custom", "entity-created"}));
+  // In another store the same messageId is a message of its own.
+  ASSERT_EQ(track(TextOf(other, "tracking_token"), "msg-1").status, 200);
+  ApiClient ana(*server_);
+  ASSERT_EQ(ana.Login("ana@shop.example", "password-ana").status, 200);
+  std::string other_store = "/api/v1/stores/" + std::to_string(IdOf(other));
+  json::object other_contacts = Body(ana.Get(other_store + "/contacts"));
+  ASSERT_EQ(other_contacts.at("contacts").as_array().size(), 1u);
+  int64_t other_contact = IdOf(other_contacts.at("contacts").as_array()[0].as_object());
+  json::object other_timeline = Body(ana.Get(other_store + "/contacts/" + std::to_string(other_contact) + "/activities"));
+  EXPECT_EQ(other_timeline.at("activities").as_array().size(), 2u);  // entity-created, custom
+
+  // A day later the ids are forgotten (a retry that late is a new message) and their rows deleted.
+  auto stored_ids = [this] {
+    auto db = db::OpenDatabase("sqlite:" + data_dir_ + "/starling.db", {});
+    EXPECT_TRUE(db) << db.error().message;
+    auto reader = (*db)->Reader();
+    auto row = (*reader)->QueryOne("SELECT COUNT(*) FROM segment_messages WHERE store_id = ?", {store_id_});
+    return row && *row ? (*row)->GetInt64(0) : -1;
+  };
+  EXPECT_EQ(stored_ids(), 2);
+  ASSERT_EQ(server_->Send("POST", "/api/v1/test/clock", R"({"advance_seconds":90000})", {{"Content-Type", "application/json"}}).status, 200);
+  for (int i = 0; i < 100 && stored_ids() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(stored_ids(), 0);
+  ASSERT_EQ(track(token_, "msg-1").status, 200);
+  EXPECT_EQ(Types(Activities(contact)).size(), 4u);
+}
+
 TEST_F(TrackingApiTest, PushSubscriptionFindsTheContactAfterARestart) {
   const std::string subscription =
       R"({"endpoint":"https://fcm.googleapis.com/fcm/send/e1:APA91bH","expirationTime":null,"keys":)"

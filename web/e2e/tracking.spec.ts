@@ -655,3 +655,26 @@ test('the checklist flags a login and a purchase from a visitor left anonymous, 
   await expect(login.getByRole('status')).toHaveCount(0);
   await expect(purchase.getByRole('status')).toHaveCount(0);
 });
+
+test('a Segment call retried with its messageId shows once as stored, then as a duplicate', async ({ page, request, starling }) => {
+  await page.goto(`${starling.url}/settings/channels`);
+  await expect(page.getByTestId('live-state')).toHaveText('Live');
+  const messageId = `e2e-${Date.now()}`;
+  for (let i = 0; i < 2; i++) {
+    const response = await request.post(`${starling.url}/v1/track`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${token}:`).toString('base64')}` },
+      data: { userId: 'retrier@shop.example', event: 'Quote Requested', messageId, properties: { amount: 120 } },
+    });
+    expect(response.status()).toBe(200);
+  }
+  const rows = page.getByTestId('live-entry');
+  const duplicate = rows.filter({ hasText: messageId });
+  await expect(duplicate).toHaveCount(1);
+  await expect(duplicate).toContainText('Duplicate');
+  await expect(duplicate).toContainText('a retry is not stored again');
+  await expect(rows.first()).toContainText(messageId);
+  await expect(rows.nth(1).getByRole('listitem')).toHaveText(['entity-created', 'custom']);
+  // A retry is not a problem of the integration.
+  await page.getByRole('group', { name: 'Requests shown' }).getByRole('button', { name: 'With problems' }).click();
+  await expect(page.getByTestId('live-entry').filter({ hasText: messageId })).toHaveCount(0);
+});

@@ -36,6 +36,7 @@ const CONNECTION: Record<LiveConnection, { label: string; tone: BadgeTone }> = {
 function statusBadge(status: string): { label: string; tone: BadgeTone } {
   if (status === 'stored') return { label: 'Stored', tone: 'success' };
   if (status.startsWith('dropped')) return { label: 'Dropped', tone: 'warning' };
+  if (status.startsWith('duplicate')) return { label: 'Duplicate', tone: 'neutral' };
   if (status.startsWith('refused')) return { label: 'Refused', tone: 'danger' };
   return { label: 'Not stored', tone: 'danger' };
 }
@@ -53,9 +54,12 @@ function countTypes(types: readonly string[]): [string, number][] {
   return [...counts];
 }
 
-/** Whether a request needs a look: nothing stored (refused, dropped) or an event left out with an error. */
+/**
+ * Whether a request needs a look: nothing stored (refused, dropped) or an event left out with an error. A
+ * sender's retry of a message already stored (`duplicate: …`) is normal.
+ */
 export function hasProblem(row: LiveEntry): boolean {
-  return row.status !== 'stored' || row.errors.length > 0;
+  return (row.status !== 'stored' && !row.status.startsWith('duplicate')) || row.errors.length > 0;
 }
 
 /**
