@@ -767,7 +767,11 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                        if (auto who = ExampleContact(db, ctx.store_id, (*event)->contact_id)) {
                          contact = json::object{{"id", who->id},
                                                 {"email", who->email.empty() ? json::value(nullptr) : json::value(who->email)}};
-                         if (who->email.empty() && !item.anonymous_warning.empty()) warning = json::string(item.anonymous_warning);
+                         // Known by the shop's own user id (a Segment userId), a contact without
+                         // email is identified all the same.
+                         auto fields = ParseJsonObject(who->fields_json);
+                         bool identified = !who->email.empty() || (fields && fields->contains(tracking::kExternalIdField));
+                         if (!identified && !item.anonymous_warning.empty()) warning = json::string(item.anonymous_warning);
                        }
                      }
                    }

@@ -654,6 +654,16 @@ test('the checklist flags a login and a purchase from a visitor left anonymous, 
   await expect(login.getByTestId('activity-contact')).toHaveText(later);
   await expect(login.getByRole('status')).toHaveCount(0);
   await expect(purchase.getByRole('status')).toHaveCount(0);
+
+  // A purchase by a customer the shop knows by its own user id (Segment's userId), without email, is fine too.
+  const order = await request.post(`${starling.url}/v1/track`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${token}:`).toString('base64')}` },
+    data: { userId: `cust-${Date.now()}`, event: 'Order Completed', properties: { order_id: `seg-${Date.now()}`, total: 10 } },
+  });
+  expect(order.status()).toBe(200);
+  await page.getByRole('button', { name: 'Refresh' }).first().click();
+  await expect(purchase.getByTestId('activity-contact')).not.toHaveText(later);
+  await expect(purchase.getByRole('status')).toHaveCount(0);
 });
 
 test('a Segment call retried with its messageId shows once as stored, then as a duplicate', async ({ page, request, starling }) => {
