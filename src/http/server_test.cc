@@ -551,9 +551,12 @@ TEST(HttpServerStreamTest, TheStartRunsOnTheIoThreadAfterABlockingHandlerAndHold
   RunningServer server(router, {.threads = 1, .blocking_threads = 1});
   TestClient first(server.port());
   TestClient second(server.port());
+  // One after the other, so that stream 1 is the second client's (sent together, the two requests may
+  // be started in either order).
   ASSERT_TRUE(first.Send("GET", "/events"));
-  ASSERT_TRUE(second.Send("GET", "/events"));
   ASSERT_TRUE(first.ReadHead());
+  ASSERT_TRUE(parked.Get(0));
+  ASSERT_TRUE(second.Send("GET", "/events"));
   ASSERT_TRUE(second.ReadHead());
   ASSERT_TRUE(parked.Get(1));
   TestClient other(server.port());
