@@ -91,6 +91,15 @@ json::value ParsedOrEmpty(std::string_view text) {
   return parsed ? std::move(*parsed) : json::value(json::object{});
 }
 
+// The contact's external id (the `_external_id` field: a Segment userId that is not an email) as text;
+// empty when it has none.
+std::string ExternalIdIn(const json::value& fields) {
+  const json::object* o = fields.if_object();
+  const json::value* v = o != nullptr ? o->if_contains(tracking::kExternalIdField) : nullptr;
+  if (v == nullptr || v->is_null()) return {};
+  return v->is_string() ? std::string(v->as_string()) : ToJson(*v);
+}
+
 json::object ContactJson(const contacts::ContactView& c) {
   json::array trackers;
   for (const std::string& t : c.tracker_ids) trackers.emplace_back(t);
@@ -100,11 +109,15 @@ json::object ContactJson(const contacts::ContactView& c) {
                                   {"subscribed_at", IsoFromUs(p.created_at_us)},
                                   {"last_seen_at", IsoFromUs(p.last_seen_at_us)}});
   }
+  json::value fields = ParsedOrEmpty(c.fields_json);
+  std::string external_id = ExternalIdIn(fields);
   return json::object{
       {"id", c.id},
       {"email", c.email.empty() ? json::value(nullptr) : json::value(c.email)},
-      {"anonymous", c.email.empty()},
-      {"fields", ParsedOrEmpty(c.fields_json)},
+      {"external_id", external_id.empty() ? json::value(nullptr) : json::value(external_id)},
+      // Known by neither an email nor the shop's own user id.
+      {"anonymous", c.email.empty() && external_id.empty()},
+      {"fields", std::move(fields)},
       {"merged_into", c.merged_into ? json::value(*c.merged_into) : json::value(nullptr)},
       {"tracker_ids", std::move(trackers)},
       {"push_subscriptions", std::move(pushes)},
@@ -242,6 +255,8 @@ json::object LiveJson(const engine::LiveEntry& e) {
                       {"ip", e.ip},
                       {"contact_id", e.contact_id > 0 ? json::value(e.contact_id) : json::value(nullptr)},
                       {"contact_email", e.contact_email.empty() ? json::value(nullptr) : json::value(e.contact_email)},
+                      {"contact_external_id", e.contact_external_id.empty() ? json::value(nullptr)
+                                                                           : json::value(e.contact_external_id)},
                       {"event_types", std::move(types)},
                       {"errors", ErrorsJson(e.errors)},
                       {"status", e.status}};
@@ -765,12 +780,14 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                      if (event && *event) {
                        last = ActivityJson(**event);
                        if (auto who = ExampleContact(db, ctx.store_id, (*event)->contact_id)) {
-                         contact = json::object{{"id", who->id},
-                                                {"email", who->email.empty() ? json::value(nullptr) : json::value(who->email)}};
                          // Known by the shop's own user id (a Segment userId), a contact without
                          // email is identified all the same.
-                         auto fields = ParseJsonObject(who->fields_json);
-                         bool identified = !who->email.empty() || (fields && fields->contains(tracking::kExternalIdField));
+                         std::string external_id = ExternalIdIn(ParsedOrEmpty(who->fields_json));
+                         contact = json::object{
+                             {"id", who->id},
+                             {"email", who->email.empty() ? json::value(nullptr) : json::value(who->email)},
+                             {"external_id", external_id.empty() ? json::value(nullptr) : json::value(external_id)}};
+                         bool identified = !who->email.empty() || !external_id.empty();
                          if (!identified && !item.anonymous_warning.empty()) warning = json::string(item.anonymous_warning);
                        }
                      }

@@ -100,6 +100,7 @@ struct LiveEntry {
   std::string ip;
   int64_t contact_id = 0;
   std::string contact_email;  // the contact's email once the request was applied; empty: anonymous (or none)
+  std::string contact_external_id;  // without an email: its external id (a Segment userId), if any
   std::vector<std::string> event_types;  // stored events, derived ones included
   std::vector<tracking::EventError> errors;
   std::string status;  // "stored", or the error

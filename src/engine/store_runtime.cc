@@ -987,7 +987,10 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   // it named for the first time may still have been created).
   bool nothing_else = !batch.cart && batch.cart_changes.empty() && batch.fields.empty() && !batch.push_subscription;
   // Named as the request left it (identified by it, or merged into a known customer).
-  if (const Contact* c = contacts_.Find(contact_id)) applied.live.contact_email = c->email;
+  if (const Contact* c = contacts_.Find(contact_id)) {
+    applied.live.contact_email = c->email;
+    if (c->email.empty()) applied.live.contact_external_id = ExternalIdOf(contact_id);
+  }
   if (message_hash != 0) {
     // Remembered in the same commit as what the message stored: a retry after a crash is known too.
     message_ids_.insert_or_assign(message_hash, now_us);

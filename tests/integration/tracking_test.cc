@@ -723,6 +723,25 @@ TEST_F(TrackingApiTest, SegmentRetriesWithTheSameMessageIdAreStoredOnce) {
   EXPECT_EQ(Types(Activities(contact)).size(), 4u);
 }
 
+// A customer the shop names by its own user id only (a Segment userId that is not an email) is known,
+// not anonymous: the contact says its external id.
+TEST_F(TrackingApiTest, ACustomerKnownByTheShopsUserIdIsNotAnonymous) {
+  HttpResponse r = server_->Send("POST", "/v1/track", R"({"userId":4711,"event":"Signed In"})",
+                                 {{"Authorization", "Basic " + crypto::Base64Encode(token_ + ":")},
+                                  {"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Collect(R"({"events":[{"type":"page-visit"}]})").status, 200);
+  json::array contacts = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts")).at("contacts").as_array();
+  ASSERT_EQ(contacts.size(), 2u);
+  const json::object& visitor = contacts[0].as_object();  // newest first
+  const json::object& customer = contacts[1].as_object();
+  EXPECT_TRUE(customer.at("email").is_null());
+  EXPECT_EQ(TextOf(customer, "external_id"), "4711");
+  EXPECT_FALSE(customer.at("anonymous").as_bool());
+  EXPECT_TRUE(visitor.at("external_id").is_null());
+  EXPECT_TRUE(visitor.at("anonymous").as_bool());
+}
+
 TEST_F(TrackingApiTest, PushSubscriptionFindsTheContactAfterARestart) {
   const std::string subscription =
       R"({"endpoint":"https://fcm.googleapis.com/fcm/send/e1:APA91bH","expirationTime":null,"keys":)"

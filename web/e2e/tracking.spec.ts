@@ -655,15 +655,18 @@ test('the checklist flags a login and a purchase from a visitor left anonymous, 
   await expect(login.getByRole('status')).toHaveCount(0);
   await expect(purchase.getByRole('status')).toHaveCount(0);
 
-  // A purchase by a customer the shop knows by its own user id (Segment's userId), without email, is fine too.
+  // A purchase by a customer the shop knows by its own user id (Segment's userId), without email, is fine
+  // too; the customer is named by that id, in the checklist and in the live view.
+  const userId = `cust-${Date.now()}`;
   const order = await request.post(`${starling.url}/v1/track`, {
     headers: { Authorization: `Basic ${Buffer.from(`${token}:`).toString('base64')}` },
-    data: { userId: `cust-${Date.now()}`, event: 'Order Completed', properties: { order_id: `seg-${Date.now()}`, total: 10 } },
+    data: { userId, event: 'Order Completed', properties: { order_id: `seg-${Date.now()}`, total: 10 } },
   });
   expect(order.status()).toBe(200);
   await page.getByRole('button', { name: 'Refresh' }).first().click();
-  await expect(purchase.getByTestId('activity-contact')).not.toHaveText(later);
+  await expect(purchase.getByTestId('activity-contact')).toHaveText(`Customer ${userId}`);
   await expect(purchase.getByRole('status')).toHaveCount(0);
+  await expect(page.getByTestId('live-entry').first().getByTestId('live-contact')).toHaveText(`Customer ${userId}`);
 });
 
 test('a Segment call retried with its messageId shows once as stored, then as a duplicate', async ({ page, request, starling }) => {

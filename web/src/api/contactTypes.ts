@@ -95,6 +95,9 @@ export interface Contact {
   id: number;
   /** `null` while the contact is anonymous. */
   email: string | null;
+  /** The shop's own id of the customer (a Segment `userId` that is not an email), or `null`. */
+  external_id: string | null;
+  /** Known by neither an email nor an external id. */
   anonymous: boolean;
   /** System fields (`_name`, `_surname`, `_newsletter_subscription_status`…) and custom fields by id. */
   fields: Record<string, unknown>;
@@ -111,6 +114,7 @@ export interface Contact {
 export const decodeContact: Decoder<Contact> = object({
   id: int,
   email: nullable(str),
+  external_id: withDefault(nullable(str), null),
   anonymous: bool,
   fields: withDefault(recordOf(json), {}),
   merged_into: nullable(int),
@@ -193,7 +197,7 @@ export interface ChecklistItem {
   /** The latest such event. */
   last: Activity | null;
   /** Whom the latest event belongs to now (after merges); `email` is `null` for an anonymous visitor. */
-  contact: { id: number; email: string | null } | null;
+  contact: { id: number; email: string | null; external_id: string | null } | null;
   /** What is wrong with the latest example (a login from a visitor left anonymous), or `null`. */
   warning: string | null;
 }
@@ -204,7 +208,10 @@ export const decodeChecklistItem: Decoder<ChecklistItem> = object({
   types: arrayOf(str),
   seen: bool,
   last: nullable(decodeActivity),
-  contact: withDefault(nullable(object({ id: int, email: nullable(str) })), null),
+  contact: withDefault(
+    nullable(object({ id: int, email: nullable(str), external_id: withDefault(nullable(str), null) })),
+    null,
+  ),
   warning: withDefault(nullable(str), null),
 });
 
@@ -264,6 +271,8 @@ export interface LiveEntry {
   contact_id: number | null;
   /** The contact's email as the request left it; `null` while anonymous. */
   contact_email: string | null;
+  /** Without an email: the contact's external id (a Segment `userId`), if it has one. */
+  contact_external_id: string | null;
   /** What was stored, derived events included. */
   event_types: string[];
   errors: EventError[];
@@ -278,6 +287,7 @@ export const decodeLiveEntry: Decoder<LiveEntry> = object({
   ip: withDefault(str, ''),
   contact_id: nullable(int),
   contact_email: withDefault(nullable(str), null),
+  contact_external_id: withDefault(nullable(str), null),
   event_types: withDefault(arrayOf(str), []),
   errors: withDefault(arrayOf(decodeEventError), []),
   status: str,

@@ -29,7 +29,7 @@ export function ActivityItem({
 }: {
   activity: Activity;
   showContact?: boolean;
-  contact?: { id: number; email: string | null } | undefined;
+  contact?: { id: number; email: string | null; external_id?: string | null } | undefined;
 }) {
   const money = useMoney();
   const merged = mergedContactId(activity.type, activity.data);

@@ -1,5 +1,4 @@
 /** How contacts and their fields are named across the UI. */
-import type { Contact } from '../api/contactTypes';
 
 /** The system fields of a contact (`docs/integration.md` §2), in the order the profile lists them. */
 export const SYSTEM_FIELDS: Readonly<Record<string, string>> = {
@@ -38,9 +37,14 @@ export function fieldText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The email, or "Anonymous #12" while the contact is anonymous. */
-export function contactTitle(contact: Pick<Contact, 'id' | 'email'>): string {
-  return contact.email ?? `Anonymous #${contact.id}`;
+/**
+ * How a contact is named: its email; without one, the shop's own id of the customer (a Segment `userId`,
+ * the `_external_id` field) as "Customer 4711"; otherwise "Anonymous #12".
+ */
+export function contactTitle(contact: { id: number; email: string | null; external_id?: string | null }): string {
+  if (contact.email !== null) return contact.email;
+  if (contact.external_id !== undefined && contact.external_id !== null) return `Customer ${contact.external_id}`;
+  return `Anonymous #${contact.id}`;
 }
 
 /** "Ana López" from `_name` and `_surname`; empty when neither is set. */

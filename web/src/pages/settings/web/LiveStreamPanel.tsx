@@ -72,6 +72,7 @@ export function matchesText(row: LiveEntry, query: string): boolean {
   const haystack = [
     row.ip,
     row.contact_email ?? '',
+    row.contact_external_id ?? '',
     row.contact_id !== null ? `#${row.contact_id}` : '',
     row.source,
     SOURCES[row.source] ?? '',
@@ -212,7 +213,7 @@ function LiveRequest({ row }: { row: LiveRow }) {
         {row.ip !== '' && <code className={styles.ip}>{row.ip}</code>}
         {row.contact_id !== null && (
           <Link to={contactPath(row.contact_id)} data-testid="live-contact">
-            {contactTitle({ id: row.contact_id, email: row.contact_email })}
+            {contactTitle({ id: row.contact_id, email: row.contact_email, external_id: row.contact_external_id })}
           </Link>
         )}
         <span className={styles.status}>
