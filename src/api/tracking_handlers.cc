@@ -700,7 +700,7 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                                                                   : json::value(nullptr)}});
   };
   routes.Store(Method::kGet, "/api/v1/stores/{store_id}/contacts",
-               "Contacts, newest first (?q= searches emails; cursor pagination)", accounts::StoreRole::kMarketer,
+               "Contacts, newest first (?q= searches emails and external ids; cursor pagination)", accounts::StoreRole::kMarketer,
                KeyAccess::Scope("contacts", Access::kRead),
                [&db, count_events](http::Request& request, const StoreContext& ctx) {
                  auto page = ParsePageRequest(request);

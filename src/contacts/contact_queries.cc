@@ -86,9 +86,12 @@ Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const s
     std::string like = "%" + query + "%";
     STARLING_TRY(conn.QueryEach(
         fmt::format("SELECT {} FROM contacts WHERE store_id = ? AND merged_into IS NULL AND id < ? AND "
-                    "(? = '' OR LOWER(COALESCE(email, '')) LIKE LOWER(?)) ORDER BY id DESC LIMIT ?",
+                    "(? = '' OR LOWER(COALESCE(email, '')) LIKE LOWER(?) "
+                    // The shop's own id of the customer (a Segment userId), SQLite's JSON functions.
+                    "OR LOWER(CAST(json_extract(fields, '$._external_id') AS TEXT)) LIKE LOWER(?)) "
+                    "ORDER BY id DESC LIMIT ?",
                     kColumns),
-        {store_id, before_id.value_or(INT64_MAX), query, like, limit + 1}, [&](const db::Row& row) -> Status {
+        {store_id, before_id.value_or(INT64_MAX), query, like, like, limit + 1}, [&](const db::Row& row) -> Status {
           page.contacts.push_back(FromRow(row));
           return Ok();
         }));

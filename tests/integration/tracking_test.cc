@@ -740,6 +740,10 @@ TEST_F(TrackingApiTest, ACustomerKnownByTheShopsUserIdIsNotAnonymous) {
   EXPECT_FALSE(customer.at("anonymous").as_bool());
   EXPECT_TRUE(visitor.at("external_id").is_null());
   EXPECT_TRUE(visitor.at("anonymous").as_bool());
+  // The contact search finds the customer by (a fragment of) that id.
+  json::array found = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts?q=471")).at("contacts").as_array();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(IdOf(found[0].as_object()), IdOf(customer));
 }
 
 TEST_F(TrackingApiTest, PushSubscriptionFindsTheContactAfterARestart) {

@@ -235,7 +235,7 @@ function describe(activities: readonly Activity[], origin: string): string[] {
 async function openContact(starling: DemoStarlingServer, email: string): Promise<void> {
   await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
   await expect(adminPage.getByRole('heading', { level: 1 })).toHaveText('Contacts');
-  await adminPage.getByRole('searchbox', { name: 'Search by email' }).fill(email);
+  await adminPage.getByRole('searchbox', { name: 'Search by email or customer ID' }).fill(email);
   const table = adminPage.getByRole('table', { name: 'Contacts' });
   await expect(table.locator('tbody tr')).toHaveCount(1);
   await table.getByRole('link', { name: email }).click();

@@ -341,7 +341,7 @@ test('the contact list finds the identified contact; its sheet shows the cart an
   await page.goto(`${starling.url}/contacts`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Contacts');
   const table = page.getByRole('table', { name: 'Contacts' });
-  await page.getByRole('searchbox', { name: 'Search by email' }).fill(email.slice(0, 12));
+  await page.getByRole('searchbox', { name: 'Search by email or customer ID' }).fill(email.slice(0, 12));
   await expect(page).toHaveURL(new RegExp(`[?&]q=${email.slice(0, 12)}`));
   const row = table.getByRole('row').filter({ hasText: email });
   await expect(table.locator('tbody tr')).toHaveCount(1);
@@ -566,7 +566,7 @@ test('a server-side Segment cart line without url or price shows on the contact 
   expect(await answer.json()).toEqual({ success: true, errors: [] });
 
   await page.goto(`${starling.url}/contacts`);
-  await page.getByRole('searchbox', { name: 'Search by email' }).fill(buyer);
+  await page.getByRole('searchbox', { name: 'Search by email or customer ID' }).fill(buyer);
   await page.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: buyer }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(buyer);
   const line = page.getByRole('region', { name: 'Current cart' }).getByRole('table', { name: 'Cart products' }).locator('tbody tr');
@@ -595,7 +595,7 @@ test("a browser's push subscription shows on its contact's sheet, by push servic
   expect(answer.errors).toEqual([]);
 
   await page.goto(`${starling.url}/contacts`);
-  await page.getByRole('searchbox', { name: 'Search by email' }).fill(subscriber);
+  await page.getByRole('searchbox', { name: 'Search by email or customer ID' }).fill(subscriber);
   await page.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: subscriber }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(subscriber);
   const subscriptions = page.getByRole('list', { name: 'Push subscriptions' }).getByRole('listitem');
@@ -667,6 +667,11 @@ test('the checklist flags a login and a purchase from a visitor left anonymous, 
   await expect(purchase.getByTestId('activity-contact')).toHaveText(`Customer ${userId}`);
   await expect(purchase.getByRole('status')).toHaveCount(0);
   await expect(page.getByTestId('live-entry').first().getByTestId('live-contact')).toHaveText(`Customer ${userId}`);
+  // Contacts finds the customer by that id.
+  await page.goto(`${starling.url}/contacts`);
+  await page.getByRole('searchbox', { name: 'Search by email or customer ID' }).fill(userId);
+  await expect(page.getByRole('link', { name: `Customer ${userId}` })).toBeVisible();
+  await expect(page.getByText('That is the only contact whose email or customer ID contains')).toBeVisible();
 });
 
 test('a Segment call retried with its messageId shows once as stored, then as a duplicate', async ({ page, request, starling }) => {

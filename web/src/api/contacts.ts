@@ -23,7 +23,7 @@ export interface PageQuery {
 }
 
 export interface ContactQuery extends PageQuery {
-  /** A fragment of the email (case-insensitive). */
+  /** A fragment of the email or of the external id (case-insensitive). */
   q?: string;
 }
 

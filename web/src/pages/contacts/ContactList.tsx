@@ -71,8 +71,8 @@ export function ContactList() {
             <input
               className={`${fieldStyles.input} ${fieldStyles.withLeadingIcon}`}
               type="search"
-              aria-label="Search by email"
-              placeholder="Search by email"
+              aria-label="Search by email or customer ID"
+              placeholder="Search by email or customer ID"
               value={typed}
               spellCheck={false}
               autoComplete="off"
@@ -95,7 +95,7 @@ export function ContactList() {
         )}
         {list.status === 'ready' && list.items.length === 0 && q !== '' && (
           <EmptyState variant="inline" icon="search" title="No contact matches">
-            No contact’s email contains “{q}”. Anonymous contacts have no email, so a search never finds them.
+            No contact’s email or customer ID contains “{q}”. Anonymous visitors have neither, so a search never finds them.
           </EmptyState>
         )}
         {list.status === 'ready' && list.items.length === 0 && q === '' && (
@@ -164,7 +164,7 @@ export function ContactList() {
               ) : (
                 <Muted>
                   {list.items.length === 1 ? 'That is the only contact' : `That is all ${list.items.length} contacts`}
-                  {q !== '' ? ` whose email contains “${q}”.` : '.'}
+                  {q !== '' ? ` whose email or customer ID contains “${q}”.` : '.'}
                 </Muted>
               )}
             </div>
