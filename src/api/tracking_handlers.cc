@@ -198,10 +198,16 @@ Response TrackOne(engine::Engine& engine, const http::Request& request, int64_t 
   return Response::Json(status, json::object{{"contact_id", outcome.contact_id}, {"events_stored", outcome.events_stored}});
 }
 
-bool QueryFlag(const http::Request& request, std::string_view name, bool fallback) {
+// A yes/no query parameter: true/false (also 1/0, yes/no, any case); absent: `fallback`. Anything else is
+// refused, naming the parameter, rather than read as false.
+Result<bool> QueryFlag(const http::Request& request, std::string_view name, bool fallback) {
   auto value = request.QueryParam(name);
   if (!value) return fallback;
-  return *value == "true" || *value == "1" || *value == "yes";
+  std::string v = AsciiLower(*value);
+  if (v == "true" || v == "1" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "no") return false;
+  return Error::InvalidArgument(fmt::format("query parameter `{}`: expected true or false, got `{}`", name, *value),
+                                std::string(name));
 }
 
 struct ChecklistItem {
@@ -606,26 +612,26 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
       Method::kPost, "/api/v1/custom-events/alias/{alias}",
       "Record a custom event for a contact (?createContact=true creates unknown contacts)",
       KeyAccess::Scope("events", Access::kWrite), [&engine](http::Request& request, const StoreContext& ctx) {
+        auto create = QueryFlag(request, "createContact", false);
+        if (!create) return RestRefused(engine, request, ctx.store_id, create.error());
         return TrackOne(engine, request, ctx.store_id,
-                        tracking::ParseCustomEvent(request.PathParam("alias"), request.body,
-                                                   QueryFlag(request, "createContact", false)),
-                        201);
+                        tracking::ParseCustomEvent(request.PathParam("alias"), request.body, *create), 201);
       });
   routes.KeyStore(Method::kPost, "/api/v1/purchases",
                   "Record a purchase (?triggerPurchaseEvent=false records it without triggering workflows)",
                   KeyAccess::Scope("purchases", Access::kWrite),
                   [&engine](http::Request& request, const StoreContext& ctx) {
-                    return TrackOne(engine, request, ctx.store_id,
-                                    tracking::ParsePurchase(request.body, QueryFlag(request, "triggerPurchaseEvent", true)),
-                                    201);
+                    auto trigger = QueryFlag(request, "triggerPurchaseEvent", true);
+                    if (!trigger) return RestRefused(engine, request, ctx.store_id, trigger.error());
+                    return TrackOne(engine, request, ctx.store_id, tracking::ParsePurchase(request.body, *trigger), 201);
                   });
   routes.KeyStore(Method::kPost, "/api/v1/carts",
                   "Replace a contact's cart with its whole content (added/removed lines and abandonment follow; "
                   "?createContact=false refuses unknown contacts)",
                   KeyAccess::Scope("events", Access::kWrite), [&engine](http::Request& request, const StoreContext& ctx) {
-                    return TrackOne(engine, request, ctx.store_id,
-                                    tracking::ParseCartUpdate(request.body, QueryFlag(request, "createContact", true)),
-                                    200);
+                    auto create = QueryFlag(request, "createContact", true);
+                    if (!create) return RestRefused(engine, request, ctx.store_id, create.error());
+                    return TrackOne(engine, request, ctx.store_id, tracking::ParseCartUpdate(request.body, *create), 200);
                   });
   routes.KeyStore(Method::kPost, "/api/v1/events/batch", "Record up to 1,000 events for any contacts",
                   KeyAccess::Scope("events", Access::kWrite),

@@ -70,5 +70,8 @@ class OffsetClock final : public Clock {
 std::string FormatIsoUtc(TimePoint t);
 // Parses what FormatIsoUtc writes, also without milliseconds ("2024-05-01T12:00:00Z").
 Result<TimePoint> ParseIsoUtc(std::string_view text);
+// Parses a time as clients send it (RFC 3339): "2024-05-01T12:00:00Z" with 0 to 9 fractional digits and
+// "Z" or an offset ("+02:00", "-0530"), converted to UTC; microseconds are kept, finer digits dropped.
+Result<TimePoint> ParseRfc3339(std::string_view text);
 
 }  // namespace starling

@@ -27,5 +27,35 @@ TEST(IsoUtcTest, RefusesOtherShapes) {
   }
 }
 
+TEST(IsoUtcTest, ClientTimesTakeOffsetsAndFinerFractions) {
+  TimePoint noon = TimePoint(std::chrono::seconds(1'714'564'800));  // 2024-05-01T12:00:00Z
+  struct Case {
+    std::string_view text;
+    TimePoint want;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"2024-05-01T12:00:00Z", noon},
+           {"2024-05-01T12:00:00.123Z", noon + std::chrono::milliseconds(123)},
+           {"2024-05-01T12:00:00.5Z", noon + std::chrono::milliseconds(500)},
+           {"2024-05-01T12:00:00.123456789Z", noon + std::chrono::microseconds(123456)},
+           {"2024-05-01T14:00:00+02:00", noon},
+           {"2024-05-01T12:00:00+00:00", noon},
+           {"2024-05-01T06:30:00.250-0530", noon + std::chrono::milliseconds(250)},
+           {"2024-05-01T12:00:00z", noon}}) {
+    auto parsed = ParseRfc3339(c.text);
+    ASSERT_TRUE(parsed) << c.text << ": " << parsed.error().message;
+    EXPECT_EQ(*parsed, c.want) << c.text;
+  }
+  for (std::string_view bad : {"2024-05-01T12:00:00", "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00+2:00",
+                               "2024-05-01T12:00:00+24:00", "2024-05-01T12:00:00.1234567890Z", "2024-05-01 12:00:00Z",
+                               "2024-05-01T12:00:00+02:00x"}) {
+    auto parsed = ParseRfc3339(bad);
+    EXPECT_FALSE(parsed) << bad;
+    if (!parsed) {
+      EXPECT_NE(parsed.error().message.find("+02:00"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace starling

@@ -83,12 +83,17 @@ Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const s
                                      std::optional<int64_t> before_id, int limit) {
   return db::Read(db, [&](db::Connection& conn) -> Result<ContactListPage> {
     ContactListPage page;
-    std::string like = "%" + query + "%";
+    // The text as typed: `%` and `_` are not wildcards.
+    std::string like = "%";
+    for (char c : query) {
+      if (c == '%' || c == '_' || c == '\\') like += '\\';
+      like += c;
+    }
+    like += '%';
     STARLING_TRY(conn.QueryEach(
         fmt::format("SELECT {} FROM contacts WHERE store_id = ? AND merged_into IS NULL AND id < ? AND "
-                    "(? = '' OR LOWER(COALESCE(email, '')) LIKE LOWER(?) "
-                    // The shop's own id of the customer (a Segment userId), SQLite's JSON functions.
-                    "OR LOWER(CAST(json_extract(fields, '$._external_id') AS TEXT)) LIKE LOWER(?)) "
+                    "(? = '' OR LOWER(COALESCE(email, '')) LIKE LOWER(?) ESCAPE '\\' "
+                    "OR LOWER(COALESCE(external_id, '')) LIKE LOWER(?) ESCAPE '\\') "
                     "ORDER BY id DESC LIMIT ?",
                     kColumns),
         {store_id, before_id.value_or(INT64_MAX), query, like, like, limit + 1}, [&](const db::Row& row) -> Status {

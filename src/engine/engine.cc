@@ -281,8 +281,11 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
   }
   pending->through = runtime.last_applied_event_id();
   if (plan->ops.empty() && pending->results.empty() && pending->timer_ids.empty()) return;
-  if (plan->ops.empty()) {
-    // Nothing to write (every batch was refused): answer at once.
+  if (plan->ops.empty() && runtime.commits_in_flight == 0 && runtime.control->failed_epoch.load() < runtime.epoch) {
+    // Nothing to write (every batch was refused, or was a message already stored) and nothing of the
+    // store in flight: answer at once. With commits in flight, the empty item goes through the
+    // committer behind them: a retry of a message still being committed (a Segment messageId, a
+    // purchase id) must not be answered as stored before the first copy is, nor if its commit fails.
     FinishCommit(store_id, Ok(), *pending);
     return;
   }

@@ -168,6 +168,75 @@ int64_t AbandonedCarts(db::Database& database) {
 }
 
 // Sends a script request with a one-line cart to `store` and waits for its outcome.
+// A sender's retry of a message (TrackBatch::dedupe_key, a Segment messageId) is answered only once the
+// first copy is stored: while the first copy's commit waits for the database and then fails, the retry
+// fails with it (its sender retries again, and that copy is stored), instead of being answered as stored
+// while nothing was.
+TEST(EngineDedupeTest, ARetryIsAnsweredOnlyAfterTheFirstCopyIsStored) {
+  db::testing::TempDir dir;
+  db::DatabaseOptions options;
+  options.busy_timeout = std::chrono::milliseconds(300);
+  auto database = Migrated(db::testing::OpenTestDatabase(dir, "test.db", options));
+  FakeClock clock{TimePoint(std::chrono::seconds(1'790'000'000))};
+  db::GroupCommitter committer(*database, {});
+  Engine engine(*database, committer, clock, [](int64_t) -> Result<RuntimeSettings> { return RuntimeSettings{}; },
+                {.workers = 1});
+  auto message = [] {
+    tracking::TrackBatch batch;
+    batch.source = "segment";
+    batch.keys.email = "retry@shop.example";
+    batch.dedupe_key = "m-1";
+    batch.events.push_back({.type = "custom", .data_json = R"({"eventId":"Quote Requested"})"});
+    return batch;
+  };
+  auto track = [&engine](tracking::TrackBatch batch) {
+    auto done = std::make_shared<std::promise<TrackOutcome>>();
+    auto answer = done->get_future();
+    engine.Track(1, std::move(batch), [done](TrackOutcome o) { done->set_value(std::move(o)); });
+    return answer;
+  };
+  ASSERT_TRUE(track(tracking::TrackBatch{.keys = {.email = "someone@shop.example"}, .source = "segment"}).get().status);
+
+  // Another connection holds the database's write lock for longer than the busy timeout.
+  auto other = db::testing::OpenTestDatabase(dir, "test.db", options);
+  std::promise<void> locked, release;
+  std::thread holder([&] {
+    Status held = db::WriteTransaction(*other, [&](db::Connection& conn) -> Status {
+      STARLING_TRY(conn.Execute("INSERT INTO kv_meta (key, value) VALUES ('lock', 'held')"));
+      locked.set_value();
+      release.get_future().wait();
+      return Error::Unavailable("rolled back on purpose");
+    });
+    (void)held;
+  });
+  locked.get_future().wait();
+  auto first = track(message());
+  auto retry = track(message());
+  EXPECT_EQ(retry.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
+      << "the retry was answered while the first copy was still waiting for the database";
+  TrackOutcome first_outcome = first.get();
+  TrackOutcome retry_outcome = retry.get();
+  release.set_value();
+  holder.join();
+  EXPECT_FALSE(first_outcome.status);
+  EXPECT_FALSE(retry_outcome.status) << "a retry answered as stored, though the first copy was not";
+
+  // Sent again once the database is free: stored, once.
+  TrackOutcome again;
+  for (int i = 0; i < 50; ++i) {  // the runtime reloads after the failure
+    again = track(message()).get();
+    if (again.status) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(again.status) << again.status.error().message;
+  EXPECT_EQ(again.events_stored, 2);  // entity-created, custom
+  TrackOutcome duplicate = track(message()).get();
+  ASSERT_TRUE(duplicate.status);
+  EXPECT_EQ(duplicate.events_stored, 0);
+  engine.Stop();
+  committer.Stop();
+}
+
 TrackOutcome TrackCart(Engine& engine, int64_t store) {
   tracking::TrackBatch batch;
   batch.source = "script";

@@ -17,7 +17,8 @@ namespace {
 constexpr std::string_view kInsertContact =
     "INSERT INTO contacts (store_id, id, email, fields, created_at, updated_at) VALUES (?, ?, ?, '{}', ?, ?)";
 constexpr std::string_view kSetEmail = "UPDATE contacts SET email = ?, updated_at = ? WHERE store_id = ? AND id = ?";
-constexpr std::string_view kSetFields = "UPDATE contacts SET fields = ?, updated_at = ? WHERE store_id = ? AND id = ?";
+constexpr std::string_view kSetFields =
+    "UPDATE contacts SET fields = ?, external_id = ?, updated_at = ? WHERE store_id = ? AND id = ?";
 constexpr std::string_view kBindTracker =
     "INSERT INTO contact_trackers (store_id, tracker_id, contact_id, created_at) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (store_id, tracker_id) DO UPDATE SET contact_id = excluded.contact_id";
@@ -292,15 +293,17 @@ Status StoreRuntime::Load(db::Connection& conn, const RuntimeSettings& settings)
                                 return Ok();
                               }));
   int64_t now_us = NowUs();
+  // The newest kDedupeCapacity of the window, newest first (a busy store keeps more rows than that).
   STARLING_TRY(conn.QueryEach("SELECT seen_at, id_hash FROM segment_messages WHERE store_id = ? AND seen_at >= ? "
-                              "ORDER BY seen_at",
-                              {store_id_, now_us - kDedupeWindowUs}, [&](const db::Row& row) -> Status {
+                              "ORDER BY seen_at DESC LIMIT ?",
+                              {store_id_, now_us - kDedupeWindowUs, static_cast<int64_t>(kDedupeCapacity)},
+                              [&](const db::Row& row) -> Status {
                                 auto hash = static_cast<uint64_t>(row.GetInt64(1));
-                                message_ids_.insert_or_assign(hash, row.GetInt64(0));
-                                message_id_order_.emplace_back(row.GetInt64(0), hash);
+                                // A hash stored twice in the window: the newer (read first) counts.
+                                message_ids_.try_emplace(hash, row.GetInt64(0));
+                                message_id_order_.emplace_front(row.GetInt64(0), hash);
                                 return Ok();
                               }));
-  ExpireMessageIds(now_us);
   STARLING_ASSIGN_OR_RETURN(auto oldest, conn.QueryOne("SELECT MIN(seen_at) FROM segment_messages WHERE store_id = ?", {store_id_}));
   oldest_message_row_us_ = oldest ? oldest->GetOptionalInt64(0).value_or(INT64_MAX) : INT64_MAX;
   // Heads: the rows count every event up to the store's mark; the events after it are counted here
@@ -479,7 +482,9 @@ void StoreRuntime::SavePushSubscription(int64_t contact_id, const tracking::Push
 }
 
 void StoreRuntime::WriteFields(int64_t contact_id, int64_t now_us, WritePlan& plan) {
-  plan.Add(kSetFields, FieldsJson(contacts_[contact_id].fields), now_us, store_id_, contact_id);
+  std::string external_id = ExternalIdOf(contact_id);
+  plan.Add(kSetFields, FieldsJson(contacts_[contact_id].fields),
+           external_id.empty() ? db::Value(nullptr) : db::Value(std::move(external_id)), now_us, store_id_, contact_id);
 }
 
 void StoreRuntime::Merge(int64_t target, int64_t source, int64_t now_us, WritePlan& plan) {

@@ -163,8 +163,12 @@ Result<std::vector<std::string>> TextArray(element e, const Path& field, size_t 
 
 Result<int64_t> Time(element e, const Path& field) {
   STARLING_ASSIGN_OR_RETURN(std::string s, Text(e, field, 40));
-  auto t = ParseIsoUtc(s);
-  if (!t) return Invalid(field, fmt::format("expected an ISO 8601 UTC time like 2026-05-01T12:00:00Z, got {}", Show(e)));
+  auto t = ParseRfc3339(s);
+  if (!t) {
+    return Invalid(field, fmt::format("expected an ISO 8601 time like 2026-05-01T12:00:00Z (an offset such as "
+                                      "+02:00 is converted to UTC), got {}",
+                                      Show(e)));
+  }
   return std::chrono::duration_cast<std::chrono::microseconds>(t->time_since_epoch()).count();
 }
 
@@ -247,6 +251,7 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   auto name = members[ProductMember("name")];
   if (!name) return Invalid(at("name"), "a product needs its name");
   STARLING_ASSIGN_OR_RETURN(p.name, Text(*name, at("name"), limits.max_text));
+  if (Trim(p.name).empty()) return Invalid(at("name"), "a product needs its name; got an empty one");
   const bool catalog = needs == ProductNeeds::kCatalogFields;
   auto url = members[ProductMember("url")];
   if (!url && catalog) return Invalid(at("url"), "a product needs its url");
@@ -1372,8 +1377,13 @@ Status SegmentCall(const object& call, std::string_view kind, const std::string&
   }
   int64_t at_us = 0;
   if (auto v = Field(call, "timestamp")) {
+    // A time that cannot be read is reported; the call is kept, at the time it arrived.
     auto t = Time(*v, path + "timestamp");
-    if (t) at_us = *t;
+    if (t) {
+      at_us = *t;
+    } else {
+      batch.errors.push_back({-1, t.error().field, t.error().message});
+    }
   }
   object properties_object;
   if (auto v = Field(call, "properties"); v && v->get_object().get(properties_object)) {
