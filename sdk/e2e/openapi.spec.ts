@@ -152,11 +152,26 @@ test('the script endpoint takes what its schema describes, and answers as descri
     expect(answer.errors ?? []).toEqual([]);
     expect(answer.trackerId).toEqual(expect.any(String));
   }
-  // A field of the wrong type is reported in the answer's errors, in the documented shape.
-  const flawed = await send('post', '/collect/{token}', `/collect/${starling.token}`,
-    { events: [{ type: 'product-visited', product: { ...kettle, productId: 'p-2' } }, { type: 'search' }] }, { Origin: ORIGIN });
-  expect((flawed.errors as unknown[]).length).toBe(1);
+  // An event the schema refuses (a search without searchText) is refused by the server too: reported in
+  // the answer's errors, in the documented shape, while the request's other event is kept.
+  const flawedBody = { events: [{ type: 'product-visited', product: { ...kettle, productId: 'p-2' } }, { type: 'search' }] };
+  expect(validator('#/components/schemas/ScriptRequest')(flawedBody)).toBe(false);
+  const flawed = await fetch(`${starling.url}/collect/${starling.token}`, {
+    method: 'POST',
+    headers: { Origin: ORIGIN },
+    body: JSON.stringify(flawedBody),
+  });
+  expect(flawed.status).toBe(200);
+  const flawedAnswer = await flawed.json();
+  expectValid('#/components/schemas/ScriptAnswer', flawedAnswer);
+  expect((flawedAnswer as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['events[1].searchText']);
   await send('get', '/collect/{token}/config', `/collect/${starling.token}/config`, undefined, {});
+  // A known bot is answered in the same shape, without a tracker id.
+  const bot = await send('post', '/collect/{token}', `/collect/${starling.token}`, { events: [{ type: 'page-visit' }] }, {
+    Origin: ORIGIN,
+    'User-Agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  });
+  expect(bot.trackerId).toBeNull();
 
   // Errors follow the error schema.
   const refused = await fetch(`${starling.url}/collect/${starling.token}`, { method: 'POST', headers: { Origin: 'https://evil.test' }, body: '{}' });
@@ -174,15 +189,31 @@ test('the REST events API takes what its schemas describe, and answers as descri
     { contactId, cart: { cartId: 'c-rest', products: [{ ...kettle, quantity: 1 }] } }, key);
   await send('post', '/api/v1/purchases', '/api/v1/purchases?triggerPurchaseEvent=true',
     { email: 'rest@shop.test', purchaseId: 'o-rest-1', purchasedAt: '2026-12-01T10:00:00Z', source: 'point-of-sale', products: [{ ...kettle, quantity: 1, price: 35 }] }, key);
+  // Integer ids and times with an offset are taken as documented.
+  await send('post', '/api/v1/purchases', '/api/v1/purchases',
+    { email: 'rest@shop.test', purchaseId: 5001, purchasedAt: '2026-12-01T12:00:00.123456+02:00', products: [{ ...kettle, productId: 77, quantity: 1 }] }, key);
+  // A yes/no parameter that is neither is refused, naming it.
+  const banana = await fetch(`${starling.url}/api/v1/carts?createContact=banana`, {
+    method: 'POST', headers: { ...key, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ contactId, cart: { cartId: 'c-rest', products: [] } }),
+  });
+  expect(banana.status).toBe(400);
+  const bananaError = await banana.json();
+  expectValid('#/components/schemas/Error', bananaError);
+  expect((bananaError as { error: { field: string } }).error.field).toBe('createContact');
   const batch = await send('post', '/api/v1/events/batch', '/api/v1/events/batch', {
     events: [
       { email: 'rest@shop.test', type: 'login', occurredAt: '2026-12-01T09:00:00Z' },
       { contactId, type: 'custom', eventId: 'review-left', payload: { stars: 5 } },
       { email: 'batch@shop.test', type: 'product-visited', product: kettle },
+      { contactId: 99999, type: 'login' },
     ],
   }, key);
-  // One result per run of consecutive events naming their contact the same way (here: email, id, email).
-  expect((batch.results as unknown[]).length).toBe(3);
+  // One result per run of consecutive events naming their contact the same way (here: email, id, email,
+  // and an id the store does not have, whose run says why in the documented shape).
+  const results = batch.results as { contact_id: number | null; error?: { code: string } }[];
+  expect(results.length).toBe(4);
+  expect(results[3]).toMatchObject({ contact_id: null, error: { code: 'not_found' } });
   const page = await send('get', '/api/v1/contacts/{contact_id}/activities', `/api/v1/contacts/${contactId}/activities?limit=2`, undefined, key);
   expect((page.activities as unknown[]).length).toBe(2);
   await send('get', '/api/v1/stores/{store_id}/contacts/{contact_id}/activities',
@@ -202,6 +233,11 @@ test('the Segment-spec routes take what their schemas describe, and answer as de
   await send('post', '/v1/identify', '/v1/identify', { userId: 'seg-doc@shop.test', anonymousId: 'seg-doc-anon-1', traits: { firstName: 'Seg' } }, writeKey);
   await send('post', '/v1/track', '/v1/track', { userId: 'seg-doc@shop.test', event: 'Product Viewed', properties: { product_id: 'p-1', name: 'Kettle', price: 39.5, url: `${ORIGIN}/p/1` } }, writeKey);
   await send('post', '/v1/page', '/v1/page', { anonymousId: 'seg-doc-anon-1', name: 'Home', properties: { url: `${ORIGIN}/` } }, writeKey);
+  // analytics-python writes times with +00:00; an unreadable time is reported and the call kept.
+  const late = await send('post', '/v1/track', '/v1/track', { userId: 'seg-doc@shop.test', event: 'Gift Wrapped', timestamp: '2026-01-01T00:00:00+00:00' }, writeKey);
+  expect(late.errors).toEqual([]);
+  const odd = await send('post', '/v1/track', '/v1/track', { userId: 'seg-doc@shop.test', event: 'Gift Wrapped', timestamp: 'yesterday' }, writeKey);
+  expect((odd.errors as { field: string }[]).map((e) => e.field)).toEqual(['timestamp']);
   const batch = await send('post', '/v1/batch', '/v1/batch', {
     batch: [
       { type: 'track', userId: 'seg-doc@shop.test', event: 'Order Completed', properties: { order_id: 'o-seg-1', total: 39.5, products: [{ product_id: 'p-1', name: 'Kettle', price: 39.5, quantity: 1, url: `${ORIGIN}/p/1` }] } },

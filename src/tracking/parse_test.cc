@@ -426,6 +426,35 @@ TEST(SegmentTest, AnEmailInTraitsMustBeAnEmail) {
   EXPECT_EQ(r.error().field, "context.traits.email");
 }
 
+// Times as clients write them: an offset is converted to UTC (analytics-python sends +00:00); an
+// unreadable Segment timestamp is reported and the call kept at the time received.
+TEST(SegmentTest, TimestampsWithOffsetsAndUnreadableOnes) {
+  auto r = ParseSegment("track", R"({"event":"Signed In","userId":"a@x.example","timestamp":"2026-01-01T02:00:00.5+02:00"})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->batches[0].events.size(), 1u);
+  EXPECT_EQ(r->batches[0].events[0].occurred_at_us, int64_t{1'767'225'600} * 1'000'000 + 500'000);  // 2026-01-01T00:00:00.5Z
+  EXPECT_TRUE(r->batches[0].errors.empty());
+  auto odd = ParseSegment("track", R"({"event":"Signed In","userId":"a@x.example","timestamp":"yesterday"})");
+  ASSERT_TRUE(odd) << odd.error().message;
+  ASSERT_EQ(odd->batches[0].errors.size(), 1u);
+  EXPECT_EQ(odd->batches[0].errors[0].field, "timestamp");
+  EXPECT_EQ(odd->batches[0].events[0].occurred_at_us, 0);  // when received
+  // A messageId of another type is reported; the call is kept.
+  auto id = ParseSegment("track", R"({"event":"Signed In","userId":"a@x.example","messageId":{"x":1}})");
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(id->batches[0].errors[0].field, "messageId");
+  EXPECT_TRUE(id->batches[0].dedupe_key.empty());
+}
+
+TEST(ScriptPayloadTest, AProductNeedsANameThatIsNotBlank) {
+  auto r = ParseScriptPayload(
+      R"({"events":[{"type":"product-visited","product":{"productId":"p","name":"  ","url":"https://shop.example/p","unitPrice":1}}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->events.empty());
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].field, "events[0].product.name");
+}
+
 TEST(SegmentTest, NonEmailUserIdIsTheExternalId) {
   auto r = ParseSegment("track", R"({"event":"Signed In","userId":"cust-42"})");
   ASSERT_TRUE(r) << r.error().message;
