@@ -8,6 +8,32 @@ namespace {
 // JSON Schema 2020-12 (OpenAPI 3.1). Kept to what the server checks (docs/integration.md §4–§6):
 // unknown members are accepted (and ignored) everywhere, so no schema closes its properties.
 constexpr std::string_view kSchemas = R"json({
+  "Id": {
+    "type": [
+      "string",
+      "integer"
+    ],
+    "minLength": 1,
+    "maxLength": 256,
+    "description": "A string or an integer; spaces around are trimmed."
+  },
+  "HttpUrl": {
+    "type": "string",
+    "format": "uri",
+    "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+    "maxLength": 2048,
+    "description": "An absolute http(s) URL."
+  },
+  "Time": {
+    "type": "string",
+    "format": "date-time",
+    "description": "RFC 3339 (`2026-05-01T12:00:00Z`, up to 9 fractional digits); an offset (`+02:00`) is converted to UTC."
+  },
+  "TrackerId": {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9_-]{8,64}$",
+    "description": "A tracker id: 8 to 64 letters, digits, _ or -."
+  },
   "Error": {
     "type": "object",
     "description": "The API error shape (docs/api.md).",
@@ -88,13 +114,7 @@ constexpr std::string_view kSchemas = R"json({
     ],
     "properties": {
       "productId": {
-        "type": [
-          "string",
-          "integer"
-        ],
-        "minLength": 1,
-        "maxLength": 256,
-        "description": "A string or an integer; spaces around are trimmed."
+        "$ref": "#/components/schemas/Id"
       },
       "name": {
         "type": "string",
@@ -103,11 +123,7 @@ constexpr std::string_view kSchemas = R"json({
         "description": "Not empty."
       },
       "url": {
-        "type": "string",
-        "format": "uri",
-        "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
-        "maxLength": 2048,
-        "description": "An absolute http(s) URL."
+        "$ref": "#/components/schemas/HttpUrl"
       },
       "unitPrice": {
         "type": "number",
@@ -123,18 +139,10 @@ constexpr std::string_view kSchemas = R"json({
         ]
       },
       "imageUrl": {
-        "type": "string",
-        "format": "uri",
-        "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
-        "maxLength": 2048,
-        "description": "An absolute http(s) URL."
+        "$ref": "#/components/schemas/HttpUrl"
       },
       "thumbnailUrl": {
-        "type": "string",
-        "format": "uri",
-        "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
-        "maxLength": 2048,
-        "description": "An absolute http(s) URL."
+        "$ref": "#/components/schemas/HttpUrl"
       },
       "description": {
         "type": "string",
@@ -221,8 +229,7 @@ constexpr std::string_view kSchemas = R"json({
         "maxLength": 2000
       },
       "publishedAt": {
-        "type": "string",
-        "format": "date-time",
+        "$ref": "#/components/schemas/Time",
         "description": "RFC 3339; an offset is converted to UTC."
       },
       "stock": {
@@ -263,13 +270,7 @@ constexpr std::string_view kSchemas = R"json({
     ],
     "properties": {
       "cartId": {
-        "type": [
-          "string",
-          "integer"
-        ],
-        "minLength": 1,
-        "maxLength": 256,
-        "description": "A string or an integer; spaces around are trimmed."
+        "$ref": "#/components/schemas/Id"
       },
       "totalQuantity": {
         "type": "number",
@@ -296,17 +297,11 @@ constexpr std::string_view kSchemas = R"json({
     ],
     "properties": {
       "purchaseId": {
-        "type": [
-          "string",
-          "integer"
-        ],
-        "minLength": 1,
-        "maxLength": 256,
+        "$ref": "#/components/schemas/Id",
         "description": "Unique in the store: a second purchase with the same id is refused (409 on POST /api/v1/purchases, an error in `errors` elsewhere). A string or an integer."
       },
       "purchasedAt": {
-        "type": "string",
-        "format": "date-time",
+        "$ref": "#/components/schemas/Time",
         "description": "RFC 3339; an offset is converted to UTC. Default: when received."
       },
       "totalPrice": {
@@ -388,12 +383,7 @@ constexpr std::string_view kSchemas = R"json({
         "description": "search, product-searched, product-not-found"
       },
       "productId": {
-        "type": [
-          "string",
-          "integer"
-        ],
-        "minLength": 1,
-        "maxLength": 256,
+        "$ref": "#/components/schemas/Id",
         "description": "product-not-found"
       },
       "email": {
@@ -415,12 +405,7 @@ constexpr std::string_view kSchemas = R"json({
         "description": "form-submitted"
       },
       "eventId": {
-        "type": [
-          "string",
-          "integer"
-        ],
-        "minLength": 1,
-        "maxLength": 256,
+        "$ref": "#/components/schemas/Id",
         "description": "custom: the custom event's id"
       },
       "payload": {
@@ -428,12 +413,7 @@ constexpr std::string_view kSchemas = R"json({
         "description": "custom"
       },
       "webContentId": {
-        "type": [
-          "string",
-          "integer"
-        ],
-        "minLength": 1,
-        "maxLength": 256,
+        "$ref": "#/components/schemas/Id",
         "description": "web-content-*"
       },
       "url": {
@@ -441,8 +421,7 @@ constexpr std::string_view kSchemas = R"json({
         "description": "web-content-*: the page it was shown on"
       },
       "occurredAt": {
-        "type": "string",
-        "format": "date-time",
+        "$ref": "#/components/schemas/Time",
         "description": "RFC 3339; an offset is converted to UTC. Default: when received."
       }
     },
@@ -603,8 +582,7 @@ constexpr std::string_view kSchemas = R"json({
         "description": "Who the visitor is. Other keys (1 to 64 letters, digits, _ or -) are custom fields of the contact, with scalar values. `email` is read as another name of `primaryKey`; `_external_id` is refused (it comes only from a Segment userId).",
         "properties": {
           "trackerId": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_-]{8,64}$",
+            "$ref": "#/components/schemas/TrackerId",
             "description": "The browser's tracker id (absent on a first visit)."
           },
           "primaryKey": {
@@ -851,8 +829,7 @@ constexpr std::string_view kSchemas = R"json({
         "minimum": 1
       },
       "trackerId": {
-        "type": "string",
-        "pattern": "^[A-Za-z0-9_-]{8,64}$"
+        "$ref": "#/components/schemas/TrackerId"
       }
     },
     "anyOf": [
@@ -886,8 +863,7 @@ constexpr std::string_view kSchemas = R"json({
             "description": "The event's own data (at most 20,000 bytes)."
           },
           "occurredAt": {
-            "type": "string",
-            "format": "date-time"
+            "$ref": "#/components/schemas/Time"
           }
         }
       }
@@ -952,8 +928,7 @@ constexpr std::string_view kSchemas = R"json({
               "type": "object",
               "properties": {
                 "occurredAt": {
-                  "type": "string",
-                  "format": "date-time"
+                  "$ref": "#/components/schemas/Time"
                 }
               }
             }
@@ -1029,8 +1004,7 @@ constexpr std::string_view kSchemas = R"json({
         ]
       },
       "occurred_at": {
-        "type": "string",
-        "format": "date-time"
+        "$ref": "#/components/schemas/Time"
       },
       "data": {
         "type": "object"
@@ -1132,17 +1106,11 @@ constexpr std::string_view kSchemas = R"json({
         }
       },
       "timestamp": {
-        "type": "string",
-        "format": "date-time",
+        "$ref": "#/components/schemas/Time",
         "description": "RFC 3339; an offset is converted to UTC. An unreadable one is reported in `errors` and the call stored at the time received."
       },
       "messageId": {
-        "type": [
-          "string",
-          "integer"
-        ],
-        "minLength": 1,
-        "maxLength": 256,
+        "$ref": "#/components/schemas/Id",
         "description": "A call whose messageId the store stored in the last 24 hours is answered as a success and not stored again."
       }
     }
