@@ -225,9 +225,10 @@ const std::vector<ChecklistItem>& Checklist() {
       {"purchase",
        "Purchase",
        {"purchase"},
-       "The latest purchase belongs to a visitor without an email, so it is tied to no customer. Put "
-       "`cn_client_info` with the customer's email (`primary_key`) on the order confirmation page, or send "
-       "purchases with the email through `POST /api/v1/purchases`."},
+       "The latest purchase belongs to a visitor without an email or customer ID, so it is tied to no "
+       "customer. On the order confirmation page, put `cn_client_info` with the customer's email "
+       "(`primary_key`); from a server, name the buyer by email (`POST /api/v1/purchases`) or, with Segment, "
+       "by `userId` or `traits.email`."},
       {"login_register",
        "Login / register",
        {"login", "register"},

@@ -223,15 +223,15 @@ test('the live view receives requests over one server-sent event stream that sta
   expect(refused.status).toBe(403);
   await expect(rows).toHaveCount(before + 4);
   await expect(rows.first()).toContainText('refused: origin https://evil.example');
-  // A request whose every event was refused is "Not stored", not a green "Stored"; the values the
-  // server quotes show as code, without their backticks.
+  // A request whose every event was refused is "Events refused", not a green "Stored" (the contact it
+  // named is created all the same); the values the server quotes show as code, without their backticks.
   const bogus = await collect(request, starling, token, {
     entityInfo: { primaryKey: 'not-an-email' },
     events: [{ type: 'bogus-type' }],
   });
   expect(bogus.status).toBe(200);
   await expect(rows).toHaveCount(before + 5);
-  await expect(rows.first()).toContainText('Not stored');
+  await expect(rows.first()).toContainText('Events refused');
   await expect(rows.first().locator('code', { hasText: /^not-an-email$/ })).toHaveCount(1);
   await expect(rows.first()).not.toContainText('`');
 
@@ -282,19 +282,24 @@ test('script options save with PATCH settings; field errors show beside the fiel
   await expect(sampling).not.toHaveAttribute('aria-invalid', 'true');
   await screenshotOf(form, 'script-options-error');
 
-  // Refused by the server: the message lands under the list, on the row the server named (counted
-  // among the patterns sent: the empty row between is not sent).
+  // An invisible character pasted into a pattern is found before sending, with where it is; the
+  // cursor goes to that row. Editing the list clears the error.
   await include.getByLabel('Include URLs: pattern 2').fill('');
   await include.getByRole('button', { name: 'Add pattern' }).click();
   await include.getByLabel('Include URLs: pattern 3').fill('*/bad\u0001name*');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(include.getByLabel('Include URLs: pattern 3')).toHaveAttribute('aria-invalid', 'true');
+  await expect(include.getByLabel('Include URLs: pattern 3')).toBeFocused();
   await expect(include.getByLabel('Include URLs: pattern 1')).not.toHaveAttribute('aria-invalid', 'true');
-  await expect(include.getByText('Pattern 3: Must not contain control characters')).toBeVisible();
+  await expect(include.getByText('Pattern 3 contains an invisible control character at position 6')).toBeVisible();
   await expect(page.getByTestId('toast').filter({ hasText: 'Script options saved.' })).toHaveCount(0);
 
+  // Removing a row puts the cursor on the row that takes its place, or on "Add pattern".
   await include.getByRole('button', { name: 'Remove include urls pattern 3' }).click();
+  await expect(include.getByText(/invisible control character/)).toHaveCount(0);
+  await expect(include.getByLabel('Include URLs: pattern 2')).toBeFocused();
   await include.getByRole('button', { name: 'Remove include urls pattern 2' }).click();
+  await expect(include.getByLabel('Include URLs: pattern 1')).toBeFocused();
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('toast').filter({ hasText: 'Script options saved.' })).toBeVisible();
 
@@ -303,6 +308,7 @@ test('script options save with PATCH settings; field errors show beside the fiel
   await expect(form.getByRole('status').filter({ hasText: 'Not tracked' })).toContainText('*/checkout/payment*');
   await form.getByLabel('Try an address').fill('https://shop.example/shop/shoes');
   await expect(form.getByRole('status').filter({ hasText: 'Tracked' })).toContainText('*/shop/*');
+  await expect(form.getByRole('status').filter({ hasText: 'Tracked' })).toContainText('for the 50 % of visitors in the sample');
   // The store's authorized domains decide first, as in the script.
   await form.getByLabel('Try an address').fill('https://elsewhere.example/shop/shoes');
   await expect(form.getByRole('status').filter({ hasText: 'Not tracked' })).toContainText(
@@ -644,6 +650,8 @@ test('the checklist flags a login and a purchase from a visitor left anonymous, 
   await expect(loginWarning).toContainText('could not identify');
   await expect(loginWarning.locator('code', { hasText: 'cn_client_info' })).toHaveCount(1);
   await expect(login.getByTestId('activity-contact')).toHaveText(/^Anonymous #\d+$/);
+  await expect(login).toContainText('Needs a look');
+  await expect(page.getByText(/event types seen, 2 need a look/)).toBeVisible();
   await expect(purchase.getByRole('status').filter({ hasText: 'Check this example' })).toContainText('tied to no customer');
   await screenshotOf(login, 'checklist-anonymous-login');
 
@@ -689,7 +697,8 @@ test('a Segment call retried with its messageId shows once as stored, then as a 
   const duplicate = rows.filter({ hasText: messageId });
   await expect(duplicate).toHaveCount(1);
   await expect(duplicate).toContainText('Duplicate');
-  await expect(duplicate).toContainText('a retry is not stored again');
+  await expect(duplicate).toContainText('this retry is not stored again');
+  await expect(duplicate.locator('code', { hasText: messageId })).toHaveCount(1);
   await expect(rows.first()).toContainText(messageId);
   await expect(rows.nth(1).getByRole('listitem')).toHaveText(['entity-created', 'custom']);
   // A retry is not a problem of the integration.

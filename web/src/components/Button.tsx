@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 import { Icon, type IconName } from './Icon';
 import { Spinner } from './Spinner';
 import styles from './Button.module.css';
@@ -13,6 +13,7 @@ interface ButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'chi
   /** Shows a spinner, marks the button busy and ignores clicks while an operation runs. */
   loading?: boolean;
   children?: ReactNode;
+  ref?: Ref<HTMLButtonElement>;
 }
 
 const VARIANT: Record<ButtonVariant, string | undefined> = {
@@ -32,6 +33,7 @@ export function Button({
   className,
   type = 'button',
   children,
+  ref,
   ...rest
 }: ButtonProps) {
   const classes = [styles.button, VARIANT[variant], size === 'sm' ? styles.small : undefined, className]
@@ -40,6 +42,7 @@ export function Button({
   return (
     <button
       {...rest}
+      ref={ref}
       type={type}
       className={classes}
       disabled={disabled === true || loading}

@@ -54,10 +54,22 @@ export function useSettingsForm<D, F extends string>(options: {
     }
   };
 
+  /** Forgets the errors of `field` (its value was edited: they may no longer hold). */
+  const clearError = (field: F) => {
+    setErrors((current) => {
+      if (current.fields[field] === undefined && current.items?.[field] === undefined) return current;
+      const fields: Partial<Record<F, string>> = { ...current.fields };
+      delete fields[field];
+      const items: Partial<Record<F, number>> = { ...(current.items ?? {}) };
+      delete items[field];
+      return { ...current, fields, items };
+    });
+  };
+
   const discard = () => {
     setDraft(baseline);
     setErrors(NO_ERRORS);
   };
 
-  return { draft, update, setDraft, dirty, saving, errors, save, discard };
+  return { draft, update, setDraft, dirty, saving, errors, save, discard, clearError };
 }

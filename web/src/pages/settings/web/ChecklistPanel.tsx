@@ -60,13 +60,14 @@ export function ChecklistPanel({
 }) {
   const items = state.status === 'ready' ? state.data.checklist : [];
   const seen = items.filter((item) => item.seen).length;
+  const flagged = items.filter((item) => item.warning !== null).length;
   return (
     <Panel
       level={3}
       title="Integration checklist"
       description={
         state.status === 'ready'
-          ? `${seen} of ${items.length} event types seen. A complete integration sends them all; each is checked off when the first one arrives.`
+          ? `${seen} of ${items.length} event types seen${flagged > 0 ? `, ${flagged} ${flagged === 1 ? 'needs' : 'need'} a look` : ''}. A complete integration sends them all; each is checked off when the first one arrives.`
           : 'The event types a complete integration sends, checked off when the first one arrives.'
       }
       flush
@@ -93,8 +94,11 @@ export function ChecklistPanel({
           {items.map((item) => (
             <li key={item.key} data-testid="checklist-item" data-key={item.key} data-seen={item.seen}>
               <div className={styles.checkHead}>
-                <span className={item.seen ? styles.checkSeen : styles.checkMissing} aria-hidden="true">
-                  <Icon name={item.seen ? 'checkCircle' : 'circle'} size={20} />
+                <span
+                  className={item.warning !== null ? styles.checkWarning : item.seen ? styles.checkSeen : styles.checkMissing}
+                  aria-hidden="true"
+                >
+                  <Icon name={item.warning !== null ? 'alert' : item.seen ? 'checkCircle' : 'circle'} size={20} />
                 </span>
                 <div className={styles.checkText}>
                   <p className={styles.checkLabel}>{item.label}</p>
@@ -104,7 +108,13 @@ export function ChecklistPanel({
                     ))}
                   </p>
                 </div>
-                {item.seen ? <Badge tone="success">Seen</Badge> : <Badge>Not seen yet</Badge>}
+                {item.warning !== null ? (
+                  <Badge tone="warning">Needs a look</Badge>
+                ) : item.seen ? (
+                  <Badge tone="success">Seen</Badge>
+                ) : (
+                  <Badge>Not seen yet</Badge>
+                )}
               </div>
               {item.last !== null ? (
                 <div className={styles.example}>

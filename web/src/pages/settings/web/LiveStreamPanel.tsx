@@ -37,6 +37,8 @@ function statusBadge(status: string): { label: string; tone: BadgeTone } {
   if (status === 'stored') return { label: 'Stored', tone: 'success' };
   if (status.startsWith('dropped')) return { label: 'Dropped', tone: 'warning' };
   if (status.startsWith('duplicate')) return { label: 'Duplicate', tone: 'neutral' };
+  // Its events were all refused, though a contact it named for the first time may have been created.
+  if (status.startsWith('not stored: every event')) return { label: 'Events refused', tone: 'danger' };
   if (status.startsWith('refused')) return { label: 'Refused', tone: 'danger' };
   return { label: 'Not stored', tone: 'danger' };
 }
@@ -73,6 +75,7 @@ export function matchesText(row: LiveEntry, query: string): boolean {
     row.ip,
     row.contact_email ?? '',
     row.contact_external_id ?? '',
+    row.contact_id !== null ? contactTitle({ id: row.contact_id, email: row.contact_email, external_id: row.contact_external_id }) : '',
     row.contact_id !== null ? `#${row.contact_id}` : '',
     row.source,
     SOURCES[row.source] ?? '',
@@ -200,7 +203,11 @@ export function LiveStreamPanel({ onEntries }: { onEntries: (entries: readonly L
 function LiveRequest({ row }: { row: LiveRow }) {
   const badge = statusBadge(row.status);
   return (
-    <div className={styles.request} data-testid="live-entry" data-status={row.status === 'stored' ? 'stored' : 'not-stored'}>
+    <div
+      className={styles.request}
+      data-testid="live-entry"
+      data-status={row.status === 'stored' ? 'stored' : row.status.startsWith('duplicate') ? 'duplicate' : 'not-stored'}
+    >
       <div className={styles.requestHead}>
         {knownTime(row.at) ? (
           <time className={styles.when} dateTime={row.at} title={formatDateTimeSeconds(row.at)}>
@@ -230,7 +237,11 @@ function LiveRequest({ row }: { row: LiveRow }) {
           ))}
         </ul>
       )}
-      {row.status !== 'stored' && <p className={styles.why}>{row.status}</p>}
+      {row.status !== 'stored' && (
+        <p className={row.status.startsWith('duplicate') ? styles.nothing : styles.why}>
+          <ServerMessage text={row.status} />
+        </p>
+      )}
       {row.status === 'stored' && row.event_types.length === 0 && row.errors.length === 0 && (
         <p className={styles.nothing}>Nothing new to store.</p>
       )}

@@ -41,6 +41,15 @@ const MAX_PATTERN_LENGTH = 500;
 /** The first problem of a pattern list, with the position (from 0) of the pattern at fault. */
 function listProblem(list: readonly string[]): { message: string; index?: number } | null {
   const kept = list.map((p) => p.trim());
+  // Invisible characters (a pasted tab or line break): the server refuses them.
+  const control = kept.findIndex((p) => /[\u0000-\u001f\u007f]/.test(p));
+  if (control >= 0) {
+    const at = (kept[control] ?? '').search(/[\u0000-\u001f\u007f]/);
+    return {
+      message: `Pattern ${control + 1} contains an invisible control character at position ${at + 1}; retype it without pasting.`,
+      index: control,
+    };
+  }
   const long = kept.findIndex((p) => p.length > MAX_PATTERN_LENGTH);
   if (long >= 0) {
     return {
@@ -75,7 +84,8 @@ function globMatches(pattern: string, url: string): boolean {
  */
 function trackingOffWarnings(draft: Draft, sampling: number | null): string[] {
   const warnings = cleanList(draft.include_urls)
-    .filter((p) => !p.startsWith('*') && !/^https?:\/\//i.test(p))
+    // Case-sensitive, as the script compares: location.href starts with a lower-case "https://".
+    .filter((p) => !p.startsWith('*') && !/^https?:\/\//.test(p))
     .map((p) => `\`${p}\` matches no page: a pattern is compared with the whole address (https://…), so start it with https:// or *.`);
   if (sampling === 0) warnings.push('At 0 %, the script tracks no visitor: no page sends anything.');
   return warnings;
@@ -93,7 +103,12 @@ function domainAllowed(pattern: string, hostname: string, hostWithPort: string):
 }
 
 /** What the script would do on `url` with these patterns and the store's authorized domains. */
-function verdict(draft: Draft, url: string, domains: readonly string[]): { tracked: boolean; why: string } {
+function verdict(
+  draft: Draft,
+  url: string,
+  domains: readonly string[],
+  sampling: number | null,
+): { tracked: boolean; why: string } {
   let page: URL | null = null;
   try {
     page = new URL(url);
@@ -106,6 +121,9 @@ function verdict(draft: Draft, url: string, domains: readonly string[]): { track
   if (domains.length > 0 && !domains.some((d) => domainAllowed(d, page.hostname, page.host))) {
     return { tracked: false, why: `${page.host} is not an authorized domain of the store (add it above)` };
   }
+  // The address as the browser gives it to the script (location.href: "https://shop.example/").
+  url = page.href;
+  if (sampling === 0) return { tracked: false, why: 'sampling is 0 %, so no visitor is tracked' };
   const include = cleanList(draft.include_urls);
   const exclude = cleanList(draft.exclude_urls);
   const excludedBy = exclude.find((p) => globMatches(p, url));
@@ -117,6 +135,13 @@ function verdict(draft: Draft, url: string, domains: readonly string[]): { track
       : { tracked: false, why: 'it matches none of the included patterns' };
   }
   return { tracked: true, why: 'no included pattern is set, so every page not excluded is tracked' };
+}
+
+/** The verdict, with the share of visitors when not all are tracked. */
+function withSampling(result: { tracked: boolean; why: string }, sampling: number | null) {
+  return result.tracked && sampling !== null && sampling < 100
+    ? { ...result, why: `${result.why}, for the ${sampling} % of visitors in the sample` }
+    : result;
 }
 
 /** Script options: the pages the script runs on (include/exclude URL patterns) and the share of visitors. */
@@ -151,7 +176,8 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
   });
   const { draft, update, errors } = form;
   const sampling = parsePercent(draft.sampling);
-  const result = testUrl.trim() === '' ? null : verdict(draft, testUrl.trim(), settings.authorized_domains);
+  const result =
+    testUrl.trim() === '' ? null : withSampling(verdict(draft, testUrl.trim(), settings.authorized_domains, sampling), sampling);
   const warnings = trackingOffWarnings(draft, sampling);
 
   return (
@@ -185,7 +211,10 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
             hint="When set, the script runs only on pages matching one of these. Leave empty to track every page."
             placeholder="*/shop/*"
             patterns={draft.include_urls}
-            onChange={(list) => update('include_urls', list)}
+            onChange={(list) => {
+              update('include_urls', list);
+              form.clearError('script_options.include_urls');
+            }}
             {...listError(draft.include_urls, errors.fields['script_options.include_urls'], errors.items?.['script_options.include_urls'])}
           />
           <PatternList
@@ -193,7 +222,10 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
             hint="Pages matching one of these send nothing, such as payment or account pages."
             placeholder="*/checkout/payment*"
             patterns={draft.exclude_urls}
-            onChange={(list) => update('exclude_urls', list)}
+            onChange={(list) => {
+              update('exclude_urls', list);
+              form.clearError('script_options.exclude_urls');
+            }}
             {...listError(draft.exclude_urls, errors.fields['script_options.exclude_urls'], errors.items?.['script_options.exclude_urls'])}
           />
         </div>
@@ -221,7 +253,10 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
         <SamplingField
           value={draft.sampling}
           share={sampling}
-          onChange={(value) => update('sampling', value)}
+          onChange={(value) => {
+            update('sampling', value);
+            form.clearError('script_options.sampling');
+          }}
           error={errors.fields['script_options.sampling']}
         />
       </Panel>
@@ -231,7 +266,8 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
 
 /**
  * The row of `patterns` an error is about: the one the server named (`include_urls[2]` counts the patterns
- * sent, empty rows left out), else the first too long one; `null` when the error is about the list.
+ * sent, empty rows left out), else the one the check before sending found; `null` when the error is about
+ * the list.
  */
 function errorRow(patterns: readonly string[], sentIndex: number | undefined): number | null {
   if (sentIndex !== undefined) {
@@ -241,8 +277,7 @@ function errorRow(patterns: readonly string[], sentIndex: number | undefined): n
       if (sent === sentIndex) return row;
     }
   }
-  const long = patterns.findIndex((p) => p.trim().length > MAX_PATTERN_LENGTH);
-  return long >= 0 ? long : null;
+  return listProblem(patterns)?.index ?? null;
 }
 
 /** A list's error and its row; a server error about one pattern says which ("Pattern 3: …"). */
@@ -281,11 +316,17 @@ function PatternList({
   // "Add pattern" puts the cursor in the new row.
   const rows = useRef<(HTMLInputElement | null)[]>([]);
   const [focusRow, setFocusRow] = useState<number | null>(null);
+  const addButton = useRef<HTMLButtonElement | null>(null);
   useEffect(() => {
     if (focusRow === null) return;
-    rows.current[focusRow]?.focus();
+    if (focusRow < 0) addButton.current?.focus();
+    else rows.current[focusRow]?.focus();
     setFocusRow(null);
   }, [focusRow]);
+  // A new error about one row: the cursor goes there.
+  useEffect(() => {
+    if (error !== undefined && errorRow !== null) rows.current[errorRow]?.focus();
+  }, [error, errorRow]);
   const rowInvalid = (index: number) => error !== undefined && (errorRow === null || errorRow === index);
   return (
     <fieldset className={styles.patterns} aria-describedby={describedBy}>
@@ -313,7 +354,11 @@ function PatternList({
                 variant="ghost"
                 icon="trash"
                 aria-label={`Remove ${legend.toLowerCase()} pattern ${index + 1}`}
-                onClick={() => onChange(patterns.filter((_, i) => i !== index))}
+                onClick={() => {
+                  onChange(patterns.filter((_, i) => i !== index));
+                  // The cursor goes to the row that takes this one's place, else to "Add pattern".
+                  setFocusRow(index < patterns.length - 1 ? index : patterns.length > 1 ? index - 1 : -1);
+                }}
               />
             </li>
           ))}
@@ -321,6 +366,7 @@ function PatternList({
       )}
       <div>
         <Button
+          ref={addButton}
           size="sm"
           icon="plus"
           onClick={() => {
