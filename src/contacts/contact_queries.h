@@ -52,7 +52,8 @@ struct ContactListPage {
 Result<std::optional<ContactView>> GetContact(db::Database& db, int64_t store_id, int64_t contact_id);
 Result<std::optional<ContactView>> FindContactByEmail(db::Database& db, int64_t store_id, const std::string& email);
 Result<std::optional<ContactView>> FindContactByTracker(db::Database& db, int64_t store_id, const std::string& tracker);
-// `query`: a fragment of the email or of the external id (case-insensitive); empty lists every contact. Merged contacts are left out.
+// `query`: a fragment of the email or of the external id (case-insensitive), or "#12" for the contact with
+// that id; empty lists every contact. Merged contacts are left out.
 Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const std::string& query,
                                      std::optional<int64_t> before_id, int limit);
 // Most events looked at for one page of a timeline filtered by type: a page may then hold fewer than

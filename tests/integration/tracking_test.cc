@@ -744,6 +744,11 @@ TEST_F(TrackingApiTest, ACustomerKnownByTheShopsUserIdIsNotAnonymous) {
   json::array found = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts?q=471")).at("contacts").as_array();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(IdOf(found[0].as_object()), IdOf(customer));
+  // "#<id>" finds the contact with that id, as the UI names contacts without email.
+  json::array by_id = Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts?q=%23" +
+                                     std::to_string(IdOf(visitor)))).at("contacts").as_array();
+  ASSERT_EQ(by_id.size(), 1u);
+  EXPECT_EQ(IdOf(by_id[0].as_object()), IdOf(visitor));
   // What is typed is matched as typed: `%` and `_` are not wildcards.
   for (std::string q : {"%25", "_", "4_11"}) {
     EXPECT_TRUE(Body(Key().Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts?q=" + q)).at("contacts").as_array().empty()) << q;

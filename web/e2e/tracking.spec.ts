@@ -677,9 +677,12 @@ test('the checklist flags a login and a purchase from a visitor left anonymous, 
   await expect(page.getByTestId('live-entry').first().getByTestId('live-contact')).toHaveText(`Customer ${userId}`);
   // Contacts finds the customer by that id.
   await page.goto(`${starling.url}/contacts`);
-  await page.getByRole('searchbox', { name: 'Search by email or customer ID' }).fill(userId);
+  // Typed as the list names it, too; the sheet says what it is known by.
+  await page.getByRole('searchbox', { name: 'Search by email or customer ID' }).fill(`Customer ${userId}`);
   await expect(page.getByRole('link', { name: `Customer ${userId}` })).toBeVisible();
   await expect(page.getByText('That is the only contact whose email or customer ID contains')).toBeVisible();
+  await page.getByRole('link', { name: `Customer ${userId}` }).click();
+  await expect(page.getByText(`None (known by customer ID ${userId})`)).toBeVisible();
 });
 
 test('a Segment call retried with its messageId shows once as stored, then as a duplicate', async ({ page, request, starling }) => {

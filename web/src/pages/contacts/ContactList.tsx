@@ -24,6 +24,11 @@ import styles from './contacts.module.css';
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 300;
 
+/** What to search for when the text typed is a name as the list shows it: "Customer 4711" → "4711", "Anonymous #5" → "#5". */
+function searchTerm(q: string): string {
+  return q.replace(/^(customer|anonymous)\s+/i, '');
+}
+
 /** The contacts of the store, newest first, searched by a fragment of their email. */
 export function ContactList() {
   const store = useCurrentStore();
@@ -43,7 +48,7 @@ export function ContactList() {
 
   const list = useCursorList<Contact>(
     async (cursor, signal) => {
-      const page = await listContacts(store.id, { q, cursor, limit: PAGE_SIZE }, signal);
+      const page = await listContacts(store.id, { q: searchTerm(q), cursor, limit: PAGE_SIZE }, signal);
       return { items: page.contacts, next: page.next_cursor };
     },
     [store.id, q],

@@ -126,7 +126,14 @@ function ProfilePanel({ contact }: { contact: Contact }) {
       <dl className={styles.facts} aria-label="Profile">
         <div>
           <dt>Email</dt>
-          <dd>{contact.email ?? <Muted>None yet (anonymous)</Muted>}</dd>
+          <dd>
+            {contact.email ??
+              (contact.external_id !== null ? (
+                <Muted>None (known by customer ID {contact.external_id})</Muted>
+              ) : (
+                <Muted>None yet (anonymous)</Muted>
+              ))}
+          </dd>
         </div>
         {fields.map(([key, value]) => (
           <div key={key}>
