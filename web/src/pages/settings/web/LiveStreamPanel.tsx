@@ -223,7 +223,7 @@ function LiveRequest({ row }: { row: LiveRow }) {
             {contactTitle({ id: row.contact_id, email: row.contact_email, external_id: row.contact_external_id })}
           </Link>
         )}
-        <span className={styles.status}>
+        <span className={styles.requestStatus}>
           <Badge tone={badge.tone}>{badge.label}</Badge>
         </span>
       </div>
