@@ -41,7 +41,7 @@ struct Engine::PendingCommit {
   int64_t through = 0;  // the store's last applied event id when submitted
   std::vector<std::pair<AppliedBatch, TrackCallback>> results;
   std::vector<std::pair<std::string, int64_t>> timer_ids;
-  int64_t timers_fired_at_us = 0;  // when `timer_ids` fired
+  std::vector<LiveEntry> timer_entries;  // one per contact whose timers fired
 };
 
 // One store: its runtime and the batches waiting for it, under one lock (the store's single writer).
@@ -267,8 +267,9 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
   }
   if (fire_timers) {
     int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch()).count();
-    pending->timer_ids = runtime.FireDueTimers(now, *plan);
-    pending->timers_fired_at_us = now;
+    StoreRuntime::FiredTimers fired = runtime.FireDueTimers(now, *plan);
+    pending->timer_ids = std::move(fired.typed_ids);
+    pending->timer_entries = std::move(fired.live);
   }
   if (flush_heads > 0) {
     auto now = std::chrono::steady_clock::now();
@@ -423,12 +424,7 @@ void Engine::FinishCommit(int64_t store_id, const Status& status, PendingCommit&
     entries.push_back(std::move(applied.live));
   }
   if (status && !pending.timer_ids.empty()) {
-    LiveEntry timers;
-    timers.at_us = pending.timers_fired_at_us;
-    timers.source = "timer";
-    timers.status = "stored";
-    for (const auto& [type, id] : pending.timer_ids) timers.event_types.push_back(type);
-    entries.push_back(std::move(timers));
+    for (LiveEntry& entry : pending.timer_entries) entries.push_back(std::move(entry));
     typed_ids.insert(typed_ids.end(), pending.timer_ids.begin(), pending.timer_ids.end());
     stored += pending.timer_ids.size();
   }

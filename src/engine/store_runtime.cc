@@ -1009,8 +1009,9 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
   return applied;
 }
 
-std::vector<std::pair<std::string, int64_t>> StoreRuntime::FireDueTimers(int64_t now_us, WritePlan& plan) {
+StoreRuntime::FiredTimers StoreRuntime::FireDueTimers(int64_t now_us, WritePlan& plan) {
   AppliedBatch applied;
+  FiredTimers fired;
   while (!timers_.empty() && timers_.begin()->first <= now_us) {
     auto node = timers_.extract(timers_.begin());
     const Timer& timer = node.mapped();
@@ -1039,8 +1040,20 @@ std::vector<std::pair<std::string, int64_t>> StoreRuntime::FireDueTimers(int64_t
     AddEvent(timer.contact_id, "cart-abandoned", now_us, w.Take(), plan, applied);
     c.state = "abandoned";
     SaveCart(timer.contact_id, c, plan);
+    // The live view says whose cart it was.
+    LiveEntry& entry = fired.live.emplace_back();
+    entry.at_us = now_us;
+    entry.source = "timer";
+    entry.status = "stored";
+    entry.contact_id = timer.contact_id;
+    if (const Contact* who = contacts_.Find(timer.contact_id)) {
+      entry.contact_email = who->email;
+      if (who->email.empty()) entry.contact_external_id = ExternalIdOf(timer.contact_id);
+    }
+    entry.event_types.emplace_back("cart-abandoned");
   }
-  return applied.typed_ids;
+  fired.typed_ids = std::move(applied.typed_ids);
+  return fired;
 }
 
 }  // namespace starling::engine

@@ -82,8 +82,13 @@ class StoreRuntime final : public ContactIndex {
 
   // Applies one batch to memory and appends its writes to `plan`.
   AppliedBatch Apply(const tracking::TrackBatch& batch, WritePlan& plan);
-  // Fires the timers due at `now_us`; their writes go to `plan`; returns the (type, id) of stored events.
-  std::vector<std::pair<std::string, int64_t>> FireDueTimers(int64_t now_us, WritePlan& plan);
+  // What firing timers stored: the (type, id) of its events, and one live entry per contact concerned.
+  struct FiredTimers {
+    std::vector<std::pair<std::string, int64_t>> typed_ids;
+    std::vector<LiveEntry> live;  // source "timer"
+  };
+  // Fires the timers due at `now_us`; their writes go to `plan`.
+  FiredTimers FireDueTimers(int64_t now_us, WritePlan& plan);
   // The earliest timer due time, or INT64_MAX.
   int64_t NextTimerDue() const { return timers_.empty() ? INT64_MAX : timers_.begin()->first; }
 

@@ -573,6 +573,8 @@ TEST_F(TrackingApiTest, IntegrationCheckAndAbandonmentWithTheTestClock) {
   json::object contacts = Body(ana.Get("/api/v1/stores/" + std::to_string(store_id_) + "/contacts"));
   int64_t contact = IdOf(contacts.at("contacts").as_array()[0].as_object());
   EXPECT_EQ(Types(Activities(contact, "?type=cart-abandoned")), (std::vector<std::string>{"cart-abandoned"}));
+  // The live view says whose cart it was.
+  EXPECT_EQ(timer.at("contact_id").as_int64(), contact);
 
   // Requests that store nothing still show, with their errors: only invalid events from a known
   // browser, and a body over the limit.

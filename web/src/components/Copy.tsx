@@ -37,14 +37,20 @@ export function CopyButton({ text, label, size = 'sm' }: { text: string; label: 
   }, [state]);
 
   return (
-    <Button
-      size={size}
-      icon={state === 'copied' ? 'check' : 'copy'}
-      aria-label={`Copy ${label}`}
-      onClick={() => void copyText(text).then((ok) => setState(ok ? 'copied' : 'failed'))}
-    >
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}
-    </Button>
+    <>
+      <Button
+        size={size}
+        icon={state === 'copied' ? 'check' : 'copy'}
+        aria-label={`Copy ${label}`}
+        onClick={() => void copyText(text).then((ok) => setState(ok ? 'copied' : 'failed'))}
+      >
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}
+      </Button>
+      {/* The button's name stays "Copy …": the outcome is announced here. */}
+      <span className="visually-hidden" role="status">
+        {state === 'copied' ? `${label} copied` : state === 'failed' ? `Could not copy the ${label}: select it and copy it` : ''}
+      </span>
+    </>
   );
 }
 

@@ -88,6 +88,11 @@ export function matchesText(row: LiveEntry, query: string): boolean {
   return words.every((word) => haystack.includes(word));
 }
 
+/** Whether `iso` falls on the same local day as `now` (older requests show their date too). */
+function sameDay(iso: string, now: Date): boolean {
+  return new Date(iso).toDateString() === now.toDateString();
+}
+
 /** A time the server did not set (the epoch) is not shown. */
 function knownTime(iso: string): boolean {
   const time = new Date(iso).getTime();
@@ -211,7 +216,7 @@ function LiveRequest({ row }: { row: LiveRow }) {
       <div className={styles.requestHead}>
         {knownTime(row.at) ? (
           <time className={styles.when} dateTime={row.at} title={formatDateTimeSeconds(row.at)}>
-            {formatTime(row.at)}
+            {sameDay(row.at, new Date()) ? formatTime(row.at) : formatDateTimeSeconds(row.at)}
           </time>
         ) : (
           <span className={styles.when}>—</span>
