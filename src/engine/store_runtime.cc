@@ -819,6 +819,10 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
         if (!created_email.empty()) {
           w.Key("email");
           w.String(created_email);
+        } else if (!batch.keys.external_id.empty() && !FindByExternalId(batch.keys.external_id)) {
+          // Created for the shop's own id of the customer, which it receives below (step 2).
+          w.Key("externalId");
+          w.String(batch.keys.external_id);
         }
         w.EndObject();
         AddEvent(contact_id, "entity-created", now_us, w.Take(), plan, applied);

@@ -683,6 +683,7 @@ test('the checklist flags a login and a purchase from a visitor left anonymous, 
   await expect(page.getByText('That is the only contact whose email or customer ID contains')).toBeVisible();
   await page.getByRole('link', { name: `Customer ${userId}` }).click();
   await expect(page.getByText(`None (known by customer ID ${userId})`)).toBeVisible();
+  await expect(page.getByText(`Contact created for customer ID ${userId}`)).toBeVisible();
 });
 
 test('a Segment call retried with its messageId shows once as stored, then as a duplicate', async ({ page, request, starling }) => {

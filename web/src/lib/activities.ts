@@ -188,7 +188,9 @@ export function activitySummary(type: string, rawData: unknown, money: MoneyForm
     }
     case 'entity-created': {
       const email = text(data, 'email');
-      return email !== null ? `Contact created with the email ${email}` : 'Contact created (anonymous)';
+      const externalId = text(data, 'externalId');
+      if (email !== null) return `Contact created with the email ${email}`;
+      return externalId !== null ? `Contact created for customer ID ${externalId}` : 'Contact created (anonymous)';
     }
     case 'entity-identified': {
       const email = text(data, 'email');
