@@ -1,10 +1,51 @@
 #include "base/json.h"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <fmt/format.h>
 
 namespace starling {
+
+std::string JsonSyntaxProblem(std::string_view text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return "the body is empty";
+  json::parse_options options;
+  options.max_depth = 64;
+  json::stream_parser parser({}, options);
+  boost::system::error_code ec;
+  size_t at = parser.write_some(text.data(), text.size(), ec);
+  std::string why;
+  if (!ec && at < text.size() && text.find_first_not_of(" \t\r\n", at) != std::string_view::npos) {
+    why = "more text after the JSON value";  // write_some stops where a complete value ends
+  } else if (!ec) {
+    parser.finish(ec);
+    at = text.size();
+    if (!ec) return {};
+  }
+  if (why.empty()) why = ec.message();
+  at = std::min(at, text.size());
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  // What comes just before the error, on its line (at most 24 characters).
+  size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+  line_start = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;
+  size_t from = std::max(line_start, at > 24 ? at - 24 : 0);
+  std::string near(text.substr(from, at - from));
+  for (char& c : near) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '`') c = ' ';
+  }
+  return fmt::format("at line {}, column {}{}: {}", line, column,
+                     near.empty() ? "" : fmt::format(", after `{}`", near), why);
+}
 
 Result<json::value> ParseJson(std::string_view text) {
   boost::system::error_code ec;
@@ -12,7 +53,8 @@ Result<json::value> ParseJson(std::string_view text) {
   options.max_depth = 64;
   json::value value = json::parse(text, ec, {}, options);
   if (ec) {
-    return Error::InvalidArgument(fmt::format("invalid JSON: {}", ec.message()));
+    std::string where = JsonSyntaxProblem(text);
+    return Error::InvalidArgument(fmt::format("invalid JSON {}", where.empty() ? ec.message() : where));
   }
   return value;
 }

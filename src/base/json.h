@@ -15,8 +15,11 @@ namespace starling {
 
 namespace json = boost::json;
 
-// Parses `text`; the error says where it broke ("invalid JSON at byte 17: …").
+// Parses `text`; the error says where it broke ("invalid JSON at line 1, column 9, after `{"a":`: …").
 Result<json::value> ParseJson(std::string_view text);
+// Where and why `text` is not JSON, for an error message ("at line 3, column 14, after `"name": tru`:
+// syntax error", or "the body is empty"); empty when it is JSON. Slow path: only for refused bodies.
+std::string JsonSyntaxProblem(std::string_view text);
 // Parses `text` and requires an object at the top level.
 Result<json::object> ParseJsonObject(std::string_view text);
 

@@ -34,4 +34,21 @@ TEST(JsonTest, TypedFieldsNameTheField) {
 }
 
 }  // namespace
+// A refused body's error says where it stops being JSON, with what comes just before.
+TEST(JsonSyntaxProblemTest, SaysWhereTheTextStopsBeingJson) {
+  EXPECT_EQ(JsonSyntaxProblem(R"({"a": [1, 2]})"), "");
+  EXPECT_EQ(JsonSyntaxProblem("  \n "), "the body is empty");
+  std::string broken = JsonSyntaxProblem("{\n  \"a\": 1,\n  \"b\": nope\n}");
+  EXPECT_NE(broken.find("at line 3, column"), std::string::npos) << broken;
+  EXPECT_NE(broken.find("after `  \"b\": `"), std::string::npos) << broken;
+  std::string extra = JsonSyntaxProblem(R"({"a":1}})");
+  EXPECT_NE(extra.find("column 8"), std::string::npos) << extra;
+  EXPECT_NE(extra.find("more text after the JSON value"), std::string::npos) << extra;
+  std::string cut = JsonSyntaxProblem(R"({"events": [)");
+  EXPECT_NE(cut.find("line 1"), std::string::npos) << cut;
+  auto parsed = ParseJson(R"({"name": 'x'})");
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message.find("invalid JSON at line 1, column 10"), std::string::npos) << parsed.error().message;
+}
+
 }  // namespace starling

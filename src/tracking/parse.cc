@@ -11,6 +11,7 @@
 #include "accounts/ip_matcher.h"
 #include "accounts/validation.h"
 #include "base/clock.h"
+#include "base/json.h"
 #include "base/json_writer.h"
 #include "base/text.h"
 
@@ -75,7 +76,12 @@ std::string Show(element e) {
 Result<simdjson::dom::element> ParseDocument(simdjson::dom::parser& parser, std::string_view body) {
   element doc;
   auto error = parser.parse(body.data(), body.size()).get(doc);
-  if (error) return Error::InvalidArgument(fmt::format("request body is not valid JSON: {}", simdjson::error_message(error)));
+  if (error) {
+    // simdjson says what, not where; the slow parser says where (refused bodies only).
+    std::string where = JsonSyntaxProblem(body);
+    return Error::InvalidArgument(fmt::format("request body is not valid JSON {}",
+                                              where.empty() ? std::string(": ") + simdjson::error_message(error) : where));
+  }
   return doc;
 }
 
