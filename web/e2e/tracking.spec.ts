@@ -462,9 +462,12 @@ test('long lists load more with the cursor: contacts and a timeline', async ({ p
   await page.goto(`${starling.url}/contacts`);
   const rows = page.getByRole('table', { name: 'Contacts' }).locator('tbody tr');
   await expect(rows).toHaveCount(50);
-  await page.getByRole('button', { name: 'Load more' }).click();
+  // From the keyboard: the focus goes to the first contact loaded (the button goes away on the last page).
+  await page.getByRole('button', { name: 'Load more' }).focus();
+  await page.keyboard.press('Enter');
   await expect(rows).toHaveCount(total);
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+  await expect(rows.nth(50).getByRole('link')).toBeFocused();
   await expect(page.getByText(`That is all ${total} contacts.`)).toBeVisible();
 
   // The newest contact is the busy visitor: created, a first visit and 40 more; 30 activities a page.
@@ -474,6 +477,7 @@ test('long lists load more with the cursor: contacts and a timeline', async ({ p
   await expect(items).toHaveCount(30);
   await page.getByRole('button', { name: 'Load more' }).click();
   await expect(items).toHaveCount(42);
+  await expect(page.getByRole('list', { name: 'Activity timeline' }).locator('> li').nth(30)).toBeFocused();
   await expect(items.last()).toHaveAttribute('data-type', 'entity-created');
   await expect(page.getByText('That is the beginning of this contact’s history.')).toBeVisible();
 });

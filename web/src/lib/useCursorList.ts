@@ -106,3 +106,32 @@ export function useCursorList<T>(
     reload,
   };
 }
+
+/**
+ * Keeps a keyboard user's place when a list grows: call `mark()` as "Load more" is clicked, and the first
+ * new item takes the focus when it arrives (on the last page the button itself disappears, which would
+ * drop the focus to the page). `itemRef(index)` goes on each item's focusable element.
+ */
+export function useFocusOnMore(count: number): {
+  mark: () => void;
+  itemRef: (index: number) => (element: HTMLElement | null) => void;
+} {
+  const from = useRef<number | null>(null);
+  const elements = useRef<(HTMLElement | null)[]>([]);
+  useEffect(() => {
+    if (from.current !== null && count > from.current) {
+      elements.current[from.current]?.focus();
+      from.current = null;
+    }
+  }, [count]);
+  const mark = useCallback(() => {
+    from.current = count;
+  }, [count]);
+  const itemRef = useCallback(
+    (index: number) => (element: HTMLElement | null) => {
+      elements.current[index] = element;
+    },
+    [],
+  );
+  return { mark, itemRef };
+}

@@ -14,7 +14,7 @@ import { Muted, Table } from '../../components/Table';
 import { contactPath, contactTitle, personName } from '../../lib/contacts';
 import { errorMessage } from '../../lib/errors';
 import { useMoney } from '../../lib/money';
-import { useCursorList } from '../../lib/useCursorList';
+import { useCursorList, useFocusOnMore } from '../../lib/useCursorList';
 import { AREAS } from '../../navigation';
 import { useCurrentStore, useWorkspace } from '../../session/Workspace';
 import { CartBadge } from './CartBadge';
@@ -53,6 +53,8 @@ export function ContactList() {
     },
     [store.id, q],
   );
+  const more = useFocusOnMore(list.items.length);
+
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -130,12 +132,12 @@ export function ContactList() {
                 </tr>
               </thead>
               <tbody>
-                {list.items.map((contact) => {
+                {list.items.map((contact, index) => {
                   const name = personName(contact.fields);
                   return (
                     <tr key={contact.id}>
                       <td>
-                        <Link className={styles.contactLink} to={contactPath(contact.id)}>
+                        <Link className={styles.contactLink} to={contactPath(contact.id)} ref={more.itemRef(index)}>
                           <Icon name={contact.anonymous ? 'user' : 'userCheck'} size={16} />
                           {contactTitle(contact)}
                         </Link>
@@ -163,7 +165,13 @@ export function ContactList() {
             <div className={styles.more}>
               {list.moreError !== null && <Banner tone="error">{errorMessage(list.moreError)}</Banner>}
               {list.hasMore ? (
-                <Button onClick={list.loadMore} loading={list.loadingMore}>
+                <Button
+                  onClick={() => {
+                    more.mark();
+                    list.loadMore();
+                  }}
+                  loading={list.loadingMore}
+                >
                   Load more
                 </Button>
               ) : (

@@ -17,7 +17,7 @@ import { contactPath, contactTitle, fieldLabel, fieldText, personName, sortedFie
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { formatQuantity, useMoney } from '../../lib/money';
-import { useCursorList } from '../../lib/useCursorList';
+import { useCursorList, useFocusOnMore } from '../../lib/useCursorList';
 import { useResource } from '../../lib/useResource';
 import { useCurrentStore } from '../../session/Workspace';
 import { CartBadge } from './CartBadge';
@@ -289,6 +289,8 @@ function Timeline({ contact, onRefresh }: { contact: Contact; onRefresh: () => v
     },
     [store.id, contact.id, type],
   );
+  const more = useFocusOnMore(list.items.length);
+
 
   return (
     <Panel
@@ -341,8 +343,8 @@ function Timeline({ contact, onRefresh }: { contact: Contact; onRefresh: () => v
       {list.items.length > 0 && (
         <>
           <ol className={styles.timeline} aria-label="Activity timeline">
-            {list.items.map((activity) => (
-              <li key={activity.id}>
+            {list.items.map((activity, index) => (
+              <li key={activity.id} ref={more.itemRef(index)} tabIndex={-1}>
                 <ActivityItem activity={activity} />
               </li>
             ))}
@@ -350,7 +352,13 @@ function Timeline({ contact, onRefresh }: { contact: Contact; onRefresh: () => v
           <div className={styles.more}>
             {list.moreError !== null && <Banner tone="error">{errorMessage(list.moreError)}</Banner>}
             {list.hasMore ? (
-              <Button onClick={list.loadMore} loading={list.loadingMore}>
+              <Button
+                onClick={() => {
+                  more.mark();
+                  list.loadMore();
+                }}
+                loading={list.loadingMore}
+              >
                 Load more
               </Button>
             ) : (
