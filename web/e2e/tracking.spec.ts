@@ -261,6 +261,13 @@ test('script options save with PATCH settings; field errors show beside the fiel
   await expect(warning).toHaveCount(0);
   await sampling.fill('0');
   await expect(warning).toContainText('At 0 %, the script tracks no visitor');
+  // Saving such options asks first.
+  await form.getByRole('button', { name: 'Save' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Stop tracking on every page?' });
+  await expect(confirm).toContainText('At 0 %, the script tracks no visitor');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByTestId('toast').filter({ hasText: 'Script options saved.' })).toHaveCount(0);
   await exclude.getByRole('button', { name: 'Add pattern' }).click();
   await exclude.getByLabel('Exclude URLs: pattern 1').fill('*/checkout/payment*');
 

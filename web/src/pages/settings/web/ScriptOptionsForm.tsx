@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { StoreSettings } from '../../../api/types';
 import { Banner } from '../../../components/Banner';
 import { Button } from '../../../components/Button';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { Icon } from '../../../components/Icon';
 import { Panel } from '../../../components/Panel';
 import { ServerMessage } from '../../../components/ServerMessage';
@@ -102,6 +103,17 @@ function domainAllowed(pattern: string, hostname: string, hostWithPort: string):
   return got === p;
 }
 
+/** `value` once it has stayed the same for `ms` (compared as JSON); the first value at once. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  const key = JSON.stringify(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(JSON.parse(key) as T), ms);
+    return () => window.clearTimeout(timer);
+  }, [key, ms]);
+  return settled;
+}
+
 /** What the script would do on `url` with these patterns and the store's authorized domains. */
 function verdict(
   draft: Draft,
@@ -179,12 +191,17 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
   const result =
     testUrl.trim() === '' ? null : withSampling(verdict(draft, testUrl.trim(), settings.authorized_domains, sampling), sampling);
   const warnings = trackingOffWarnings(draft, sampling);
+  // Shown once typing pauses: "https://" half typed is not worth a warning.
+  const shownWarnings = useSettled(warnings, 700);
+  const [confirming, setConfirming] = useState(false);
 
   return (
     <form
       onSubmit={(event: FormEvent) => {
         event.preventDefault();
-        void form.save();
+        // Options that stop the script everywhere are saved only when confirmed.
+        if (warnings.length > 0) setConfirming(true);
+        else void form.save();
       }}
       noValidate
       aria-label="Script options"
@@ -196,15 +213,29 @@ export function ScriptOptionsForm({ settings, onSaved }: { settings: StoreSettin
         footer={<SaveBar dirty={form.dirty} saving={form.saving} onDiscard={form.discard} />}
       >
         {errors.banner !== null && <Banner tone="error">{errors.banner}</Banner>}
-        {warnings.length > 0 && (
+        {shownWarnings.length > 0 && (
           <Banner tone="warning" title="These options stop the script">
-            {warnings.map((warning) => (
+            {shownWarnings.map((warning) => (
               <p key={warning}>
                 <ServerMessage text={warning} />
               </p>
             ))}
           </Banner>
         )}
+        <ConfirmDialog
+          open={confirming}
+          title="Stop tracking on every page?"
+          confirmLabel="Save anyway"
+          onConfirm={form.save}
+          onClose={() => setConfirming(false)}
+        >
+          {warnings.map((warning) => (
+            <p key={warning}>
+              <ServerMessage text={warning} />
+            </p>
+          ))}
+          <p>Your shop will send nothing to Starling until the options change again.</p>
+        </ConfirmDialog>
         <div className={styles.patternGrid}>
           <PatternList
             legend="Include URLs"
