@@ -118,9 +118,8 @@ constexpr std::string_view kSchemas = R"json({
       },
       "name": {
         "type": "string",
-        "minLength": 1,
         "maxLength": 2000,
-        "description": "Not empty."
+        "description": "A blank name is replaced by the productId (a gift card, a fee)."
       },
       "url": {
         "$ref": "#/components/schemas/HttpUrl"

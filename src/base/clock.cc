@@ -28,10 +28,15 @@ namespace {
 // "2024-05-01T12:00:00", the part every accepted form starts with, as seconds since the epoch; false
 // when `text` does not start with it or a value is out of range.
 bool ParseDateTime(std::string_view text, std::time_t& seconds) {
+  // Digits only (from_chars would take a sign).
   auto number = [&](size_t pos, size_t len, int& out) {
     if (pos + len > text.size()) return false;
-    auto [end, ec] = std::from_chars(text.data() + pos, text.data() + pos + len, out);
-    return ec == std::errc() && end == text.data() + pos + len;
+    out = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
   };
   int year, month, day, hour, minute, second;
   if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
@@ -39,7 +44,13 @@ bool ParseDateTime(std::string_view text, std::time_t& seconds) {
       !number(11, 2, hour) || !number(14, 2, minute) || !number(17, 2, second)) {
     return false;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return false;
+  // Times before 1970 are not supported (FormatIsoUtc); a day must exist in its month.
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (year < 1970 || month < 1 || month > 12 || day < 1 ||
+      day > kDays[month - 1] + (month == 2 && leap ? 1 : 0) || hour > 23 || minute > 59 || second > 60) {
+    return false;
+  }
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;

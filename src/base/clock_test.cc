@@ -41,14 +41,16 @@ TEST(IsoUtcTest, ClientTimesTakeOffsetsAndFinerFractions) {
            {"2024-05-01T14:00:00+02:00", noon},
            {"2024-05-01T12:00:00+00:00", noon},
            {"2024-05-01T06:30:00.250-0530", noon + std::chrono::milliseconds(250)},
-           {"2024-05-01T12:00:00z", noon}}) {
+           {"2024-05-01T12:00:00z", noon},
+           {"2024-02-29T00:00:00Z", TimePoint(std::chrono::seconds(1'709'164'800))}}) {
     auto parsed = ParseRfc3339(c.text);
     ASSERT_TRUE(parsed) << c.text << ": " << parsed.error().message;
     EXPECT_EQ(*parsed, c.want) << c.text;
   }
   for (std::string_view bad : {"2024-05-01T12:00:00", "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00+2:00",
                                "2024-05-01T12:00:00+24:00", "2024-05-01T12:00:00.1234567890Z", "2024-05-01 12:00:00Z",
-                               "2024-05-01T12:00:00+02:00x"}) {
+                               "2024-05-01T12:00:00+02:00x", "2024-05-01T-1:00:00Z", "2024-02-30T12:00:00Z",
+                               "2023-02-29T12:00:00Z", "1969-12-31T23:59:59.5Z", "2024-05-01T12:00:-1Z"}) {
     auto parsed = ParseRfc3339(bad);
     EXPECT_FALSE(parsed) << bad;
     if (!parsed) {

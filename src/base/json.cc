@@ -26,19 +26,23 @@ std::string JsonSyntaxProblem(std::string_view text) {
   }
   if (why.empty()) why = ec.message();
   at = std::min(at, text.size());
+  auto continuation = [&](size_t i) { return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; };
+  // Lines and columns in characters (UTF-8 continuation bytes are not counted).
   size_t line = 1, column = 1;
   for (size_t i = 0; i < at; ++i) {
     if (text[i] == '\n') {
       ++line;
       column = 1;
-    } else {
+    } else if (!continuation(i)) {
       ++column;
     }
   }
-  // What comes just before the error, on its line (at most 24 characters).
+  // What comes just before the error, on its line (about 24 bytes), starting on a whole character so
+  // that the message stays valid UTF-8.
   size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
   line_start = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;
   size_t from = std::max(line_start, at > 24 ? at - 24 : 0);
+  while (from < at && continuation(from)) ++from;
   std::string near(text.substr(from, at - from));
   for (char& c : near) {
     if (static_cast<unsigned char>(c) < 0x20 || c == '`') c = ' ';
@@ -47,14 +51,20 @@ std::string JsonSyntaxProblem(std::string_view text) {
                      near.empty() ? "" : fmt::format(", after `{}`", near), why);
 }
 
+std::string InvalidJsonMessage(std::string_view what, std::string_view text, std::string_view fallback) {
+  std::string where = JsonSyntaxProblem(text);
+  if (where.empty()) return fmt::format("{}: {}", what, fallback);
+  // "… at line 1, column 9, after …: why", or "…: the body is empty".
+  return fmt::format("{}{}{}", what, where.starts_with("at ") ? " " : ": ", where);
+}
+
 Result<json::value> ParseJson(std::string_view text) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 64;
   json::value value = json::parse(text, ec, {}, options);
   if (ec) {
-    std::string where = JsonSyntaxProblem(text);
-    return Error::InvalidArgument(fmt::format("invalid JSON {}", where.empty() ? ec.message() : where));
+    return Error::InvalidArgument(InvalidJsonMessage("invalid JSON", text, ec.message()));
   }
   return value;
 }

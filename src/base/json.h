@@ -20,6 +20,9 @@ Result<json::value> ParseJson(std::string_view text);
 // Where and why `text` is not JSON, for an error message ("at line 3, column 14, after `"name": tru`:
 // syntax error", or "the body is empty"); empty when it is JSON. Slow path: only for refused bodies.
 std::string JsonSyntaxProblem(std::string_view text);
+// "<what> at line 1, column 9, after `…`: <why>" (or "<what>: the body is empty"; "<what>: <fallback>"
+// when `text` is JSON after all).
+std::string InvalidJsonMessage(std::string_view what, std::string_view text, std::string_view fallback);
 // Parses `text` and requires an object at the top level.
 Result<json::object> ParseJsonObject(std::string_view text);
 

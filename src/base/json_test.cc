@@ -46,6 +46,13 @@ TEST(JsonSyntaxProblemTest, SaysWhereTheTextStopsBeingJson) {
   EXPECT_NE(extra.find("more text after the JSON value"), std::string::npos) << extra;
   std::string cut = JsonSyntaxProblem(R"({"events": [)");
   EXPECT_NE(cut.find("line 1"), std::string::npos) << cut;
+  // The excerpt starts on a whole character, and columns count characters.
+  std::string accents = JsonSyntaxProblem("{\"e\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"  x");
+  EXPECT_NE(accents.find("column 23"), std::string::npos) << accents;  // 24 bytes back is mid-character
+  size_t quote = accents.find('`');
+  ASSERT_NE(quote, std::string::npos);
+  EXPECT_NE(static_cast<unsigned char>(accents[quote + 1]) & 0xC0, 0x80) << accents;
+  EXPECT_EQ(InvalidJsonMessage("request body is not valid JSON", "", "x"), "request body is not valid JSON: the body is empty");
   auto parsed = ParseJson(R"({"name": 'x'})");
   ASSERT_FALSE(parsed);
   EXPECT_NE(parsed.error().message.find("invalid JSON at line 1, column 10"), std::string::npos) << parsed.error().message;

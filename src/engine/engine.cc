@@ -291,6 +291,7 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
     return;
   }
   ++runtime.commits_in_flight;
+  bool nothing_written = plan->ops.empty();  // an item only waiting for the store's earlier commits
   auto control = runtime.control;
   int64_t epoch = runtime.epoch;
   Store* slot = &store;
@@ -304,12 +305,14 @@ void Engine::ApplyAndSubmit(Store& store, int64_t store_id,
         if (!ran) control->failed_epoch.store(epoch);
         return ran;
       },
-      [this, slot, store_id, pending, control, epoch](Status status) {
+      [this, slot, store_id, pending, control, epoch, nothing_written](Status status) {
         if (!status) {
           // Covers a failed COMMIT too: later items of this epoch, in later transactions, fail.
           control->failed_epoch.store(std::max(control->failed_epoch.load(), epoch));
-          spdlog::error("engine: a batch of store {} was not stored: {}", store_id, status.error().message);
-          if (batches_failed_) batches_failed_->Inc();
+          if (!nothing_written) {
+            spdlog::error("engine: a batch of store {} was not stored: {}", store_id, status.error().message);
+            if (batches_failed_) batches_failed_->Inc();
+          }
         }
         FinishCommit(store_id, status, *pending);
         // No lock on the way of a successful commit (the I/O threads applying the next batches hold it

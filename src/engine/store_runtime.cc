@@ -895,6 +895,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
 
   // 3. Events, in the order sent.
   size_t sent_stored = 0;  // of the events the caller sent (derived ones not counted)
+  size_t sent_refused = batch.events_refused;  // and of those, the ones refused (by the parser, or here)
   for (const tracking::Event& event : batch.events) {
     int64_t at = event.occurred_at_us > 0 ? event.occurred_at_us : now_us;
     if (event.purchase) {
@@ -904,6 +905,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
                                        fmt::format("purchase `{}` was already recorded: not stored again", p.purchase_id)};
         applied.live.errors.push_back(duplicate);
         applied.outcome.errors.push_back(std::move(duplicate));
+        ++sent_refused;
         continue;
       }
       std::vector<CartItem> items;
@@ -922,6 +924,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
              fmt::format("newsletter-subscribe: no contact has the email `{}` in this store: not stored "
                          "(create the contact first, or pass createContact=true)",
                          event.subscriber_email)});
+        ++sent_refused;
         continue;
       }
       if (SetField(contacts_[subscriber], "_newsletter_subscription_status", "\"subscribed\"")) {
@@ -1007,7 +1010,7 @@ AppliedBatch StoreRuntime::Apply(const tracking::TrackBatch& batch, WritePlan& p
     plan.Add(kInsertMessageId, store_id_, now_us, static_cast<int64_t>(message_hash));
     oldest_message_row_us_ = std::min(oldest_message_row_us_, now_us);
   }
-  applied.live.status = sent_stored == 0 && !applied.live.errors.empty() && nothing_else
+  applied.live.status = sent_stored == 0 && sent_refused > 0 && nothing_else
                             ? "not stored: every event had an error"
                             : "stored";
   return applied;

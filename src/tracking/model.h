@@ -110,6 +110,9 @@ struct TrackBatch {
   std::optional<PushSubscription> push_subscription;  // the script's `pushSubscription`, when sent and valid
   std::vector<Event> events;
   std::vector<EventError> errors;
+  // Events the sender sent that the parser left out for an error (the live view says "every event had an
+  // error" only when some were sent and none stored; a call-level error such as a bad timestamp is not one).
+  size_t events_refused = 0;
   // When no contact matches the keys: create one (script, Segment) or refuse (REST with
   // createContact=false).
   bool create_contact = true;

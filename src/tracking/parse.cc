@@ -78,9 +78,7 @@ Result<simdjson::dom::element> ParseDocument(simdjson::dom::parser& parser, std:
   auto error = parser.parse(body.data(), body.size()).get(doc);
   if (error) {
     // simdjson says what, not where; the slow parser says where (refused bodies only).
-    std::string where = JsonSyntaxProblem(body);
-    return Error::InvalidArgument(fmt::format("request body is not valid JSON {}",
-                                              where.empty() ? std::string(": ") + simdjson::error_message(error) : where));
+    return Error::InvalidArgument(InvalidJsonMessage("request body is not valid JSON", body, simdjson::error_message(error)));
   }
   return doc;
 }
@@ -257,7 +255,9 @@ Result<Product> ParseProduct(element e, const Path& path, const ParseLimits& lim
   auto name = members[ProductMember("name")];
   if (!name) return Invalid(at("name"), "a product needs its name");
   STARLING_ASSIGN_OR_RETURN(p.name, Text(*name, at("name"), limits.max_text));
-  if (Trim(p.name).empty()) return Invalid(at("name"), "a product needs its name; got an empty one");
+  // A blank name (a gift card, a fee) is named by its id rather than refused: refusing it would drop
+  // the whole cart or purchase it is a line of.
+  if (Trim(p.name).empty()) p.name = p.id;
   const bool catalog = needs == ProductNeeds::kCatalogFields;
   auto url = members[ProductMember("url")];
   if (!url && catalog) return Invalid(at("url"), "a product needs its url");
@@ -983,6 +983,7 @@ void ParseEvents(const object& root, std::string_view key, const ParseLimits& li
       batch.events.push_back(std::move(*event));
     } else {
       batch.errors.push_back({i, event.error().field, event.error().message});
+      ++batch.events_refused;
     }
     ++i;
   }
@@ -1180,10 +1181,12 @@ Result<BatchRequest> ParseEventBatch(std::string_view body, bool purchases_allow
     auto event = ParseEvent(e, path, limits, PageContext{}, batch);
     if (!event) {
       batch.errors.push_back({i, event.error().field, event.error().message});
+      ++batch.events_refused;
     } else if (event->type == "purchase" && !purchases_allowed) {
       batch.errors.push_back({i, path + ".type",
                               "a purchase needs an API key with the scope `purchases:write`: give this key that scope, "
                               "or send purchases with a key that has it"});
+      ++batch.events_refused;
     } else {
       batch.events.push_back(std::move(*event));
     }

@@ -437,6 +437,7 @@ TEST(SegmentTest, TimestampsWithOffsetsAndUnreadableOnes) {
   auto odd = ParseSegment("track", R"({"event":"Signed In","userId":"a@x.example","timestamp":"yesterday"})");
   ASSERT_TRUE(odd) << odd.error().message;
   ASSERT_EQ(odd->batches[0].errors.size(), 1u);
+  EXPECT_EQ(odd->batches[0].events_refused, 0u);  // a field of the call, not an event refused
   EXPECT_EQ(odd->batches[0].errors[0].field, "timestamp");
   EXPECT_EQ(odd->batches[0].events[0].occurred_at_us, 0);  // when received
   // A messageId of another type is reported; the call is kept.
@@ -446,13 +447,29 @@ TEST(SegmentTest, TimestampsWithOffsetsAndUnreadableOnes) {
   EXPECT_TRUE(id->batches[0].dedupe_key.empty());
 }
 
-TEST(ScriptPayloadTest, AProductNeedsANameThatIsNotBlank) {
-  auto r = ParseScriptPayload(
-      R"({"events":[{"type":"product-visited","product":{"productId":"p","name":"  ","url":"https://shop.example/p","unitPrice":1}}]})");
+// A blank product name (a gift card, a fee) is named by its id: refusing it would drop the whole cart
+// or purchase it is a line of.
+TEST(ScriptPayloadTest, RefusedEventsAreCounted) {
+  auto r = ParseScriptPayload(R"({"events":[{"type":"page-visit"},{"type":"search"},{"type":"nope"}]})");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_TRUE(r->events.empty());
-  ASSERT_EQ(r->errors.size(), 1u);
-  EXPECT_EQ(r->errors[0].field, "events[0].product.name");
+  EXPECT_EQ(r->events.size(), 1u);
+  EXPECT_EQ(r->events_refused, 2u);
+}
+
+TEST(ScriptPayloadTest, ABlankProductNameIsItsId) {
+  auto r = ParseScriptPayload(
+      R"({"events":[{"type":"product-visited","product":{"productId":"gift","name":"  ","url":"https://shop.example/p","unitPrice":1}}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->errors.empty());
+  ASSERT_EQ(r->events.size(), 1u);
+  ASSERT_EQ(r->events[0].products.size(), 1u);
+  EXPECT_EQ(r->events[0].products[0].name, "gift");
+  auto order = ParseSegment("track", R"({"event":"Order Completed","userId":"a@x.example","properties":{"order_id":"o-1",
+    "products":[{"product_id":"a","name":"Shirt","price":10},{"product_id":"fee","name":"","price":2}]}})");
+  ASSERT_TRUE(order) << order.error().message;
+  ASSERT_EQ(order->batches[0].events.size(), 1u);
+  ASSERT_TRUE(order->batches[0].events[0].purchase);
+  EXPECT_EQ(order->batches[0].events[0].purchase->lines.size(), 2u);
 }
 
 TEST(SegmentTest, NonEmailUserIdIsTheExternalId) {

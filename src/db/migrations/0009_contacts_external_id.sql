@@ -3,4 +3,4 @@
 -- contact search can match it without parsing every contact's fields.
 ALTER TABLE contacts ADD COLUMN external_id TEXT;
 UPDATE contacts SET external_id = CAST(json_extract(fields, '$._external_id') AS TEXT)
-  WHERE json_extract(fields, '$._external_id') IS NOT NULL;
+  WHERE json_valid(fields) AND json_extract(fields, '$._external_id') IS NOT NULL;
