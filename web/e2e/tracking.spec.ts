@@ -720,3 +720,20 @@ test('a Segment call retried with its messageId shows once as stored, then as a 
   await page.getByRole('group', { name: 'Requests shown' }).getByRole('button', { name: 'With problems' }).click();
   await expect(page.getByTestId('live-entry').filter({ hasText: messageId })).toHaveCount(0);
 });
+
+test('a request refused for its origin offers to authorize that origin', async ({ page, request, starling }) => {
+  const before = (await storeSettings(page.context().request, starling)).authorized_domains;
+  await page.goto(`${starling.url}/settings/channels`);
+  await expect(page.getByTestId('live-state')).toHaveText('Live');
+  const refused = await collect(request, starling, token, { events: [{ type: 'page-visit' }] }, 'https://second-shop.example:8443');
+  expect(refused.status).toBe(403);
+  const row = page.getByTestId('live-entry').filter({ hasText: 'second-shop.example' }).first();
+  await row.getByRole('button', { name: 'Authorize second-shop.example:8443' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'second-shop.example:8443 authorized' })).toBeVisible();
+  await expect(row.getByRole('button', { name: /^Authorize/ })).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Authorized domains' })).toContainText('second-shop.example:8443');
+  const accepted = await collect(request, starling, token, { events: [{ type: 'page-visit' }] }, 'https://second-shop.example:8443');
+  expect(accepted.status).toBe(200);
+  // As before, for the tests that follow.
+  await patchSettings(page.context().request, starling, { authorized_domains: before });
+});

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { getIntegration } from '../../api/contacts';
 import type { LiveEntry } from '../../api/contactTypes';
-import { getStoreSettings } from '../../api/stores';
+import { getStoreSettings, updateStoreSettings } from '../../api/stores';
 import type { StoreSettings } from '../../api/types';
 import { Banner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -9,6 +9,7 @@ import { CopyField } from '../../components/Copy';
 import { Icon } from '../../components/Icon';
 import { Panel, PanelStack } from '../../components/Panel';
 import { Spinner } from '../../components/Spinner';
+import { useToast } from '../../components/Toasts';
 import { errorMessage } from '../../lib/errors';
 import { CurrencyProvider } from '../../lib/money';
 import { useResource } from '../../lib/useResource';
@@ -81,6 +82,21 @@ function WebChannel() {
     settings.setData(updated);
     // The snippet carries the token; the integration answer repeats the domains and options.
     reloadIntegration();
+  };
+
+  // "Authorize" on a live request refused for its origin.
+  const notify = useToast();
+  const authorize = async (host: string) => {
+    if (settings.state.status !== 'ready') return;
+    try {
+      const updated = await updateStoreSettings(store.id, {
+        authorized_domains: [...settings.state.data.authorized_domains, host],
+      });
+      onSaved(updated);
+      notify(`${host} authorized. Pages already open in a browser pick it up within 5 minutes.`);
+    } catch (error) {
+      notify(errorMessage(error), 'error');
+    }
   };
 
   return (
@@ -157,7 +173,11 @@ function WebChannel() {
             </Panel>
             <ScriptOptionsForm settings={settings.state.data} onSaved={onSaved} />
             <ChecklistPanel state={integration.state} onRefresh={reloadIntegration} />
-            <LiveStreamPanel onEntries={onEntries} />
+            <LiveStreamPanel
+              onEntries={onEntries}
+              authorizedDomains={settings.state.data.authorized_domains}
+              onAuthorize={authorize}
+            />
           </PanelStack>
         </CurrencyProvider>
       )}

@@ -104,7 +104,16 @@ function knownTime(iso: string): boolean {
  * stored, the validation errors of its events and, when nothing was stored, why. `onEntries` hears of new
  * requests (the checklist refreshes).
  */
-export function LiveStreamPanel({ onEntries }: { onEntries: (entries: readonly LiveEntry[]) => void }) {
+export function LiveStreamPanel({
+  onEntries,
+  authorizedDomains,
+  onAuthorize,
+}: {
+  onEntries: (entries: readonly LiveEntry[]) => void;
+  /** The store's authorized domains: a request refused for another origin offers to add it. */
+  authorizedDomains: readonly string[];
+  onAuthorize: (host: string) => Promise<void>;
+}) {
   const store = useCurrentStore();
   const [paused, setPaused] = useState(false);
   const { rows, connection, error } = useLiveStream(store.id, !paused, onEntries);
@@ -196,7 +205,7 @@ export function LiveStreamPanel({ onEntries }: { onEntries: (entries: readonly L
         <ol className={styles.live} aria-label="Live requests">
           {shown.map((row) => (
             <li key={row.key}>
-              <LiveRequest row={row} />
+              <LiveRequest row={row} authorize={authorizable(row.status, authorizedDomains)} onAuthorize={onAuthorize} />
             </li>
           ))}
         </ol>
@@ -205,8 +214,33 @@ export function LiveStreamPanel({ onEntries }: { onEntries: (entries: readonly L
   );
 }
 
-function LiveRequest({ row }: { row: LiveRow }) {
+/**
+ * The host (with its port, if any) of a request refused because its origin is not an authorized domain,
+ * unless it has been authorized since; null otherwise.
+ */
+function authorizable(status: string, domains: readonly string[]): string | null {
+  const match = /^refused: origin (\S+) is not an authorized domain/.exec(status);
+  if (match === null) return null;
+  let host: string;
+  try {
+    host = new URL(match[1] ?? '').host;
+  } catch {
+    return null;
+  }
+  return host === '' || domains.includes(host) ? null : host;
+}
+
+function LiveRequest({
+  row,
+  authorize,
+  onAuthorize,
+}: {
+  row: LiveRow;
+  authorize: string | null;
+  onAuthorize: (host: string) => Promise<void>;
+}) {
   const badge = statusBadge(row.status);
+  const [authorizing, setAuthorizing] = useState(false);
   return (
     <div
       className={styles.request}
@@ -246,6 +280,21 @@ function LiveRequest({ row }: { row: LiveRow }) {
         <p className={row.status.startsWith('duplicate') ? styles.nothing : styles.why}>
           <ServerMessage text={row.status} />
         </p>
+      )}
+      {authorize !== null && (
+        <div>
+          <Button
+            size="sm"
+            icon="plus"
+            loading={authorizing}
+            onClick={() => {
+              setAuthorizing(true);
+              void onAuthorize(authorize).finally(() => setAuthorizing(false));
+            }}
+          >
+            Authorize {authorize}
+          </Button>
+        </div>
       )}
       {row.status === 'stored' && row.event_types.length === 0 && row.errors.length === 0 && (
         <p className={styles.nothing}>Nothing new to store.</p>
