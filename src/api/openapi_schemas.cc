@@ -497,41 +497,11 @@ constexpr std::string_view kSchemas = R"json({
         "if": {
           "properties": {
             "type": {
-              "const": "web-content-opened"
-            }
-          },
-          "required": [
-            "type"
-          ]
-        },
-        "then": {
-          "required": [
-            "webContentId"
-          ]
-        }
-      },
-      {
-        "if": {
-          "properties": {
-            "type": {
-              "const": "web-content-clicked"
-            }
-          },
-          "required": [
-            "type"
-          ]
-        },
-        "then": {
-          "required": [
-            "webContentId"
-          ]
-        }
-      },
-      {
-        "if": {
-          "properties": {
-            "type": {
-              "const": "web-content-closed"
+              "enum": [
+                "web-content-opened",
+                "web-content-clicked",
+                "web-content-closed"
+              ]
             }
           },
           "required": [

@@ -91,15 +91,6 @@ json::value ParsedOrEmpty(std::string_view text) {
   return parsed ? std::move(*parsed) : json::value(json::object{});
 }
 
-// The contact's external id (the `_external_id` field: a Segment userId that is not an email) as text;
-// empty when it has none.
-std::string ExternalIdIn(const json::value& fields) {
-  const json::object* o = fields.if_object();
-  const json::value* v = o != nullptr ? o->if_contains(tracking::kExternalIdField) : nullptr;
-  if (v == nullptr || v->is_null()) return {};
-  return v->is_string() ? std::string(v->as_string()) : ToJson(*v);
-}
-
 json::object ContactJson(const contacts::ContactView& c) {
   json::array trackers;
   for (const std::string& t : c.tracker_ids) trackers.emplace_back(t);
@@ -109,15 +100,13 @@ json::object ContactJson(const contacts::ContactView& c) {
                                   {"subscribed_at", IsoFromUs(p.created_at_us)},
                                   {"last_seen_at", IsoFromUs(p.last_seen_at_us)}});
   }
-  json::value fields = ParsedOrEmpty(c.fields_json);
-  std::string external_id = ExternalIdIn(fields);
   return json::object{
       {"id", c.id},
       {"email", c.email.empty() ? json::value(nullptr) : json::value(c.email)},
-      {"external_id", external_id.empty() ? json::value(nullptr) : json::value(external_id)},
+      {"external_id", c.external_id.empty() ? json::value(nullptr) : json::value(c.external_id)},
       // Known by neither an email nor the shop's own user id.
-      {"anonymous", c.email.empty() && external_id.empty()},
-      {"fields", std::move(fields)},
+      {"anonymous", c.email.empty() && c.external_id.empty()},
+      {"fields", ParsedOrEmpty(c.fields_json)},
       {"merged_into", c.merged_into ? json::value(*c.merged_into) : json::value(nullptr)},
       {"tracker_ids", std::move(trackers)},
       {"push_subscriptions", std::move(pushes)},
@@ -242,7 +231,7 @@ const std::vector<ChecklistItem>& Checklist() {
 
 // The contact a checklist example belongs to as it is now: followed into the contact it was merged
 // into (an anonymous visitor who logged in later), so that an example is flagged only while its
-// contact is still without an email.
+// contact is still unidentified.
 std::optional<contacts::ContactView> ExampleContact(db::Database& db, int64_t store_id, int64_t contact_id) {
   for (int hops = 0; contact_id > 0 && hops < 8; ++hops) {
     auto contact = contacts::GetContact(db, store_id, contact_id);
@@ -787,14 +776,13 @@ void RegisterTrackingRoutes(http::Router& router, ApiRoutes& routes, TrackingDir
                      if (event && *event) {
                        last = ActivityJson(**event);
                        if (auto who = ExampleContact(db, ctx.store_id, (*event)->contact_id)) {
-                         // Known by the shop's own user id (a Segment userId), a contact without
-                         // email is identified all the same.
-                         std::string external_id = ExternalIdIn(ParsedOrEmpty(who->fields_json));
                          contact = json::object{
                              {"id", who->id},
                              {"email", who->email.empty() ? json::value(nullptr) : json::value(who->email)},
-                             {"external_id", external_id.empty() ? json::value(nullptr) : json::value(external_id)}};
-                         bool identified = !who->email.empty() || !external_id.empty();
+                             {"external_id", who->external_id.empty() ? json::value(nullptr) : json::value(who->external_id)}};
+                         // Known by the shop's own user id (a Segment userId), a contact without
+                         // email is identified all the same.
+                         bool identified = !who->email.empty() || !who->external_id.empty();
                          if (!identified && !item.anonymous_warning.empty()) warning = json::string(item.anonymous_warning);
                        }
                      }

@@ -85,7 +85,9 @@ Result<TimePoint> ParseIsoUtc(std::string_view text) {
 Result<TimePoint> ParseRfc3339(std::string_view text) {
   auto fail = [&] {
     return Error::InvalidArgument(fmt::format(
-        "expected an ISO 8601 time like 2024-05-01T12:00:00Z or 2024-05-01T14:00:00.250+02:00, got `{}`", text));
+        "expected an ISO 8601 time like 2024-05-01T12:00:00Z (an offset such as +02:00 is converted to UTC), "
+        "got `{}`",
+        text));
   };
   std::time_t seconds;
   if (!ParseDateTime(text, seconds)) return fail();

@@ -33,7 +33,7 @@ TEST(JsonTest, TypedFieldsNameTheField) {
   EXPECT_EQ(GetInt(*obj, "missing").error().message, "field `missing` is required");
 }
 
-}  // namespace
+
 // A refused body's error says where it stops being JSON, with what comes just before.
 TEST(JsonSyntaxProblemTest, SaysWhereTheTextStopsBeingJson) {
   EXPECT_EQ(JsonSyntaxProblem(R"({"a": [1, 2]})"), "");
@@ -58,4 +58,5 @@ TEST(JsonSyntaxProblemTest, SaysWhereTheTextStopsBeingJson) {
   EXPECT_NE(parsed.error().message.find("invalid JSON at line 1, column 10"), std::string::npos) << parsed.error().message;
 }
 
+}  // namespace
 }  // namespace starling

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "base/json_writer.h"
 #include "base/text.h"
@@ -16,7 +17,8 @@ std::string ToQuoted(std::string_view text) {
   return out;
 }
 
-constexpr std::string_view kColumns = "id, COALESCE(email, ''), fields, merged_into, created_at, updated_at";
+constexpr std::string_view kColumns =
+    "id, COALESCE(email, ''), fields, merged_into, created_at, updated_at, COALESCE(external_id, '')";
 
 ContactView FromRow(const db::Row& row) {
   ContactView c;
@@ -26,6 +28,7 @@ ContactView FromRow(const db::Row& row) {
   c.merged_into = row.GetOptionalInt64(3);
   c.created_at_us = row.GetInt64(4);
   c.updated_at_us = row.GetInt64(5);
+  c.external_id = row.GetText(6);
   return c;
 }
 
@@ -85,34 +88,31 @@ Result<ContactListPage> ListContacts(db::Database& db, int64_t store_id, const s
                                      std::optional<int64_t> before_id, int limit) {
   return db::Read(db, [&](db::Connection& conn) -> Result<ContactListPage> {
     ContactListPage page;
-    // "#12": the contact with that id (as the UI names contacts without email).
-    if (query.size() > 1 && query[0] == '#' &&
-        std::all_of(query.begin() + 1, query.end(), [](char c) { return c >= '0' && c <= '9'; }) && query.size() < 19) {
-      STARLING_TRY(conn.QueryEach(fmt::format("SELECT {} FROM contacts WHERE store_id = ? AND merged_into IS NULL AND id = ? "
-                                              "AND id < ?",
-                                              kColumns),
-                                  {store_id, std::stoll(query.substr(1)), before_id.value_or(INT64_MAX)},
-                                  [&](const db::Row& row) -> Status {
-                                    page.contacts.push_back(FromRow(row));
-                                    return Ok();
-                                  }));
-      for (ContactView& c : page.contacts) STARLING_TRY(Complete(conn, store_id, c));
-      return page;
+    // The filter: none; "#12", the contact with that id (as the UI names contacts without email); else a
+    // fragment of the email or the external id, matched as typed (`%` and `_` are not wildcards).
+    std::string filter = "1";
+    std::vector<db::Value> params = {store_id, before_id.value_or(INT64_MAX)};
+    if (query.size() > 1 && query.size() < 19 && query[0] == '#' &&
+        std::all_of(query.begin() + 1, query.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      filter = "id = ?";
+      params.emplace_back(std::stoll(query.substr(1)));
+    } else if (!query.empty()) {
+      std::string like = "%";
+      for (char c : query) {
+        if (c == '%' || c == '_' || c == '\\') like += '\\';
+        like += c;
+      }
+      like += '%';
+      filter = "(LOWER(COALESCE(email, '')) LIKE LOWER(?) ESCAPE '\\' OR LOWER(COALESCE(external_id, '')) LIKE LOWER(?) ESCAPE '\\')";
+      params.emplace_back(like);
+      params.emplace_back(std::move(like));
     }
-    // The text as typed: `%` and `_` are not wildcards.
-    std::string like = "%";
-    for (char c : query) {
-      if (c == '%' || c == '_' || c == '\\') like += '\\';
-      like += c;
-    }
-    like += '%';
+    params.emplace_back(limit + 1);
     STARLING_TRY(conn.QueryEach(
-        fmt::format("SELECT {} FROM contacts WHERE store_id = ? AND merged_into IS NULL AND id < ? AND "
-                    "(? = '' OR LOWER(COALESCE(email, '')) LIKE LOWER(?) ESCAPE '\\' "
-                    "OR LOWER(COALESCE(external_id, '')) LIKE LOWER(?) ESCAPE '\\') "
+        fmt::format("SELECT {} FROM contacts WHERE store_id = ? AND merged_into IS NULL AND id < ? AND {} "
                     "ORDER BY id DESC LIMIT ?",
-                    kColumns),
-        {store_id, before_id.value_or(INT64_MAX), query, like, like, limit + 1}, [&](const db::Row& row) -> Status {
+                    kColumns, filter),
+        params, [&](const db::Row& row) -> Status {
           page.contacts.push_back(FromRow(row));
           return Ok();
         }));

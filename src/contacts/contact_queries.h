@@ -22,6 +22,7 @@ struct PushSubscriptionView {
 struct ContactView {
   int64_t id = 0;
   std::string email;             // empty: anonymous
+  std::string external_id;       // the `_external_id` field (the shop's own id of the customer); empty: none
   std::string fields_json;       // {"_name":"Ana",…}
   std::optional<int64_t> merged_into;
   std::vector<std::string> tracker_ids;

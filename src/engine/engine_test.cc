@@ -167,7 +167,6 @@ int64_t AbandonedCarts(db::Database& database) {
   return count && *count ? (**count).GetInt64(0) : -1;
 }
 
-// Sends a script request with a one-line cart to `store` and waits for its outcome.
 // A sender's retry of a message (TrackBatch::dedupe_key, a Segment messageId) is answered only once the
 // first copy is stored: while the first copy's commit waits for the database and then fails, the retry
 // fails with it (its sender retries again, and that copy is stored), instead of being answered as stored
@@ -237,6 +236,7 @@ TEST(EngineDedupeTest, ARetryIsAnsweredOnlyAfterTheFirstCopyIsStored) {
   committer.Stop();
 }
 
+// Sends a script request with a one-line cart to `store` and waits for its outcome.
 TrackOutcome TrackCart(Engine& engine, int64_t store) {
   tracking::TrackBatch batch;
   batch.source = "script";

@@ -168,11 +168,7 @@ Result<std::vector<std::string>> TextArray(element e, const Path& field, size_t 
 Result<int64_t> Time(element e, const Path& field) {
   STARLING_ASSIGN_OR_RETURN(std::string s, Text(e, field, 40));
   auto t = ParseRfc3339(s);
-  if (!t) {
-    return Invalid(field, fmt::format("expected an ISO 8601 time like 2026-05-01T12:00:00Z (an offset such as "
-                                      "+02:00 is converted to UTC), got {}",
-                                      Show(e)));
-  }
+  if (!t) return Invalid(field, t.error().message);
   return std::chrono::duration_cast<std::chrono::microseconds>(t->time_since_epoch()).count();
 }
 
